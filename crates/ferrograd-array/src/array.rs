@@ -1,0 +1,237 @@
+//! [`Array`]: immutable, cheaply cloned, dtype-erased n-dimensional storage.
+//!
+//! Invariant: when `bcast` is `Some(shape)`, `data` has the same rank as `shape` and every
+//! axis of `data` is 1 or equal to `shape`'s; the logical array is `data` broadcast to `shape`
+//! (a zero-copy view with stride 0 on the broadcast axes).
+
+use ndarray::{ArcArray, ArrayD, ArrayViewD, IxDyn};
+
+use crate::shape::{self, Shape};
+use crate::{DType, Element, Error, Result};
+
+/// The storage of an [`Array`], one variant per dtype.
+#[derive(Clone, Debug)]
+pub enum Data {
+    Bool(ArcArray<bool, IxDyn>),
+    U32(ArcArray<u32, IxDyn>),
+    I64(ArcArray<i64, IxDyn>),
+    F32(ArcArray<f32, IxDyn>),
+    F64(ArcArray<f64, IxDyn>),
+}
+
+/// An immutable n-dimensional array of one [`DType`]; `clone` is a reference-count bump.
+#[derive(Clone, Debug)]
+pub struct Array {
+    data: Data,
+    bcast: Option<Shape>,
+}
+
+impl Array {
+    pub(crate) fn from_data(data: Data) -> Self {
+        Array { data, bcast: None }
+    }
+
+    pub(crate) fn data(&self) -> &Data {
+        &self.data
+    }
+
+    pub(crate) fn logical_view<'a, T>(&'a self, x: &'a ArcArray<T, IxDyn>) -> ArrayViewD<'a, T> {
+        match &self.bcast {
+            None => x.view(),
+            Some(s) => x
+                .broadcast(IxDyn(s))
+                .expect("Array invariant: broadcast storage fits its shape"),
+        }
+    }
+
+    /// Wraps an owned ndarray array.
+    pub fn from_ndarray<T: Element>(a: ArrayD<T>) -> Self {
+        T::wrap(a.into_shared())
+    }
+
+    /// Wraps a shared ndarray array (no copy).
+    pub fn from_shared<T: Element>(a: ArcArray<T, IxDyn>) -> Self {
+        T::wrap(a)
+    }
+
+    /// An array of `shape` from row-major `values`.
+    pub fn from_vec<T: Element>(shape: &[usize], values: Vec<T>) -> Result<Self> {
+        let n = values.len();
+        ArrayD::from_shape_vec(IxDyn(shape), values)
+            .map(Self::from_ndarray)
+            .map_err(|_| {
+                Error::invalid(
+                    "array",
+                    format!(
+                        "{n} values cannot fill shape {shape:?} ({} elements)",
+                        shape::size(shape)
+                    ),
+                )
+            })
+    }
+
+    /// A 0-d array.
+    pub fn scalar<T: Element>(x: T) -> Self {
+        Self::from_ndarray(ArrayD::from_elem(IxDyn(&[]), x))
+    }
+
+    /// An array of `shape` filled with `value` converted to `dtype`.
+    pub fn full(shape: &[usize], value: f64, dtype: DType) -> Self {
+        fn fill<T: Element>(shape: &[usize], v: f64) -> Array {
+            Array::from_ndarray(ArrayD::from_elem(IxDyn(shape), T::from_f64(v)))
+        }
+        match dtype {
+            DType::Bool => fill::<bool>(shape, value),
+            DType::U32 => fill::<u32>(shape, value),
+            DType::I64 => fill::<i64>(shape, value),
+            DType::F32 => fill::<f32>(shape, value),
+            DType::F64 => fill::<f64>(shape, value),
+        }
+    }
+
+    /// Zeros of `shape` and `dtype`.
+    pub fn zeros(shape: &[usize], dtype: DType) -> Self {
+        Self::full(shape, 0.0, dtype)
+    }
+
+    /// The element type.
+    pub fn dtype(&self) -> DType {
+        match &self.data {
+            Data::Bool(_) => DType::Bool,
+            Data::U32(_) => DType::U32,
+            Data::I64(_) => DType::I64,
+            Data::F32(_) => DType::F32,
+            Data::F64(_) => DType::F64,
+        }
+    }
+
+    /// The logical shape.
+    pub fn shape(&self) -> &[usize] {
+        if let Some(s) = &self.bcast {
+            return s;
+        }
+        match &self.data {
+            Data::Bool(x) => x.shape(),
+            Data::U32(x) => x.shape(),
+            Data::I64(x) => x.shape(),
+            Data::F32(x) => x.shape(),
+            Data::F64(x) => x.shape(),
+        }
+    }
+
+    /// Number of axes.
+    pub fn ndim(&self) -> usize {
+        self.shape().len()
+    }
+
+    /// Number of elements.
+    pub fn size(&self) -> usize {
+        shape::size(self.shape())
+    }
+
+    /// The logical view as `T`, or a dtype error naming `op`.
+    pub fn view<T: Element>(&self, op: &'static str) -> Result<ArrayViewD<'_, T>> {
+        T::storage(self).map(|x| self.logical_view(x)).ok_or(Error::DTypeMismatch {
+            op,
+            expected: T::DTYPE.name().to_string(),
+            got: self.dtype(),
+        })
+    }
+
+    /// A shared ndarray holding the logical array (copies only if this array is a broadcast).
+    pub fn to_shared<T: Element>(&self, op: &'static str) -> Result<ArcArray<T, IxDyn>> {
+        if self.bcast.is_none() {
+            if let Some(x) = T::storage(self) {
+                return Ok(x.clone());
+            }
+        }
+        Ok(self.view::<T>(op)?.to_owned().into_shared())
+    }
+
+    /// Values in row-major order, converted to f64 (for printing and tests).
+    pub fn to_f64_vec(&self) -> Vec<f64> {
+        fn conv<T: Element>(a: &Array) -> Vec<f64> {
+            a.view::<T>("to_vec")
+                .expect("dtype matched")
+                .iter()
+                .map(|x| x.to_f64())
+                .collect()
+        }
+        match self.dtype() {
+            DType::Bool => conv::<bool>(self),
+            DType::U32 => conv::<u32>(self),
+            DType::I64 => conv::<i64>(self),
+            DType::F32 => conv::<f32>(self),
+            DType::F64 => conv::<f64>(self),
+        }
+    }
+
+    /// Zero-copy broadcast: axis `i` of `self` becomes axis `dims[i]` of `shape`; each of
+    /// `self`'s axes must be 1 or equal to its target. This is `broadcast_in_dim`'s kernel.
+    pub fn broadcast_in_dim(&self, shape: &[usize], dims: &[usize]) -> Result<Self> {
+        let op = "broadcast_in_dim";
+        let src = self.shape();
+        let fits = dims.len() == src.len()
+            && dims.windows(2).all(|w| w[0] < w[1])
+            && dims.iter().zip(src).all(|(&d, &n)| d < shape.len() && (n == 1 || n == shape[d]));
+        if !fits {
+            return Err(Error::ShapeMismatch {
+                op,
+                lhs: src.to_vec(),
+                rhs: shape.to_vec(),
+                hint: "each axis must map, in order, onto an equal or broadcastable (size-1) axis",
+            });
+        }
+        if src == shape {
+            return Ok(self.clone());
+        }
+        // Insert size-1 axes so storage and target have the same rank, then record the view.
+        let mut expanded = vec![1usize; shape.len()];
+        for (&d, &n) in dims.iter().zip(src) {
+            expanded[d] = n;
+        }
+        let base = self.materialize().reshape_storage(&expanded)?;
+        Ok(Array {
+            data: base.data,
+            bcast: Some(Shape::from_slice(shape)),
+        })
+    }
+
+    /// The same logical array with its own storage (no broadcast view).
+    pub fn materialize(&self) -> Self {
+        if self.bcast.is_none() {
+            return self.clone();
+        }
+        fn own<T: Element>(a: &Array) -> Array {
+            Array::from_ndarray(a.view::<T>("materialize").expect("dtype matched").to_owned())
+        }
+        match self.dtype() {
+            DType::Bool => own::<bool>(self),
+            DType::U32 => own::<u32>(self),
+            DType::I64 => own::<i64>(self),
+            DType::F32 => own::<f32>(self),
+            DType::F64 => own::<f64>(self),
+        }
+    }
+
+    /// Reshape of non-broadcast storage (copies into row-major order when needed).
+    fn reshape_storage(&self, shape: &[usize]) -> Result<Self> {
+        fn go<T: Element>(x: &ArcArray<T, IxDyn>, shape: &[usize]) -> Result<Array> {
+            let std = if x.is_standard_layout() {
+                x.clone()
+            } else {
+                x.as_standard_layout().into_owned().into_shared()
+            };
+            std.into_shape_with_order(IxDyn(shape))
+                .map(T::wrap)
+                .map_err(|e| Error::invalid("reshape", e.to_string()))
+        }
+        match &self.data {
+            Data::Bool(x) => go(x, shape),
+            Data::U32(x) => go(x, shape),
+            Data::I64(x) => go(x, shape),
+            Data::F32(x) => go(x, shape),
+            Data::F64(x) => go(x, shape),
+        }
+    }
+}

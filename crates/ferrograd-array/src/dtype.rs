@@ -1,0 +1,94 @@
+//! Element types. Dtype dispatch happens once, through [`Element`]: generic kernels are written
+//! for `T: Element` (or [`Float`]) and [`Array::view`](crate::Array::view) picks the storage.
+
+use ndarray::{ArcArray, IxDyn};
+use std::fmt;
+
+use crate::array::{Array, Data};
+
+/// The element type of an array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DType {
+    Bool,
+    U32,
+    I64,
+    F32,
+    F64,
+}
+
+impl DType {
+    /// True for `F32` and `F64`: the dtypes that can be differentiated.
+    pub fn is_float(self) -> bool {
+        matches!(self, DType::F32 | DType::F64)
+    }
+
+    /// The dtype NumPy would give a binary operation on `self` and `other`
+    /// (bool < u32 < i64 < f32 < f64; an integer with a float gives that float).
+    pub fn promote(self, other: DType) -> DType {
+        self.max(other)
+    }
+
+    /// NumPy's name for the dtype.
+    pub fn name(self) -> &'static str {
+        match self {
+            DType::Bool => "bool",
+            DType::U32 => "uint32",
+            DType::I64 => "int64",
+            DType::F32 => "float32",
+            DType::F64 => "float64",
+        }
+    }
+}
+
+impl fmt::Display for DType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A type that can be stored in an [`Array`].
+pub trait Element: Copy + Send + Sync + PartialOrd + fmt::Debug + 'static {
+    /// The matching dtype.
+    const DTYPE: DType;
+    /// Wraps an ndarray array of this type.
+    fn wrap(a: ArcArray<Self, IxDyn>) -> Array;
+    /// The storage of `a` if it holds this type (see [`Array::view`] for the logical view).
+    fn storage(a: &Array) -> Option<&ArcArray<Self, IxDyn>>;
+    /// Converts from f64 (used for constants such as fill values).
+    fn from_f64(x: f64) -> Self;
+    /// Converts to f64 (used for printing and comparisons in tests).
+    fn to_f64(self) -> f64;
+}
+
+macro_rules! element {
+    ($t:ty, $variant:ident, $from:expr, $to:expr) => {
+        impl Element for $t {
+            const DTYPE: DType = DType::$variant;
+            fn wrap(a: ArcArray<Self, IxDyn>) -> Array {
+                Array::from_data(Data::$variant(a))
+            }
+            fn storage(a: &Array) -> Option<&ArcArray<Self, IxDyn>> {
+                match a.data() {
+                    Data::$variant(x) => Some(x),
+                    _ => None,
+                }
+            }
+            fn from_f64(x: f64) -> Self {
+                ($from)(x)
+            }
+            fn to_f64(self) -> f64 {
+                ($to)(self)
+            }
+        }
+    };
+}
+element!(f32, F32, |x: f64| x as f32, |x: f32| x as f64);
+element!(f64, F64, |x: f64| x, |x: f64| x);
+element!(i64, I64, |x: f64| x as i64, |x: i64| x as f64);
+element!(u32, U32, |x: f64| x as u32, |x: u32| x as f64);
+element!(bool, Bool, |x: f64| x != 0.0, |x: bool| if x { 1.0 } else { 0.0 });
+
+/// A floating-point element: the dtypes that carry derivatives.
+pub trait Float: Element + num_traits::Float + num_traits::FloatConst + std::iter::Sum + Default {}
+impl Float for f32 {}
+impl Float for f64 {}

@@ -1,0 +1,40 @@
+//! The array layer's error type: every variant names the operation and what was wrong.
+
+use crate::DType;
+
+/// An error from an array kernel or a shape rule.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Two shapes that had to agree did not.
+    #[error("{op}: shapes {lhs:?} and {rhs:?} are incompatible; {hint}")]
+    ShapeMismatch {
+        op: &'static str,
+        lhs: Vec<usize>,
+        rhs: Vec<usize>,
+        hint: &'static str,
+    },
+    /// An axis outside `-rank..rank`.
+    #[error("{op}: axis {axis} is out of range for an array of rank {rank} (valid: {lo}..{rank})", lo = -(*rank as i64))]
+    AxisOutOfRange { op: &'static str, axis: i64, rank: usize },
+    /// An operation received a dtype it cannot work on.
+    #[error("{op}: expected {expected}, got {got}")]
+    DTypeMismatch {
+        op: &'static str,
+        expected: String,
+        got: DType,
+    },
+    /// Any other invalid argument, with its explanation.
+    #[error("{op}: {msg}")]
+    Invalid { op: &'static str, msg: String },
+}
+
+/// Result with the array layer's [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    /// Shorthand for [`Error::Invalid`].
+    pub fn invalid(op: &'static str, msg: impl Into<String>) -> Self {
+        Error::Invalid { op, msg: msg.into() }
+    }
+}

@@ -1,0 +1,18 @@
+//! CPU kernels. Each validates its inputs and returns [`crate::Error`] on misuse.
+//!
+//! Elementwise kernels have contiguous fast paths and split across rayon threads above
+//! [`PAR_THRESHOLD`] elements; reductions use pairwise summation.
+
+pub mod elementwise;
+pub mod linalg_gemm;
+pub mod reduce;
+pub mod structural;
+
+pub use elementwise::*;
+pub use linalg_gemm::*;
+pub use reduce::*;
+pub use structural::*;
+
+/// Elementwise work is split across threads above this many elements (entering rayon's pool
+/// costs ~6 µs; see PERFORMANCE.md).
+pub const PAR_THRESHOLD: usize = 1 << 17;

@@ -1,0 +1,257 @@
+//! Reductions over axes: sum (pairwise), max, min, argmax, argmin.
+//!
+//! Reduced axes are grouped into runs of adjacent axes; each run of a row-major array is an
+//! `(outer, r, inner)` block reduced to `(outer, inner)`. Sums use pairwise summation, whose
+//! error grows like O(log n) rather than O(n).
+
+use ndarray::{ArrayD, IxDyn};
+use std::ops::Add;
+
+use crate::shape::normalize_axis;
+use crate::{Array, DType, Element, Error, Result};
+
+/// A reduction's combining function and identity.
+trait Reducer<T>: Copy + Sync {
+    fn identity(self) -> Option<T>;
+    fn combine(self, a: T, b: T) -> T;
+    /// Reduces a contiguous run.
+    fn run(self, xs: &[T]) -> T;
+}
+
+#[derive(Clone, Copy)]
+struct SumOp;
+#[derive(Clone, Copy)]
+struct MaxOp(bool); // true: max, false: min
+
+/// Numbers that can be summed.
+pub trait Summable: Element + Add<Output = Self> + num_traits::Zero {}
+impl Summable for f32 {}
+impl Summable for f64 {}
+impl Summable for i64 {}
+impl Summable for u32 {}
+
+/// Pairwise sum of a slice: blocks of 128 summed with 8 accumulators (vectorised), halves
+/// combined recursively.
+pub fn pairwise_sum<T: Summable>(xs: &[T]) -> T {
+    if xs.len() <= 128 {
+        let mut acc = [T::zero(); 8];
+        let chunks = xs.chunks_exact(8);
+        let rest = chunks.remainder();
+        for c in chunks {
+            for i in 0..8 {
+                acc[i] = acc[i] + c[i];
+            }
+        }
+        let mut s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+        for &x in rest {
+            s = s + x;
+        }
+        return s;
+    }
+    let mid = (xs.len() / 2) / 8 * 8;
+    pairwise_sum(&xs[..mid]) + pairwise_sum(&xs[mid..])
+}
+
+impl<T: Summable> Reducer<T> for SumOp {
+    fn identity(self) -> Option<T> {
+        Some(T::zero())
+    }
+    fn combine(self, a: T, b: T) -> T {
+        a + b
+    }
+    fn run(self, xs: &[T]) -> T {
+        pairwise_sum(xs)
+    }
+}
+
+impl<T: Element> Reducer<T> for MaxOp {
+    fn identity(self) -> Option<T> {
+        None
+    }
+    fn combine(self, a: T, b: T) -> T {
+        // NaN propagates, as in NumPy: `a != a` only for NaN.
+        #[allow(clippy::eq_op)]
+        let a_nan = a != a;
+        let keep_a = if self.0 { a >= b } else { a <= b };
+        if keep_a || a_nan {
+            a
+        } else {
+            b
+        }
+    }
+    fn run(self, xs: &[T]) -> T {
+        xs.iter().copied().reduce(|a, b| self.combine(a, b)).expect("non-empty run")
+    }
+}
+
+/// Reduces `(outer, r, inner)` row-major data to `(outer, inner)`.
+fn reduce_block<T: Element, R: Reducer<T>>(xs: &[T], outer: usize, r: usize, inner: usize, red: R) -> Vec<T> {
+    let mut out = Vec::with_capacity(outer * inner);
+    for o in 0..outer {
+        let block = &xs[o * r * inner..(o + 1) * r * inner];
+        if inner == 1 {
+            out.push(red.run(block));
+        } else {
+            out.extend(reduce_rows(block, r, inner, red));
+        }
+    }
+    out
+}
+
+/// Sums `r` rows of length `inner` pairwise, accumulating whole rows (vectorised adds).
+fn reduce_rows<T: Element, R: Reducer<T>>(block: &[T], r: usize, inner: usize, red: R) -> Vec<T> {
+    if r <= 16 {
+        let mut acc = block[..inner].to_vec();
+        for row in block[inner..r * inner].chunks_exact(inner) {
+            for (a, &x) in acc.iter_mut().zip(row) {
+                *a = red.combine(*a, x);
+            }
+        }
+        return acc;
+    }
+    let half = r / 2;
+    let mut lo = reduce_rows(&block[..half * inner], half, inner, red);
+    let hi = reduce_rows(&block[half * inner..], r - half, inner, red);
+    for (a, b) in lo.iter_mut().zip(hi) {
+        *a = red.combine(*a, b);
+    }
+    lo
+}
+
+/// Reduces sorted, unique `axes` of `x` with `red`; the axes disappear from the shape.
+fn reduce<T: Element, R: Reducer<T>>(op: &'static str, x: &Array, axes: &[usize], red: R) -> Result<Array> {
+    let shape = x.shape().to_vec();
+    for &a in axes {
+        normalize_axis(op, a as i64, shape.len())?;
+    }
+    let mut cur = x.view::<T>(op)?.as_standard_layout().into_owned();
+    let mut cur_shape = shape.clone();
+    // Reduce runs of adjacent axes from the last run to the first, so earlier indices hold.
+    let mut i = axes.len();
+    while i > 0 {
+        let end = axes[i - 1];
+        let mut start = end;
+        i -= 1;
+        while i > 0 && axes[i - 1] + 1 == start {
+            start -= 1;
+            i -= 1;
+        }
+        let outer: usize = cur_shape[..start].iter().product();
+        let r: usize = cur_shape[start..=end].iter().product();
+        let inner: usize = cur_shape[end + 1..].iter().product();
+        let mut new_shape = cur_shape[..start].to_vec();
+        new_shape.extend_from_slice(&cur_shape[end + 1..]);
+        let data = if r == 0 {
+            let id = red.identity().ok_or_else(|| {
+                Error::invalid(op, format!("zero-size array {shape:?} has no identity for this reduction over axes {axes:?}"))
+            })?;
+            vec![id; outer * inner]
+        } else {
+            let xs = cur.as_slice().expect("standard layout");
+            reduce_block(xs, outer, r, inner, red)
+        };
+        cur = ArrayD::from_shape_vec(IxDyn(&new_shape), data).expect("reduced size");
+        cur_shape = new_shape;
+    }
+    Ok(Array::from_ndarray(cur))
+}
+
+/// Sum over `axes` (sorted, unique); floats use pairwise summation.
+pub fn reduce_sum(x: &Array, axes: &[usize]) -> Result<Array> {
+    const OP: &str = "reduce_sum";
+    match x.dtype() {
+        DType::F32 => reduce::<f32, _>(OP, x, axes, SumOp),
+        DType::F64 => reduce::<f64, _>(OP, x, axes, SumOp),
+        DType::I64 => reduce::<i64, _>(OP, x, axes, SumOp),
+        DType::U32 => reduce::<u32, _>(OP, x, axes, SumOp),
+        got => Err(Error::DTypeMismatch { op: OP, expected: "a numeric dtype".into(), got }),
+    }
+}
+
+/// Maximum (`max = true`) or minimum over `axes`; NaN propagates; empty reductions are errors.
+pub fn reduce_extremum(x: &Array, axes: &[usize], max: bool) -> Result<Array> {
+    let op = if max { "reduce_max" } else { "reduce_min" };
+    let red = MaxOp(max);
+    match x.dtype() {
+        DType::F32 => reduce::<f32, _>(op, x, axes, red),
+        DType::F64 => reduce::<f64, _>(op, x, axes, red),
+        DType::I64 => reduce::<i64, _>(op, x, axes, red),
+        DType::U32 => reduce::<u32, _>(op, x, axes, red),
+        DType::Bool => reduce::<bool, _>(op, x, axes, red),
+    }
+}
+
+/// Index (int64) of the first maximum (`max = true`) or minimum along `axis`.
+pub fn arg_extremum(x: &Array, axis: usize, max: bool) -> Result<Array> {
+    fn go<T: Element>(op: &'static str, x: &Array, axis: usize, max: bool) -> Result<Array> {
+        let v = x.view::<T>(op)?;
+        let n = v.shape()[axis];
+        if n == 0 {
+            return Err(Error::invalid(op, format!("attempt to get {op} of an empty axis {axis} of shape {:?}", v.shape())));
+        }
+        let red = MaxOp(max);
+        let out = v.map_axis(ndarray::Axis(axis), |lane| {
+            let mut best = 0usize;
+            for (i, &x) in lane.iter().enumerate() {
+                let b = lane[best];
+                #[allow(clippy::eq_op)]
+                let b_nan = b != b;
+                if !b_nan && red.combine(x, b) != b {
+                    best = i;
+                }
+            }
+            best as i64
+        });
+        Ok(Array::from_ndarray(out))
+    }
+    let op = if max { "argmax" } else { "argmin" };
+    normalize_axis(op, axis as i64, x.ndim())?;
+    match x.dtype() {
+        DType::F32 => go::<f32>(op, x, axis, max),
+        DType::F64 => go::<f64>(op, x, axis, max),
+        DType::I64 => go::<i64>(op, x, axis, max),
+        DType::U32 => go::<u32>(op, x, axis, max),
+        DType::Bool => go::<bool>(op, x, axis, max),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arr(shape: &[usize], v: Vec<f64>) -> Array {
+        Array::from_vec(shape, v).unwrap()
+    }
+
+    #[test]
+    fn sums_over_axes() {
+        let x = arr(&[2, 3, 2], (0..12).map(f64::from).collect());
+        assert_eq!(reduce_sum(&x, &[1]).unwrap().to_f64_vec(), vec![6., 9., 24., 27.]);
+        assert_eq!(reduce_sum(&x, &[0, 2]).unwrap().to_f64_vec(), vec![14., 22., 30.]);
+        assert_eq!(reduce_sum(&x, &[0, 1, 2]).unwrap().to_f64_vec(), vec![66.]);
+        assert_eq!(reduce_sum(&arr(&[0, 3], vec![]), &[0]).unwrap().to_f64_vec(), vec![0.; 3]);
+    }
+
+    #[test]
+    fn pairwise_sum_is_accurate() {
+        let xs = vec![0.1f32; 1_000_000];
+        let s = pairwise_sum(&xs);
+        assert!((s - 100_000.0).abs() < 0.05, "{s}");
+        let ys: Vec<f64> = (0..1000).map(f64::from).collect();
+        let big = arr(&[1000, 1], ys);
+        assert_eq!(reduce_sum(&big, &[0]).unwrap().to_f64_vec(), vec![499_500.0]);
+    }
+
+    #[test]
+    fn max_min_argmax() {
+        let x = arr(&[2, 3], vec![1., 5., 3., 7., -2., 7.]);
+        assert_eq!(reduce_extremum(&x, &[1], true).unwrap().to_f64_vec(), vec![5., 7.]);
+        assert_eq!(reduce_extremum(&x, &[0], false).unwrap().to_f64_vec(), vec![1., -2., 3.]);
+        assert_eq!(arg_extremum(&x, 1, true).unwrap().to_f64_vec(), vec![1., 0.]);
+        assert_eq!(arg_extremum(&x, 0, false).unwrap().to_f64_vec(), vec![0., 1., 0.]);
+        assert!(reduce_extremum(&arr(&[0], vec![]), &[0], true).is_err());
+        let n = arr(&[3], vec![1., f64::NAN, 2.]);
+        assert!(reduce_extremum(&n, &[0], true).unwrap().to_f64_vec()[0].is_nan());
+        assert_eq!(arg_extremum(&n, 0, true).unwrap().to_f64_vec(), vec![1.]);
+    }
+}
