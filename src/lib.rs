@@ -1,1 +1,29 @@
-//! placeholder
+//! # ferrograd
+//!
+//! Automatic differentiation for Rust: NumPy-like n-dimensional arrays ([`Tensor`], [`np`])
+//! and composable function transforms — [`grad`], [`value_and_grad`], [`jvp`], [`vjp`],
+//! [`linearize`], [`elementwise_grad`] — that nest to any order.
+//!
+//! ```
+//! use ferrograd::{grad, Tensor};
+//!
+//! // d/dx tanh(x), written by hand, at x = 1.0
+//! let tanh = |x: &Tensor| {
+//!     let y = (-x).exp();
+//!     (1.0 - &y) / (1.0 + &y)
+//! };
+//! let g = grad(tanh)(&Tensor::from(1.0));
+//! assert!((g.item() - 0.39322386648296376).abs() < 1e-15);
+//! ```
+
+mod transforms;
+
+pub use ferrograd_core::{tree, Aval, DType, Tensor, Tree, TreeDef};
+pub use ferrograd_derive::Tree;
+pub use transforms::{
+    elementwise_grad, grad, grad_with_aux, jvp, linearize, stop_gradient, value_and_grad,
+    value_and_grad_with_aux, vjp,
+};
+
+/// Errors from ferrograd operations.
+pub use ferrograd_core::Error;

@@ -131,11 +131,13 @@ impl Array {
 
     /// The logical view as `T`, or a dtype error naming `op`.
     pub fn view<T: Element>(&self, op: &'static str) -> Result<ArrayViewD<'_, T>> {
-        T::storage(self).map(|x| self.logical_view(x)).ok_or(Error::DTypeMismatch {
-            op,
-            expected: T::DTYPE.name().to_string(),
-            got: self.dtype(),
-        })
+        T::storage(self)
+            .map(|x| self.logical_view(x))
+            .ok_or(Error::DTypeMismatch {
+                op,
+                expected: T::DTYPE.name().to_string(),
+                got: self.dtype(),
+            })
     }
 
     /// A shared ndarray holding the logical array (copies only if this array is a broadcast).
@@ -173,7 +175,10 @@ impl Array {
         let src = self.shape();
         let fits = dims.len() == src.len()
             && dims.windows(2).all(|w| w[0] < w[1])
-            && dims.iter().zip(src).all(|(&d, &n)| d < shape.len() && (n == 1 || n == shape[d]));
+            && dims
+                .iter()
+                .zip(src)
+                .all(|(&d, &n)| d < shape.len() && (n == 1 || n == shape[d]));
         if !fits {
             return Err(Error::ShapeMismatch {
                 op,
@@ -203,7 +208,11 @@ impl Array {
             return self.clone();
         }
         fn own<T: Element>(a: &Array) -> Array {
-            Array::from_ndarray(a.view::<T>("materialize").expect("dtype matched").to_owned())
+            Array::from_ndarray(
+                a.view::<T>("materialize")
+                    .expect("dtype matched")
+                    .to_owned(),
+            )
         }
         match self.dtype() {
             DType::Bool => own::<bool>(self),

@@ -86,9 +86,16 @@ element!(f32, F32, |x: f64| x as f32, |x: f32| x as f64);
 element!(f64, F64, |x: f64| x, |x: f64| x);
 element!(i64, I64, |x: f64| x as i64, |x: i64| x as f64);
 element!(u32, U32, |x: f64| x as u32, |x: u32| x as f64);
-element!(bool, Bool, |x: f64| x != 0.0, |x: bool| if x { 1.0 } else { 0.0 });
+element!(bool, Bool, |x: f64| x != 0.0, |x: bool| if x {
+    1.0
+} else {
+    0.0
+});
 
 /// A floating-point element: the dtypes that carry derivatives.
-pub trait Float: Element + num_traits::Float + num_traits::FloatConst + std::iter::Sum + Default {}
+pub trait Float:
+    Element + num_traits::Float + num_traits::FloatConst + std::iter::Sum + Default
+{
+}
 impl Float for f32 {}
 impl Float for f64 {}

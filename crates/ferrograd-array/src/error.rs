@@ -16,7 +16,11 @@ pub enum Error {
     },
     /// An axis outside `-rank..rank`.
     #[error("{op}: axis {axis} is out of range for an array of rank {rank} (valid: {lo}..{rank})", lo = -(*rank as i64))]
-    AxisOutOfRange { op: &'static str, axis: i64, rank: usize },
+    AxisOutOfRange {
+        op: &'static str,
+        axis: i64,
+        rank: usize,
+    },
     /// An operation received a dtype it cannot work on.
     #[error("{op}: expected {expected}, got {got}")]
     DTypeMismatch {
@@ -35,6 +39,9 @@ pub type Result<T> = std::result::Result<T, Error>;
 impl Error {
     /// Shorthand for [`Error::Invalid`].
     pub fn invalid(op: &'static str, msg: impl Into<String>) -> Self {
-        Error::Invalid { op, msg: msg.into() }
+        Error::Invalid {
+            op,
+            msg: msg.into(),
+        }
     }
 }

@@ -9,11 +9,26 @@
 macro_rules! with_dtype {
     ($x:expr, $T:ident => $body:expr) => {
         match $x.dtype() {
-            DType::Bool => { type $T = bool; $body }
-            DType::U32 => { type $T = u32; $body }
-            DType::I64 => { type $T = i64; $body }
-            DType::F32 => { type $T = f32; $body }
-            DType::F64 => { type $T = f64; $body }
+            DType::Bool => {
+                type $T = bool;
+                $body
+            }
+            DType::U32 => {
+                type $T = u32;
+                $body
+            }
+            DType::I64 => {
+                type $T = i64;
+                $body
+            }
+            DType::F32 => {
+                type $T = f32;
+                $body
+            }
+            DType::F64 => {
+                type $T = f64;
+                $body
+            }
         }
     };
 }

@@ -21,8 +21,16 @@ pub fn broadcast_shapes(op: &'static str, a: &[usize], b: &[usize]) -> Result<Sh
     let rank = a.len().max(b.len());
     let mut out = Shape::with_capacity(rank);
     for i in 0..rank {
-        let da = if i + a.len() >= rank { a[i + a.len() - rank] } else { 1 };
-        let db = if i + b.len() >= rank { b[i + b.len() - rank] } else { 1 };
+        let da = if i + a.len() >= rank {
+            a[i + a.len() - rank]
+        } else {
+            1
+        };
+        let db = if i + b.len() >= rank {
+            b[i + b.len() - rank]
+        } else {
+            1
+        };
         out.push(match (da, db) {
             (x, y) if x == y => x,
             (1, y) => y,
@@ -46,7 +54,11 @@ pub fn normalize_axis(op: &'static str, axis: i64, rank: usize) -> Result<usize>
     if axis < -r || axis >= r {
         return Err(Error::AxisOutOfRange { op, axis, rank });
     }
-    Ok(if axis < 0 { (axis + r) as usize } else { axis as usize })
+    Ok(if axis < 0 {
+        (axis + r) as usize
+    } else {
+        axis as usize
+    })
 }
 
 /// Normalises a list of axes, rejecting repeats; the result is sorted.
@@ -73,11 +85,27 @@ mod tests {
 
     #[test]
     fn broadcasting_follows_numpy() {
-        assert_eq!(broadcast_shapes("t", &[], &[2, 3]).unwrap().as_slice(), &[2, 3]);
-        assert_eq!(broadcast_shapes("t", &[0, 1], &[5]).unwrap().as_slice(), &[0, 5]);
-        assert_eq!(broadcast_shapes("t", &[2, 1, 4], &[3, 1]).unwrap().as_slice(), &[2, 3, 4]);
-        let e = broadcast_shapes("add", &[2, 3], &[4]).unwrap_err().to_string();
-        assert!(e.contains("add") && e.contains("[2, 3]") && e.contains("[4]"), "{e}");
+        assert_eq!(
+            broadcast_shapes("t", &[], &[2, 3]).unwrap().as_slice(),
+            &[2, 3]
+        );
+        assert_eq!(
+            broadcast_shapes("t", &[0, 1], &[5]).unwrap().as_slice(),
+            &[0, 5]
+        );
+        assert_eq!(
+            broadcast_shapes("t", &[2, 1, 4], &[3, 1])
+                .unwrap()
+                .as_slice(),
+            &[2, 3, 4]
+        );
+        let e = broadcast_shapes("add", &[2, 3], &[4])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("add") && e.contains("[2, 3]") && e.contains("[4]"),
+            "{e}"
+        );
     }
 
     #[test]

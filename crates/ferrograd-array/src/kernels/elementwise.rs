@@ -70,7 +70,11 @@ pub fn unary_float(
     match x.dtype() {
         DType::F32 => Ok(Array::from_ndarray(map(x.view::<f32>(op)?, f32))),
         DType::F64 => Ok(Array::from_ndarray(map(x.view::<f64>(op)?, f64))),
-        got => Err(Error::DTypeMismatch { op, expected: "float32 or float64".into(), got }),
+        got => Err(Error::DTypeMismatch {
+            op,
+            expected: "float32 or float64".into(),
+            got,
+        }),
     }
 }
 
@@ -86,17 +90,40 @@ pub struct BinaryFns {
 pub fn binary(op: &'static str, a: &Array, b: &Array, fns: &BinaryFns) -> Result<Array> {
     same_dtype(op, a, b)?;
     match (a.dtype(), fns.i64) {
-        (DType::F32, _) => Ok(Array::from_ndarray(zip_map(op, a.view(op)?, b.view(op)?, fns.f32)?)),
-        (DType::F64, _) => Ok(Array::from_ndarray(zip_map(op, a.view(op)?, b.view(op)?, fns.f64)?)),
-        (DType::I64, Some(f)) => Ok(Array::from_ndarray(zip_map(op, a.view(op)?, b.view(op)?, f)?)),
-        (got, _) => Err(Error::DTypeMismatch { op, expected: "a numeric dtype this operation supports".into(), got }),
+        (DType::F32, _) => Ok(Array::from_ndarray(zip_map(
+            op,
+            a.view(op)?,
+            b.view(op)?,
+            fns.f32,
+        )?)),
+        (DType::F64, _) => Ok(Array::from_ndarray(zip_map(
+            op,
+            a.view(op)?,
+            b.view(op)?,
+            fns.f64,
+        )?)),
+        (DType::I64, Some(f)) => Ok(Array::from_ndarray(zip_map(
+            op,
+            a.view(op)?,
+            b.view(op)?,
+            f,
+        )?)),
+        (got, _) => Err(Error::DTypeMismatch {
+            op,
+            expected: "a numeric dtype this operation supports".into(),
+            got,
+        }),
     }
 }
 
 /// Checks that two operands share a dtype.
 pub fn same_dtype(op: &'static str, a: &Array, b: &Array) -> Result<()> {
     if a.dtype() != b.dtype() {
-        return Err(Error::DTypeMismatch { op, expected: a.dtype().name().into(), got: b.dtype() });
+        return Err(Error::DTypeMismatch {
+            op,
+            expected: a.dtype().name().into(),
+            got: b.dtype(),
+        });
     }
     Ok(())
 }
@@ -128,7 +155,12 @@ impl Compare {
 /// Elementwise comparison giving a bool array; any dtype.
 pub fn compare(op: &'static str, a: &Array, b: &Array, cmp: Compare) -> Result<Array> {
     fn go<T: Element>(op: &'static str, a: &Array, b: &Array, cmp: Compare) -> Result<Array> {
-        Ok(Array::from_ndarray(zip_map(op, a.view::<T>(op)?, b.view::<T>(op)?, move |x, y| cmp.apply(x, y))?))
+        Ok(Array::from_ndarray(zip_map(
+            op,
+            a.view::<T>(op)?,
+            b.view::<T>(op)?,
+            move |x, y| cmp.apply(x, y),
+        )?))
     }
     same_dtype(op, a, b)?;
     match a.dtype() {
@@ -147,7 +179,12 @@ pub fn select(pred: &Array, on_true: &Array, on_false: &Array) -> Result<Array> 
         let (p, a, b) = (p.view::<bool>(OP)?, a.view::<T>(OP)?, b.view::<T>(OP)?);
         same_shape(OP, p.shape(), a.shape())?;
         same_shape(OP, a.shape(), b.shape())?;
-        Ok(Array::from_ndarray(Zip::from(&p).and(&a).and(&b).map_collect(|&p, &x, &y| if p { x } else { y })))
+        Ok(Array::from_ndarray(
+            Zip::from(&p)
+                .and(&a)
+                .and(&b)
+                .map_collect(|&p, &x, &y| if p { x } else { y }),
+        ))
     }
     same_dtype(OP, on_true, on_false)?;
     match on_true.dtype() {
@@ -163,7 +200,9 @@ pub fn select(pred: &Array, on_true: &Array, on_false: &Array) -> Result<Array> 
 pub fn convert(x: &Array, dtype: DType) -> Result<Array> {
     fn to<T: Element>(x: &Array) -> Result<Array> {
         fn from<S: Element, T: Element>(x: &Array) -> Result<Array> {
-            Ok(Array::from_ndarray(map(x.view::<S>("astype")?, |v| T::from_f64(v.to_f64()))))
+            Ok(Array::from_ndarray(map(x.view::<S>("astype")?, |v| {
+                T::from_f64(v.to_f64())
+            })))
         }
         match x.dtype() {
             DType::Bool => from::<bool, T>(x),

@@ -18,7 +18,9 @@ pub struct DotDims {
 impl DotDims {
     /// Free (neither batch nor contracted) axes of an operand of rank `rank`.
     pub fn free(rank: usize, contract: &[usize], batch: &[usize]) -> Vec<usize> {
-        (0..rank).filter(|a| !contract.contains(a) && !batch.contains(a)).collect()
+        (0..rank)
+            .filter(|a| !contract.contains(a) && !batch.contains(a))
+            .collect()
     }
 
     /// Output shape: batch axes, then lhs free axes, then rhs free axes; validates the dims.
@@ -27,11 +29,26 @@ impl DotDims {
             op: "dot_general",
             lhs: lhs.to_vec(),
             rhs: rhs.to_vec(),
-            hint: if msg.is_empty() { "contracting and batch axes must have equal sizes" } else { "axis lists are out of range or repeated" },
+            hint: if msg.is_empty() {
+                "contracting and batch axes must have equal sizes"
+            } else {
+                "axis lists are out of range or repeated"
+            },
         };
         let valid = |axes: &[usize], rank: usize| axes.iter().all(|&a| a < rank);
-        let (lc, rc, lb, rb) = (&self.lhs_contract, &self.rhs_contract, &self.lhs_batch, &self.rhs_batch);
-        if lc.len() != rc.len() || lb.len() != rb.len() || !valid(lc, lhs.len()) || !valid(lb, lhs.len()) || !valid(rc, rhs.len()) || !valid(rb, rhs.len()) {
+        let (lc, rc, lb, rb) = (
+            &self.lhs_contract,
+            &self.rhs_contract,
+            &self.lhs_batch,
+            &self.rhs_batch,
+        );
+        if lc.len() != rc.len()
+            || lb.len() != rb.len()
+            || !valid(lc, lhs.len())
+            || !valid(lb, lhs.len())
+            || !valid(rc, rhs.len())
+            || !valid(rb, rhs.len())
+        {
             return Err(bad("axes"));
         }
         let mut seen_l: Vec<usize> = lc.iter().chain(lb).copied().collect();
@@ -41,7 +58,9 @@ impl DotDims {
         if seen_l.windows(2).any(|w| w[0] == w[1]) || seen_r.windows(2).any(|w| w[0] == w[1]) {
             return Err(bad("axes"));
         }
-        if lc.iter().zip(rc).any(|(&a, &b)| lhs[a] != rhs[b]) || lb.iter().zip(rb).any(|(&a, &b)| lhs[a] != rhs[b]) {
+        if lc.iter().zip(rc).any(|(&a, &b)| lhs[a] != rhs[b])
+            || lb.iter().zip(rb).any(|(&a, &b)| lhs[a] != rhs[b])
+        {
             return Err(bad(""));
         }
         let mut out: Vec<usize> = lb.iter().map(|&a| lhs[a]).collect();
@@ -59,12 +78,21 @@ struct Mat3 {
 
 /// Views `x`'s axes in `order`, grouped into three runs, as a 3-d strided matrix stack without
 /// copying when the strides allow; otherwise copies to row-major first.
-fn as_mat3<T: Copy>(x: &ArrayViewD<'_, T>, order: &[usize], groups: [usize; 3]) -> (Option<ArrayD<T>>, Mat3) {
+fn as_mat3<T: Copy>(
+    x: &ArrayViewD<'_, T>,
+    order: &[usize],
+    groups: [usize; 3],
+) -> (Option<ArrayD<T>>, Mat3) {
     let p = x.view().permuted_axes(IxDyn(order));
     // A run of axes merges into one when each stride is the next one's times its size.
     let merge = |dims: &[usize], strides: &[isize]| -> Option<(usize, isize)> {
         let n: usize = dims.iter().product();
-        let axes: Vec<(usize, isize)> = dims.iter().zip(strides).filter(|(&d, _)| d != 1).map(|(&d, &s)| (d, s)).collect();
+        let axes: Vec<(usize, isize)> = dims
+            .iter()
+            .zip(strides)
+            .filter(|(&d, _)| d != 1)
+            .map(|(&d, &s)| (d, s))
+            .collect();
         if n == 0 || axes.is_empty() {
             return Some((n, 1));
         }
@@ -83,7 +111,10 @@ fn as_mat3<T: Copy>(x: &ArrayViewD<'_, T>, order: &[usize], groups: [usize; 3]) 
         if (g1.0 > 1 && g1.1 == 0) || (g2.0 > 1 && g2.1 == 0) {
             return None;
         }
-        Some(Mat3 { dims: [g0.0, g1.0, g2.0], strides: [g0.1, g1.1, g2.1] })
+        Some(Mat3 {
+            dims: [g0.0, g1.0, g2.0],
+            strides: [g0.1, g1.1, g2.1],
+        })
     };
     if let Some(m) = try_view(&p) {
         return (None, m);
@@ -98,13 +129,30 @@ trait GemmScalar: Copy + Send + Sync + num_traits::Zero + num_traits::One + 'sta
 impl GemmScalar for f32 {}
 impl GemmScalar for f64 {}
 
-fn dot_typed<T: GemmScalar + crate::Element>(lhs: &Array, rhs: &Array, dims: &DotDims, out_shape: &[usize]) -> Result<Array> {
+fn dot_typed<T: GemmScalar + crate::Element>(
+    lhs: &Array,
+    rhs: &Array,
+    dims: &DotDims,
+    out_shape: &[usize],
+) -> Result<Array> {
     let (lv, rv) = (lhs.view::<T>("dot_general")?, rhs.view::<T>("dot_general")?);
     let lfree = DotDims::free(lv.ndim(), &dims.lhs_contract, &dims.lhs_batch);
     let rfree = DotDims::free(rv.ndim(), &dims.rhs_contract, &dims.rhs_batch);
     let nb = dims.lhs_batch.len();
-    let lorder: Vec<usize> = dims.lhs_batch.iter().chain(&lfree).chain(&dims.lhs_contract).copied().collect();
-    let rorder: Vec<usize> = dims.rhs_batch.iter().chain(&dims.rhs_contract).chain(&rfree).copied().collect();
+    let lorder: Vec<usize> = dims
+        .lhs_batch
+        .iter()
+        .chain(&lfree)
+        .chain(&dims.lhs_contract)
+        .copied()
+        .collect();
+    let rorder: Vec<usize> = dims
+        .rhs_batch
+        .iter()
+        .chain(&dims.rhs_contract)
+        .chain(&rfree)
+        .copied()
+        .collect();
     let (lown, lm) = as_mat3(&lv, &lorder, [nb, lfree.len(), dims.lhs_contract.len()]);
     let (rown, rm) = as_mat3(&rv, &rorder, [nb, dims.rhs_contract.len(), rfree.len()]);
     let lptr = lown.as_ref().map_or(lv.as_ptr(), |o| o.as_ptr());
@@ -147,7 +195,9 @@ fn dot_typed<T: GemmScalar + crate::Element>(lhs: &Array, rhs: &Array, dims: &Do
             one(bi, dst, par);
         }
     } else if b > 1 && b * m * n * k >= (1 << 16) {
-        out.par_chunks_mut(m * n).enumerate().for_each(|(bi, dst)| one(bi, dst, gemm::Parallelism::None));
+        out.par_chunks_mut(m * n)
+            .enumerate()
+            .for_each(|(bi, dst)| one(bi, dst, gemm::Parallelism::None));
     } else {
         for (bi, dst) in out.chunks_mut(m * n).enumerate() {
             one(bi, dst, gemm::Parallelism::None);
@@ -164,7 +214,11 @@ pub fn dot_general(lhs: &Array, rhs: &Array, dims: &DotDims) -> Result<Array> {
     match lhs.dtype() {
         DType::F32 => dot_typed::<f32>(lhs, rhs, dims, &out_shape),
         DType::F64 => dot_typed::<f64>(lhs, rhs, dims, &out_shape),
-        got => Err(Error::DTypeMismatch { op: "dot_general", expected: "float32 or float64 (cast integers with astype)".into(), got }),
+        got => Err(Error::DTypeMismatch {
+            op: "dot_general",
+            expected: "float32 or float64 (cast integers with astype)".into(),
+            got,
+        }),
     }
 }
 
@@ -190,7 +244,12 @@ mod tests {
     }
 
     fn mm() -> DotDims {
-        DotDims { lhs_contract: vec![1], rhs_contract: vec![0], lhs_batch: vec![], rhs_batch: vec![] }
+        DotDims {
+            lhs_contract: vec![1],
+            rhs_contract: vec![0],
+            lhs_batch: vec![],
+            rhs_batch: vec![],
+        }
     }
 
     #[test]
@@ -211,7 +270,12 @@ mod tests {
     fn batched_and_errors() {
         let a = Array::from_vec(&[2, 2, 3], (0..12).map(f64::from).collect()).unwrap();
         let b = Array::from_vec(&[2, 3, 1], vec![1.0; 6]).unwrap();
-        let d = DotDims { lhs_contract: vec![2], rhs_contract: vec![1], lhs_batch: vec![0], rhs_batch: vec![0] };
+        let d = DotDims {
+            lhs_contract: vec![2],
+            rhs_contract: vec![1],
+            lhs_batch: vec![0],
+            rhs_batch: vec![0],
+        };
         let c = dot_general(&a, &b, &d).unwrap();
         assert_eq!(c.shape(), &[2, 2, 1]);
         assert_eq!(c.to_f64_vec(), vec![3., 12., 21., 30.]);

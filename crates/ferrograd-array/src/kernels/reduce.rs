@@ -42,7 +42,8 @@ pub fn pairwise_sum<T: Summable>(xs: &[T]) -> T {
                 acc[i] = acc[i] + c[i];
             }
         }
-        let mut s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+        let mut s =
+            ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
         for &x in rest {
             s = s + x;
         }
@@ -80,12 +81,21 @@ impl<T: Element> Reducer<T> for MaxOp {
         }
     }
     fn run(self, xs: &[T]) -> T {
-        xs.iter().copied().reduce(|a, b| self.combine(a, b)).expect("non-empty run")
+        xs.iter()
+            .copied()
+            .reduce(|a, b| self.combine(a, b))
+            .expect("non-empty run")
     }
 }
 
 /// Reduces `(outer, r, inner)` row-major data to `(outer, inner)`.
-fn reduce_block<T: Element, R: Reducer<T>>(xs: &[T], outer: usize, r: usize, inner: usize, red: R) -> Vec<T> {
+fn reduce_block<T: Element, R: Reducer<T>>(
+    xs: &[T],
+    outer: usize,
+    r: usize,
+    inner: usize,
+    red: R,
+) -> Vec<T> {
     let mut out = Vec::with_capacity(outer * inner);
     for o in 0..outer {
         let block = &xs[o * r * inner..(o + 1) * r * inner];
@@ -119,7 +129,12 @@ fn reduce_rows<T: Element, R: Reducer<T>>(block: &[T], r: usize, inner: usize, r
 }
 
 /// Reduces sorted, unique `axes` of `x` with `red`; the axes disappear from the shape.
-fn reduce<T: Element, R: Reducer<T>>(op: &'static str, x: &Array, axes: &[usize], red: R) -> Result<Array> {
+fn reduce<T: Element, R: Reducer<T>>(
+    op: &'static str,
+    x: &Array,
+    axes: &[usize],
+    red: R,
+) -> Result<Array> {
     let shape = x.shape().to_vec();
     for &a in axes {
         normalize_axis(op, a as i64, shape.len())?;
@@ -164,7 +179,11 @@ pub fn reduce_sum(x: &Array, axes: &[usize]) -> Result<Array> {
         DType::F64 => reduce::<f64, _>(OP, x, axes, SumOp),
         DType::I64 => reduce::<i64, _>(OP, x, axes, SumOp),
         DType::U32 => reduce::<u32, _>(OP, x, axes, SumOp),
-        got => Err(Error::DTypeMismatch { op: OP, expected: "a numeric dtype".into(), got }),
+        got => Err(Error::DTypeMismatch {
+            op: OP,
+            expected: "a numeric dtype".into(),
+            got,
+        }),
     }
 }
 
@@ -187,7 +206,13 @@ pub fn arg_extremum(x: &Array, axis: usize, max: bool) -> Result<Array> {
         let v = x.view::<T>(op)?;
         let n = v.shape()[axis];
         if n == 0 {
-            return Err(Error::invalid(op, format!("attempt to get {op} of an empty axis {axis} of shape {:?}", v.shape())));
+            return Err(Error::invalid(
+                op,
+                format!(
+                    "attempt to get {op} of an empty axis {axis} of shape {:?}",
+                    v.shape()
+                ),
+            ));
         }
         let red = MaxOp(max);
         let out = v.map_axis(ndarray::Axis(axis), |lane| {
@@ -226,10 +251,21 @@ mod tests {
     #[test]
     fn sums_over_axes() {
         let x = arr(&[2, 3, 2], (0..12).map(f64::from).collect());
-        assert_eq!(reduce_sum(&x, &[1]).unwrap().to_f64_vec(), vec![6., 9., 24., 27.]);
-        assert_eq!(reduce_sum(&x, &[0, 2]).unwrap().to_f64_vec(), vec![14., 22., 30.]);
+        assert_eq!(
+            reduce_sum(&x, &[1]).unwrap().to_f64_vec(),
+            vec![6., 9., 24., 27.]
+        );
+        assert_eq!(
+            reduce_sum(&x, &[0, 2]).unwrap().to_f64_vec(),
+            vec![14., 22., 30.]
+        );
         assert_eq!(reduce_sum(&x, &[0, 1, 2]).unwrap().to_f64_vec(), vec![66.]);
-        assert_eq!(reduce_sum(&arr(&[0, 3], vec![]), &[0]).unwrap().to_f64_vec(), vec![0.; 3]);
+        assert_eq!(
+            reduce_sum(&arr(&[0, 3], vec![]), &[0])
+                .unwrap()
+                .to_f64_vec(),
+            vec![0.; 3]
+        );
     }
 
     #[test]
@@ -239,16 +275,31 @@ mod tests {
         assert!((s - 100_000.0).abs() < 0.05, "{s}");
         let ys: Vec<f64> = (0..1000).map(f64::from).collect();
         let big = arr(&[1000, 1], ys);
-        assert_eq!(reduce_sum(&big, &[0]).unwrap().to_f64_vec(), vec![499_500.0]);
+        assert_eq!(
+            reduce_sum(&big, &[0]).unwrap().to_f64_vec(),
+            vec![499_500.0]
+        );
     }
 
     #[test]
     fn max_min_argmax() {
         let x = arr(&[2, 3], vec![1., 5., 3., 7., -2., 7.]);
-        assert_eq!(reduce_extremum(&x, &[1], true).unwrap().to_f64_vec(), vec![5., 7.]);
-        assert_eq!(reduce_extremum(&x, &[0], false).unwrap().to_f64_vec(), vec![1., -2., 3.]);
-        assert_eq!(arg_extremum(&x, 1, true).unwrap().to_f64_vec(), vec![1., 0.]);
-        assert_eq!(arg_extremum(&x, 0, false).unwrap().to_f64_vec(), vec![0., 1., 0.]);
+        assert_eq!(
+            reduce_extremum(&x, &[1], true).unwrap().to_f64_vec(),
+            vec![5., 7.]
+        );
+        assert_eq!(
+            reduce_extremum(&x, &[0], false).unwrap().to_f64_vec(),
+            vec![1., -2., 3.]
+        );
+        assert_eq!(
+            arg_extremum(&x, 1, true).unwrap().to_f64_vec(),
+            vec![1., 0.]
+        );
+        assert_eq!(
+            arg_extremum(&x, 0, false).unwrap().to_f64_vec(),
+            vec![0., 1., 0.]
+        );
         assert!(reduce_extremum(&arr(&[0], vec![]), &[0], true).is_err());
         let n = arr(&[3], vec![1., f64::NAN, 2.]);
         assert!(reduce_extremum(&n, &[0], true).unwrap().to_f64_vec()[0].is_nan());

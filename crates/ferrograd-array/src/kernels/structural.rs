@@ -6,13 +6,22 @@ use ndarray::{ArcArray, ArrayD, Axis, IxDyn, Slice};
 use crate::shape::size;
 use crate::{Array, DType, Element, Error, Result};
 
-
 /// Permutes axes (zero-copy): output axis `i` is input axis `perm[i]`.
 pub fn transpose(x: &Array, perm: &[usize]) -> Result<Array> {
     let rank = x.ndim();
     let mut seen = vec![false; rank];
-    if perm.len() != rank || perm.iter().any(|&p| p >= rank || std::mem::replace(&mut seen[p], true)) {
-        return Err(Error::invalid("transpose", format!("{perm:?} is not a permutation of the {rank} axes of shape {:?}", x.shape())));
+    if perm.len() != rank
+        || perm
+            .iter()
+            .any(|&p| p >= rank || std::mem::replace(&mut seen[p], true))
+    {
+        return Err(Error::invalid(
+            "transpose",
+            format!(
+                "{perm:?} is not a permutation of the {rank} axes of shape {:?}",
+                x.shape()
+            ),
+        ));
     }
     with_dtype!(x, T => {
         let s: ArcArray<T, IxDyn> = x.to_shared("transpose")?;
@@ -50,7 +59,9 @@ pub fn slice(x: &Array, start: &[usize], limit: &[usize], stride: &[usize]) -> R
     if !ok {
         return Err(Error::invalid(
             "slice",
-            format!("start {start:?}, limit {limit:?}, stride {stride:?} do not fit shape {shape:?}"),
+            format!(
+                "start {start:?}, limit {limit:?}, stride {stride:?} do not fit shape {shape:?}"
+            ),
         ));
     }
     with_dtype!(x, T => {
@@ -67,7 +78,10 @@ pub fn slice(x: &Array, start: &[usize], limit: &[usize], stride: &[usize]) -> R
 pub fn pad(x: &Array, lo: &[usize], hi: &[usize], interior: &[usize], value: f64) -> Result<Array> {
     let shape = x.shape();
     if lo.len() != shape.len() || hi.len() != shape.len() || interior.len() != shape.len() {
-        return Err(Error::invalid("pad", format!("needs one (lo, hi, interior) per axis of shape {shape:?}")));
+        return Err(Error::invalid(
+            "pad",
+            format!("needs one (lo, hi, interior) per axis of shape {shape:?}"),
+        ));
     }
     let out_shape: Vec<usize> = (0..shape.len())
         .map(|i| lo[i] + hi[i] + shape[i] + interior[i] * shape[i].saturating_sub(1))
@@ -86,7 +100,9 @@ pub fn pad(x: &Array, lo: &[usize], hi: &[usize], interior: &[usize], value: f64
 
 /// Joins arrays of one dtype along `axis`; the other axes must agree.
 pub fn concatenate(xs: &[&Array], axis: usize) -> Result<Array> {
-    let first = xs.first().ok_or_else(|| Error::invalid("concatenate", "needs at least one array"))?;
+    let first = xs
+        .first()
+        .ok_or_else(|| Error::invalid("concatenate", "needs at least one array"))?;
     for x in xs {
         let ok = x.dtype() == first.dtype()
             && x.ndim() == first.ndim()
@@ -97,7 +113,8 @@ pub fn concatenate(xs: &[&Array], axis: usize) -> Result<Array> {
                 op: "concatenate",
                 lhs: first.shape().to_vec(),
                 rhs: x.shape().to_vec(),
-                hint: "all arrays need the same dtype and rank, and equal sizes except along the axis",
+                hint:
+                    "all arrays need the same dtype and rank, and equal sizes except along the axis",
             });
         }
     }
@@ -111,7 +128,10 @@ pub fn concatenate(xs: &[&Array], axis: usize) -> Result<Array> {
 /// `start, start + step, …` below `stop` (NumPy's arange), of `dtype`.
 pub fn arange(start: f64, stop: f64, step: f64, dtype: DType) -> Result<Array> {
     if step == 0.0 || !step.is_finite() || !start.is_finite() || !stop.is_finite() {
-        return Err(Error::invalid("arange", format!("needs finite bounds and a non-zero step (got {start}, {stop}, {step})")));
+        return Err(Error::invalid(
+            "arange",
+            format!("needs finite bounds and a non-zero step (got {start}, {stop}, {step})"),
+        ));
     }
     let n = ((stop - start) / step).ceil().max(0.0) as usize;
     let values: Vec<f64> = (0..n).map(|i| start + i as f64 * step).collect();
@@ -120,7 +140,11 @@ pub fn arange(start: f64, stop: f64, step: f64, dtype: DType) -> Result<Array> {
 
 /// `num` evenly spaced values from `start` to `stop` inclusive (NumPy's linspace).
 pub fn linspace(start: f64, stop: f64, num: usize, dtype: DType) -> Result<Array> {
-    let step = if num > 1 { (stop - start) / (num - 1) as f64 } else { 0.0 };
+    let step = if num > 1 {
+        (stop - start) / (num - 1) as f64
+    } else {
+        0.0
+    };
     let mut values: Vec<f64> = (0..num).map(|i| start + i as f64 * step).collect();
     if num > 1 {
         values[num - 1] = stop; // exact endpoint, as NumPy
@@ -143,7 +167,10 @@ pub fn eye(n: usize, m: usize, k: i64, dtype: DType) -> Result<Array> {
 /// Builds an array of `dtype` from f64 values.
 pub fn from_f64_values(shape: &[usize], values: &[f64], dtype: DType) -> Result<Array> {
     fn go<T: Element>(shape: &[usize], values: &[f64]) -> Result<Array> {
-        Array::from_vec(shape, values.iter().map(|&v| T::from_f64(v)).collect::<Vec<T>>())
+        Array::from_vec(
+            shape,
+            values.iter().map(|&v| T::from_f64(v)).collect::<Vec<T>>(),
+        )
     }
     match dtype {
         DType::Bool => go::<bool>(shape, values),
@@ -174,13 +201,25 @@ mod tests {
         let x = Array::from_vec(&[2, 3], (0..6).map(f64::from).collect()).unwrap();
         let t = transpose(&x, &[1, 0]).unwrap();
         assert_eq!(t.to_f64_vec(), vec![0., 3., 1., 4., 2., 5.]);
-        assert_eq!(reshape(&t, &[6]).unwrap().to_f64_vec(), vec![0., 3., 1., 4., 2., 5.]);
+        assert_eq!(
+            reshape(&t, &[6]).unwrap().to_f64_vec(),
+            vec![0., 3., 1., 4., 2., 5.]
+        );
         assert!(reshape(&t, &[4]).is_err());
         assert!(transpose(&x, &[0, 0]).is_err());
         let c = concatenate(&[&x, &x], 0).unwrap();
         assert_eq!(c.shape(), &[4, 3]);
-        assert_eq!(linspace(0.0, 1.0, 5, DType::F64).unwrap().to_f64_vec(), vec![0., 0.25, 0.5, 0.75, 1.]);
-        assert_eq!(arange(1.0, 4.0, 1.0, DType::I64).unwrap().to_f64_vec(), vec![1., 2., 3.]);
-        assert_eq!(eye(2, 3, 1, DType::F64).unwrap().to_f64_vec(), vec![0., 1., 0., 0., 0., 1.]);
+        assert_eq!(
+            linspace(0.0, 1.0, 5, DType::F64).unwrap().to_f64_vec(),
+            vec![0., 0.25, 0.5, 0.75, 1.]
+        );
+        assert_eq!(
+            arange(1.0, 4.0, 1.0, DType::I64).unwrap().to_f64_vec(),
+            vec![1., 2., 3.]
+        );
+        assert_eq!(
+            eye(2, 3, 1, DType::F64).unwrap().to_f64_vec(),
+            vec![0., 1., 0., 0., 0., 1.]
+        );
     }
 }

@@ -1,0 +1,24 @@
+//! The NumPy-like surface of [`Tensor`]: constructors and readers, operators, methods.
+//! It only composes `lax` operations (broadcasting and dtype promotion happen here, once);
+//! no derivative rule lives here.
+//!
+//! Programmer errors (shape or dtype mismatches) panic at one chokepoint, [`ok`], with the
+//! message of the inner error; `try_` functions return the error instead.
+
+mod broadcast;
+mod convert;
+mod math;
+mod ops;
+
+pub use broadcast::{broadcast_pair, promote_pair};
+
+use crate::Result;
+
+/// Unwraps an operation's result, panicking with its message at the caller's location.
+#[track_caller]
+pub fn ok<T>(r: Result<T>) -> T {
+    match r {
+        Ok(v) => v,
+        Err(e) => panic!("{e}"),
+    }
+}

@@ -1,0 +1,54 @@
+//! Forward mode: each tracer carries a primal and a tangent (`None` = symbolic zero).
+
+use std::cell::RefCell;
+
+use super::{Interpreter, Slot};
+use crate::{Primitive, Result, Tangent, Tensor};
+
+/// The jvp interpreter: an arena of (primal, tangent) pairs.
+pub struct JvpTrace {
+    slot: Slot,
+    arena: RefCell<Vec<(Tensor, Tangent)>>,
+}
+
+impl JvpTrace {
+    /// A jvp interpreter for `slot` (use with [`super::push`]).
+    pub fn new(slot: Slot) -> Self {
+        JvpTrace {
+            slot,
+            arena: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// A tracer for `primal` with `tangent`.
+    pub fn lift(&self, primal: Tensor, tangent: Tangent) -> Tensor {
+        let aval = primal.aval();
+        let mut arena = self.arena.borrow_mut();
+        arena.push((primal, tangent));
+        self.slot.tracer(arena.len() - 1, aval)
+    }
+
+    /// (primal, tangent) of `x`: its own tracers are unpacked, anything else is a constant.
+    pub fn unpack(&self, x: &Tensor) -> (Tensor, Tangent) {
+        match self.slot.index_of(x) {
+            Some(i) => self.arena.borrow()[i].clone(),
+            None => (x.clone(), None),
+        }
+    }
+}
+
+impl Interpreter for JvpTrace {
+    fn process(&self, prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>> {
+        let (primals, tangents): (Vec<Tensor>, Vec<Tangent>) =
+            args.iter().map(|a| self.unpack(a)).unzip();
+        if tangents.iter().all(Option::is_none) {
+            return super::bind(prim, &primals);
+        }
+        let (outs, out_dots) = prim.jvp(&primals, &tangents)?;
+        Ok(outs
+            .into_iter()
+            .zip(out_dots)
+            .map(|(y, t)| self.lift(y, t))
+            .collect())
+    }
+}

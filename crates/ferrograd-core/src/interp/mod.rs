@@ -1,0 +1,142 @@
+//! The interpreter stack and [`bind`], the single interception point for every primitive.
+//!
+//! Interpreters live on a thread-local stack; a tracer records the level (stack index) and
+//! the unique id of the interpreter that owns it. `bind` hands a primitive to the interpreter
+//! of the highest level among its arguments (or evaluates it when none is traced); that
+//! interpreter unwraps its own tracers, treats all others as constants, and runs the rule,
+//! whose operations `bind` again and so reach the interpreters below. This keeps nested
+//! transforms apart (no perturbation confusion) and makes higher-order derivatives fall out.
+
+pub mod jvp;
+pub mod stage;
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use smallvec::SmallVec;
+
+use crate::tensor::Repr;
+use crate::{Error, Primitive, Result, Tensor};
+
+/// A transform's interpreter.
+pub trait Interpreter {
+    /// Runs `prim` on `args`, at least one of which is this interpreter's tracer.
+    fn process(&self, prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>>;
+}
+
+struct Entry {
+    id: u64,
+    interp: Rc<dyn Interpreter>,
+}
+
+thread_local! {
+    static STACK: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
+    static NEXT_ID: Cell<u64> = const { Cell::new(1) };
+}
+
+/// Where an interpreter sits: its stack level and unique id (stored in its tracers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slot {
+    pub level: u32,
+    pub id: u64,
+}
+
+impl Slot {
+    /// True if `x` is a tracer of the interpreter in this slot.
+    pub fn owns(&self, x: &Tensor) -> bool {
+        matches!(&x.repr, Repr::Tracer(t) if t.level == self.level && t.owner == self.id)
+    }
+
+    /// The arena index of `x` if this slot owns it.
+    pub fn index_of(&self, x: &Tensor) -> Option<usize> {
+        match &x.repr {
+            Repr::Tracer(t) if t.level == self.level && t.owner == self.id => {
+                Some(t.index as usize)
+            }
+            _ => None,
+        }
+    }
+
+    /// A tracer of this slot.
+    pub fn tracer(&self, index: usize, aval: crate::Aval) -> Tensor {
+        Tensor::tracer(self.level, self.id, index as u32, aval)
+    }
+}
+
+/// Pops its interpreter when dropped (also on panic), restoring the stack.
+pub struct Guard {
+    level: u32,
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        STACK.with(|s| s.borrow_mut().truncate(self.level as usize));
+    }
+}
+
+/// Pushes the interpreter that `make` builds for its slot; it is current until the guard drops.
+pub fn push<I: Interpreter + 'static>(make: impl FnOnce(Slot) -> I) -> (Rc<I>, Guard) {
+    let id = NEXT_ID.with(|n| {
+        let id = n.get();
+        n.set(id + 1);
+        id
+    });
+    STACK.with(|s| {
+        let level = s.borrow().len() as u32;
+        let interp = Rc::new(make(Slot { level, id }));
+        s.borrow_mut().push(Entry {
+            id,
+            interp: interp.clone(),
+        });
+        (interp, Guard { level })
+    })
+}
+
+/// Applies `prim` to `args` under whatever transforms are tracing them.
+pub fn bind(prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>> {
+    let mut top: Option<(u32, u64)> = None;
+    for a in args {
+        if let Repr::Tracer(t) = &a.repr {
+            if top.is_none_or(|(l, _)| t.level > l) {
+                top = Some((t.level, t.owner));
+            }
+        }
+    }
+    let Some((level, owner)) = top else {
+        return eval(prim, args);
+    };
+    let interp = STACK
+        .with(|s| {
+            s.borrow()
+                .get(level as usize)
+                .filter(|e| e.id == owner)
+                .map(|e| e.interp.clone())
+        })
+        .ok_or(Error::TracerLeak { prim: prim.name() })?;
+    interp.process(prim, args)
+}
+
+/// Evaluates `prim` on concrete arguments.
+fn eval(prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>> {
+    let arrays: SmallVec<[&ferrograd_array::Array; 4]> = args
+        .iter()
+        .map(|a| a.as_array().expect("no tracers among eval arguments"))
+        .collect();
+    Ok(prim
+        .eval(&arrays)?
+        .into_iter()
+        .map(Tensor::from_array)
+        .collect())
+}
+
+/// Binds a single-output primitive.
+pub fn bind1(prim: &dyn Primitive, args: &[Tensor]) -> Result<Tensor> {
+    let mut out = bind(prim, args)?;
+    debug_assert_eq!(out.len(), 1, "{} has one output", prim.name());
+    Ok(out.swap_remove(0))
+}
+
+/// Number of interpreters currently on this thread's stack (0 when evaluating eagerly).
+pub fn depth() -> usize {
+    STACK.with(|s| s.borrow().len())
+}

@@ -1,0 +1,88 @@
+//! The [`Primitive`] trait: everything the system knows about one operation, in one place.
+//!
+//! Interpreters call only this trait; they never name a concrete primitive. Rules are written
+//! with `lax` operations (which `bind`), so every rule is itself differentiable and traceable.
+
+use std::fmt::Debug;
+use std::rc::Rc;
+
+use ferrograd_array::Array;
+
+use crate::{Aval, Error, Result, Tensor};
+
+/// A tangent: `None` is a symbolic zero (nothing flows), which rules may skip.
+pub type Tangent = Option<Tensor>;
+
+/// The batch axis of a value under `vmap`, or `None` when the value is not batched.
+pub type BatchDim = Option<usize>;
+
+/// An argument of a linear primitive being transposed: the unknown linear input
+/// (JAX's `UndefinedPrimal`), or a known constant.
+#[derive(Debug, Clone)]
+pub enum LinearArg {
+    Undef(Aval),
+    Const(Tensor),
+}
+
+impl LinearArg {
+    /// The aval of the argument, known or not.
+    pub fn aval(&self) -> Aval {
+        match self {
+            LinearArg::Undef(a) => a.clone(),
+            LinearArg::Const(t) => t.aval(),
+        }
+    }
+
+    /// The constant, or a [`Error::NotLinear`] error naming `prim`.
+    pub fn constant(&self, prim: &'static str) -> Result<&Tensor> {
+        match self {
+            LinearArg::Const(t) => Ok(t),
+            LinearArg::Undef(_) => Err(Error::NotLinear { prim }),
+        }
+    }
+
+    /// True for the unknown (linear) input.
+    pub fn is_undef(&self) -> bool {
+        matches!(self, LinearArg::Undef(_))
+    }
+}
+
+/// Lets interpreters copy a primitive into a program without knowing its type.
+pub trait PrimitiveClone {
+    /// A shared copy of this primitive.
+    fn clone_rc(&self) -> Rc<dyn Primitive>;
+}
+
+impl<P: Primitive + Clone> PrimitiveClone for P {
+    fn clone_rc(&self) -> Rc<dyn Primitive> {
+        Rc::new(self.clone())
+    }
+}
+
+/// One operation with all its rules. See STYLE.md for the shape of a primitive file.
+pub trait Primitive: PrimitiveClone + Debug + 'static {
+    /// The name used in programs and messages (`"reduce_sum"`).
+    fn name(&self) -> &'static str;
+
+    /// Output avals from input avals; rejects invalid inputs with an error naming the op.
+    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>>;
+
+    /// Computes on concrete arrays (the only place kernels are called).
+    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>>;
+
+    /// Forward-mode rule: primal outputs and their tangents. At least one tangent is `Some`.
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)>;
+
+    /// For linear primitives: cotangents of the `Undef` inputs (`None` for constants or zero).
+    fn transpose(&self, _ct: &[Tensor], _x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+        Err(Error::NotLinear { prim: self.name() })
+    }
+
+    /// `vmap` rule: outputs and their batch axes, given inputs and theirs.
+    fn batch(&self, _x: &[Tensor], _dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+        Err(Error::Unsupported {
+            prim: self.name(),
+            rule: "batch",
+        })
+    }
+}

@@ -1,0 +1,45 @@
+//! `compare { cmp }`: elementwise `<`, `<=`, `>`, `>=`, `==`, `!=` giving bool; no tangent.
+
+use ferrograd_array::kernels::{self, Compare as Cmp};
+use ferrograd_array::{Array, DType};
+
+use crate::{lax, Aval, BatchDim, Primitive, Result, Tangent, Tensor};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Compare {
+    pub cmp: Cmp,
+}
+
+impl Primitive for Compare {
+    fn name(&self) -> &'static str {
+        match self.cmp {
+            Cmp::Lt => "lt",
+            Cmp::Le => "le",
+            Cmp::Gt => "gt",
+            Cmp::Ge => "ge",
+            Cmp::Eq => "eq",
+            Cmp::Ne => "ne",
+        }
+    }
+
+    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+        lax::require_same(self.name(), &x[0], &x[1])?;
+        Ok(vec![Aval {
+            dtype: DType::Bool,
+            ..x[0].clone()
+        }])
+    }
+
+    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+        Ok(vec![kernels::compare(self.name(), x[0], x[1], self.cmp)?])
+    }
+
+    fn jvp(&self, x: &[Tensor], _x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+        Ok((vec![lax::bind1(self, x)?], vec![None]))
+    }
+
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+        let (args, d) = lax::align_batch(x, dims)?;
+        Ok((vec![lax::bind1(self, &args)?], vec![d]))
+    }
+}

@@ -1,0 +1,150 @@
+//! `dot_general { dims }`: contraction over paired axes with shared batch axes; output axes
+//! are batch, lhs free, rhs free (JAX's dot_general). Bilinear: linear in each operand when
+//! the other is constant. matmul, dot, inner, outer and einsum lower to it.
+
+use ferrograd_array::kernels::{self, DotDims};
+use ferrograd_array::Array;
+
+use crate::{lax, Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DotGeneral {
+    pub dims: DotDims,
+}
+
+/// Consecutive index ranges with the lengths of each list.
+fn ranges_like(lens: &[usize]) -> Vec<Vec<usize>> {
+    let mut start = 0;
+    lens.iter()
+        .map(|&n| {
+            let r = (start..start + n).collect();
+            start += n;
+            r
+        })
+        .collect()
+}
+
+fn argsort(v: &[usize]) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..v.len()).collect();
+    idx.sort_by_key(|&i| v[i]);
+    idx
+}
+
+/// Cotangent of the lhs `x` given the output cotangent `g` and constant rhs `y`
+/// (JAX's `_dot_general_transpose_lhs`; `swap_ans` when the roles were swapped for the rhs).
+fn transpose_lhs(
+    g: &Tensor,
+    x_rank: usize,
+    y: &Tensor,
+    d: &DotDims,
+    swap_ans: bool,
+) -> Result<Tensor> {
+    let x_kept = DotDims::free(x_rank, &d.lhs_contract, &d.lhs_batch);
+    let y_kept = DotDims::free(y.ndim(), &d.rhs_contract, &d.rhs_batch);
+    let r = if swap_ans {
+        ranges_like(&[d.lhs_batch.len(), y_kept.len(), x_kept.len()])
+    } else {
+        ranges_like(&[d.lhs_batch.len(), x_kept.len(), y_kept.len()])
+    };
+    let (ans_batch, ans_y) = if swap_ans {
+        (&r[0], &r[1])
+    } else {
+        (&r[0], &r[2])
+    };
+    let dims = DotDims {
+        lhs_contract: ans_y.clone(),
+        rhs_contract: y_kept,
+        lhs_batch: ans_batch.clone(),
+        rhs_batch: d.rhs_batch.clone(),
+    };
+    let x_contract_sorted_by_y: Vec<usize> = argsort(&d.rhs_contract)
+        .iter()
+        .map(|&i| d.lhs_contract[i])
+        .collect();
+    let order: Vec<usize> = d
+        .lhs_batch
+        .iter()
+        .chain(&x_kept)
+        .chain(&x_contract_sorted_by_y)
+        .copied()
+        .collect();
+    lax::transpose(&lax::dot_general(g, y, &dims)?, &argsort(&order))
+}
+
+fn swapped(d: &DotDims) -> DotDims {
+    DotDims {
+        lhs_contract: d.rhs_contract.clone(),
+        rhs_contract: d.lhs_contract.clone(),
+        lhs_batch: d.rhs_batch.clone(),
+        rhs_batch: d.lhs_batch.clone(),
+    }
+}
+
+impl Primitive for DotGeneral {
+    fn name(&self) -> &'static str {
+        "dot_general"
+    }
+
+    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+        lax::require_same_dtype("dot_general", &x[0], &x[1])?;
+        let shape = self.dims.out_shape(&x[0].shape, &x[1].shape)?;
+        Ok(vec![Aval::new(&shape, x[0].dtype)])
+    }
+
+    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+        Ok(vec![kernels::dot_general(x[0], x[1], &self.dims)?])
+    }
+
+    // d(a·b) = da·b + a·db
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+        let y = lax::dot_general(&x[0], &x[1], &self.dims)?;
+        let ta = x_dot[0]
+            .as_ref()
+            .map(|t| lax::dot_general(t, &x[1], &self.dims))
+            .transpose()?;
+        let tb = x_dot[1]
+            .as_ref()
+            .map(|t| lax::dot_general(&x[0], t, &self.dims))
+            .transpose()?;
+        Ok((vec![y], vec![lax::add_tangents(ta, tb)?]))
+    }
+
+    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+        match (&x[0], &x[1]) {
+            (LinearArg::Undef(a), LinearArg::Const(b)) => Ok(vec![
+                Some(transpose_lhs(&ct[0], a.shape.len(), b, &self.dims, false)?),
+                None,
+            ]),
+            (LinearArg::Const(a), LinearArg::Undef(b)) => Ok(vec![
+                None,
+                Some(transpose_lhs(
+                    &ct[0],
+                    b.shape.len(),
+                    a,
+                    &swapped(&self.dims),
+                    true,
+                )?),
+            ]),
+            _ => Err(Error::NotLinear {
+                prim: "dot_general",
+            }),
+        }
+    }
+
+    // Batched operands get a new leading batch axis shared by both (an unbatched one is
+    // broadcast to it first), so the whole vmap is one batched GEMM.
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+        let args = lax::all_batch_to_front(x, dims)?;
+        let shift = |v: &[usize]| v.iter().map(|a| a + 1).collect::<Vec<_>>();
+        let d = DotDims {
+            lhs_contract: shift(&self.dims.lhs_contract),
+            rhs_contract: shift(&self.dims.rhs_contract),
+            lhs_batch: [0].into_iter().chain(shift(&self.dims.lhs_batch)).collect(),
+            rhs_batch: [0].into_iter().chain(shift(&self.dims.rhs_batch)).collect(),
+        };
+        Ok((
+            vec![lax::dot_general(&args[0], &args[1], &d)?],
+            vec![Some(0)],
+        ))
+    }
+}

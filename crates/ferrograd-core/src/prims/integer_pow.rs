@@ -1,0 +1,52 @@
+//! `integer_pow { n }`: x^n for an integer n (any sign), exact by repeated multiplication.
+
+use ferrograd_array::{kernels, Array};
+
+use crate::{lax, Aval, BatchDim, Primitive, Result, Tangent, Tensor};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IntegerPow {
+    pub n: i32,
+}
+
+impl Primitive for IntegerPow {
+    fn name(&self) -> &'static str {
+        "integer_pow"
+    }
+
+    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+        lax::require_float("integer_pow", &x[0])?;
+        Ok(vec![x[0].clone()])
+    }
+
+    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+        let n = self.n;
+        Ok(vec![kernels::unary_float(
+            "integer_pow",
+            x[0],
+            move |v: f32| v.powi(n),
+            move |v: f64| v.powi(n),
+        )?])
+    }
+
+    // d x^n = n x^(n-1) dx
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+        let y = lax::integer_pow(&x[0], self.n)?;
+        let t = match (&x_dot[0], self.n) {
+            (None, _) | (_, 0) => None,
+            (Some(t), 1) => Some(t.clone()),
+            (Some(t), n) => {
+                let d = lax::mul(
+                    &lax::scalar_like(&x[0], n as f64),
+                    &lax::integer_pow(&x[0], n - 1)?,
+                )?;
+                Some(lax::mul(t, &d)?)
+            }
+        };
+        Ok((vec![y], vec![t]))
+    }
+
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+        Ok((vec![lax::integer_pow(&x[0], self.n)?], vec![dims[0]]))
+    }
+}

@@ -1,0 +1,98 @@
+//! The primitives: one file each, every rule of a primitive in its file.
+//! `ALL_PRIMITIVES` lists them for the rule-check table, which fails on a missing row.
+
+pub mod arg_extremum;
+pub mod binary;
+pub mod binary_kinds;
+pub mod broadcast_in_dim;
+pub mod compare;
+pub mod concatenate;
+pub mod convert;
+pub mod dot_general;
+pub mod integer_pow;
+pub mod pad;
+pub mod reduce_extremum;
+pub mod reduce_sum;
+pub mod reshape;
+pub mod select;
+pub mod slice;
+pub mod stop_gradient;
+pub mod transpose;
+pub mod unary;
+pub mod unary_kinds;
+
+pub use arg_extremum::ArgExtremum;
+pub use binary::{Binary, BinaryKind};
+pub use broadcast_in_dim::BroadcastInDim;
+pub use compare::Compare;
+pub use concatenate::Concatenate;
+pub use convert::ConvertElementType;
+pub use dot_general::DotGeneral;
+pub use integer_pow::IntegerPow;
+pub use pad::Pad;
+pub use reduce_extremum::ReduceExtremum;
+pub use reduce_sum::ReduceSum;
+pub use reshape::Reshape;
+pub use select::Select;
+pub use slice::Slice;
+pub use stop_gradient::StopGradient;
+pub use transpose::Transpose;
+pub use unary::{Unary, UnaryKind};
+
+/// Names of every primitive; the rule-check table must have a row for each.
+pub const ALL_PRIMITIVES: &[&str] = &[
+    "neg",
+    "exp",
+    "log",
+    "log1p",
+    "expm1",
+    "sqrt",
+    "sin",
+    "cos",
+    "tan",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "arcsinh",
+    "arccosh",
+    "arctanh",
+    "logistic",
+    "abs",
+    "sign",
+    "floor",
+    "ceil",
+    "round",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "pow",
+    "maximum",
+    "minimum",
+    "arctan2",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "eq",
+    "ne",
+    "select",
+    "reduce_sum",
+    "reduce_max",
+    "reduce_min",
+    "argmax",
+    "argmin",
+    "broadcast_in_dim",
+    "reshape",
+    "transpose",
+    "slice",
+    "pad",
+    "concatenate",
+    "dot_general",
+    "convert_element_type",
+    "integer_pow",
+    "stop_gradient",
+];

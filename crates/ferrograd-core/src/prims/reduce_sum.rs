@@ -1,0 +1,55 @@
+//! `reduce_sum { axes }`: sum over the listed axes, which disappear.
+
+use ferrograd_array::{kernels, Array};
+
+use crate::{lax, Aval, BatchDim, LinearArg, Primitive, Result, Tangent, Tensor};
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ReduceSum {
+    /// Sorted, unique, non-negative.
+    pub axes: Vec<usize>,
+}
+
+impl Primitive for ReduceSum {
+    fn name(&self) -> &'static str {
+        "reduce_sum"
+    }
+
+    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+        Ok(vec![lax::reduced_aval("reduce_sum", &x[0], &self.axes)?])
+    }
+
+    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+        Ok(vec![kernels::reduce_sum(x[0], &self.axes)?])
+    }
+
+    // Linear: the tangent goes through the same reduction.
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+        let t = x_dot[0]
+            .as_ref()
+            .map(|t| lax::reduce_sum(t, &self.axes))
+            .transpose()?;
+        Ok((vec![lax::reduce_sum(&x[0], &self.axes)?], vec![t]))
+    }
+
+    // The transpose of a sum is a broadcast back over the summed axes.
+    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+        let shape = x[0].aval().shape;
+        let kept: Vec<usize> = (0..shape.len())
+            .filter(|a| !self.axes.contains(a))
+            .collect();
+        Ok(vec![Some(lax::broadcast_in_dim(&ct[0], &shape, &kept)?)])
+    }
+
+    // Axes at or after the batch axis shift right by one.
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+        let b = dims[0].expect("batched input");
+        let axes: Vec<usize> = self
+            .axes
+            .iter()
+            .map(|&a| if a >= b { a + 1 } else { a })
+            .collect();
+        let out_b = b - self.axes.iter().filter(|&&a| a < b).count();
+        Ok((vec![lax::reduce_sum(&x[0], &axes)?], vec![Some(out_b)]))
+    }
+}

@@ -1,0 +1,78 @@
+//! `select(pred, on_true, on_false)`: NumPy's `where`, elementwise with equal shapes.
+//! Linear in both branches; the bool predicate carries no tangent.
+
+use ferrograd_array::{kernels, Array, DType};
+
+use crate::{lax, Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Select;
+
+impl Primitive for Select {
+    fn name(&self) -> &'static str {
+        "select"
+    }
+
+    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+        if x[0].dtype != DType::Bool {
+            return Err(Error::DType {
+                op: "select",
+                expected: "a bool condition",
+                got: x[0].dtype,
+            });
+        }
+        if x[0].shape != x[1].shape {
+            return Err(Error::invalid(
+                "select",
+                format!(
+                    "condition {:?} and values {:?} differ in shape",
+                    x[0].shape, x[1].shape
+                ),
+            ));
+        }
+        lax::require_same("select", &x[1], &x[2])?;
+        Ok(vec![x[1].clone()])
+    }
+
+    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+        Ok(vec![kernels::select(x[0], x[1], x[2])?])
+    }
+
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+        let y = lax::select(&x[0], &x[1], &x[2])?;
+        let (a, b) = (&x_dot[1], &x_dot[2]);
+        let t = if a.is_none() && b.is_none() {
+            None
+        } else {
+            let z = lax::zeros_like(&x[1]);
+            Some(lax::select(
+                &x[0],
+                a.as_ref().unwrap_or(&z),
+                b.as_ref().unwrap_or(&z),
+            )?)
+        };
+        Ok((vec![y], vec![t]))
+    }
+
+    // Each branch gets the cotangent where it was chosen, zero elsewhere.
+    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+        let pred = x[0].constant("select")?;
+        let z = lax::zeros_like(&ct[0]);
+        let on_t = if x[1].is_undef() {
+            Some(lax::select(pred, &ct[0], &z)?)
+        } else {
+            None
+        };
+        let on_f = if x[2].is_undef() {
+            Some(lax::select(pred, &z, &ct[0])?)
+        } else {
+            None
+        };
+        Ok(vec![None, on_t, on_f])
+    }
+
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+        let (args, d) = lax::align_batch(x, dims)?;
+        Ok((vec![lax::select(&args[0], &args[1], &args[2])?], vec![d]))
+    }
+}

@@ -1,0 +1,61 @@
+//! `transpose { perm }`: output axis i is input axis `perm[i]` (zero-copy).
+
+use ferrograd_array::{kernels, Array};
+
+use crate::{lax, Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Transpose {
+    pub perm: Vec<usize>,
+}
+
+impl Primitive for Transpose {
+    fn name(&self) -> &'static str {
+        "transpose"
+    }
+
+    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+        let rank = x[0].shape.len();
+        let mut sorted = self.perm.clone();
+        sorted.sort_unstable();
+        if sorted != (0..rank).collect::<Vec<_>>() {
+            return Err(Error::invalid(
+                "transpose",
+                format!(
+                    "{:?} is not a permutation of the axes of shape {:?}",
+                    self.perm, x[0].shape
+                ),
+            ));
+        }
+        let shape: Vec<usize> = self.perm.iter().map(|&p| x[0].shape[p]).collect();
+        Ok(vec![Aval::new(&shape, x[0].dtype)])
+    }
+
+    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+        Ok(vec![kernels::transpose(x[0], &self.perm)?])
+    }
+
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+        let t = x_dot[0]
+            .as_ref()
+            .map(|t| lax::transpose(t, &self.perm))
+            .transpose()?;
+        Ok((vec![lax::transpose(&x[0], &self.perm)?], vec![t]))
+    }
+
+    // Transposed by the inverse permutation.
+    fn transpose(&self, ct: &[Tensor], _x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+        let mut inv = vec![0; self.perm.len()];
+        for (i, &p) in self.perm.iter().enumerate() {
+            inv[p] = i;
+        }
+        Ok(vec![Some(lax::transpose(&ct[0], &inv)?)])
+    }
+
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+        let x0 = lax::move_batch_to_front(&x[0], dims[0])?;
+        let mut perm = vec![0];
+        perm.extend(self.perm.iter().map(|p| p + 1));
+        Ok((vec![lax::transpose(&x0, &perm)?], vec![Some(0)]))
+    }
+}

@@ -1,0 +1,74 @@
+//! `Unary<K>`: the elementwise functions of one argument. Each kind gives its name, its scalar
+//! kernel and its derivative; the rules shared by all of them are written once, here.
+
+use std::fmt::Debug;
+
+use ferrograd_array::{kernels, Array, Float};
+
+use crate::{lax, Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+
+/// One elementwise function: name, scalar kernel, derivative.
+pub trait UnaryKind: Clone + Copy + Debug + Default + 'static {
+    /// Name in programs and messages.
+    const NAME: &'static str;
+    /// True for the linear kinds (`neg`): an elementwise linear map is diagonal, so it is its
+    /// own transpose and its tangent is itself applied to the input tangent.
+    const LINEAR: bool = false;
+    /// The scalar function.
+    fn apply<T: Float>(x: T) -> T;
+    /// `dy/dx` given `x` and `y = f(x)`, written with `lax` ops; `None` when it is zero almost
+    /// everywhere (piecewise-constant functions).
+    fn deriv(x: &Tensor, y: &Tensor) -> Result<Option<Tensor>>;
+}
+
+/// The primitive of an elementwise function of kind `K`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unary<K: UnaryKind>(pub K);
+
+impl<K: UnaryKind> Primitive for Unary<K> {
+    fn name(&self) -> &'static str {
+        K::NAME
+    }
+
+    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+        lax::require_float(K::NAME, &x[0])?;
+        Ok(vec![x[0].clone()])
+    }
+
+    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+        Ok(vec![kernels::unary_float(
+            K::NAME,
+            x[0],
+            K::apply::<f32>,
+            K::apply::<f64>,
+        )?])
+    }
+
+    // d f(x) = f'(x) dx.
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+        let y = lax::unary::<K>(&x[0])?;
+        if K::LINEAR {
+            return Ok((
+                vec![y],
+                vec![lax::unary::<K>(x_dot[0].as_ref().expect("a tangent"))?.into()],
+            ));
+        }
+        let t = match (&x_dot[0], K::deriv(&x[0], &y)?) {
+            (Some(t), Some(d)) => Some(lax::mul(t, &d)?),
+            _ => None,
+        };
+        Ok((vec![y], vec![t]))
+    }
+
+    fn transpose(&self, ct: &[Tensor], _x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+        if !K::LINEAR {
+            return Err(Error::NotLinear { prim: K::NAME });
+        }
+        Ok(vec![Some(lax::unary::<K>(&ct[0])?)])
+    }
+
+    // Elementwise: the batch axis passes through.
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+        Ok((vec![lax::unary::<K>(&x[0])?], vec![dims[0]]))
+    }
+}

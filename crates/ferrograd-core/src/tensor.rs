@@ -1,0 +1,138 @@
+//! [`Tensor`]: a concrete array or a tracer of the transform that is processing it.
+//!
+//! A tracer is only an address — (level, owner id, index) into its interpreter's arena — plus
+//! its abstract value, so tensors are cheap to clone and `Send + Sync`. Using a tracer after its
+//! interpreter is gone is detected (the owner id no longer matches) and reported as a leak.
+
+use ferrograd_array::{Array, DType, Shape};
+
+/// Abstract value: what a shape rule knows about a tensor.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Aval {
+    pub shape: Shape,
+    pub dtype: DType,
+}
+
+impl Aval {
+    /// An aval from a shape slice and dtype.
+    pub fn new(shape: &[usize], dtype: DType) -> Self {
+        Aval {
+            shape: Shape::from_slice(shape),
+            dtype,
+        }
+    }
+
+    /// Number of elements.
+    pub fn size(&self) -> usize {
+        self.shape.iter().product()
+    }
+}
+
+/// A reference to a value held by an interpreter.
+#[derive(Debug, Clone)]
+pub(crate) struct Tracer {
+    pub level: u32,
+    pub owner: u64,
+    pub index: u32,
+    pub aval: Aval,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Repr {
+    Value(Array),
+    Tracer(Tracer),
+}
+
+/// An n-dimensional array that transforms can trace. Cheap to clone; immutable.
+#[derive(Debug, Clone)]
+pub struct Tensor {
+    pub(crate) repr: Repr,
+}
+
+impl Tensor {
+    /// Wraps a concrete array.
+    pub fn from_array(a: Array) -> Self {
+        Tensor {
+            repr: Repr::Value(a),
+        }
+    }
+
+    pub(crate) fn tracer(level: u32, owner: u64, index: u32, aval: Aval) -> Self {
+        Tensor {
+            repr: Repr::Tracer(Tracer {
+                level,
+                owner,
+                index,
+                aval,
+            }),
+        }
+    }
+
+    /// The shape.
+    pub fn shape(&self) -> &[usize] {
+        match &self.repr {
+            Repr::Value(a) => a.shape(),
+            Repr::Tracer(t) => &t.aval.shape,
+        }
+    }
+
+    /// The element type.
+    pub fn dtype(&self) -> DType {
+        match &self.repr {
+            Repr::Value(a) => a.dtype(),
+            Repr::Tracer(t) => t.aval.dtype,
+        }
+    }
+
+    /// Shape and dtype together.
+    pub fn aval(&self) -> Aval {
+        match &self.repr {
+            Repr::Value(a) => Aval::new(a.shape(), a.dtype()),
+            Repr::Tracer(t) => t.aval.clone(),
+        }
+    }
+
+    /// Number of axes.
+    pub fn ndim(&self) -> usize {
+        self.shape().len()
+    }
+
+    /// Number of elements.
+    pub fn size(&self) -> usize {
+        self.shape().iter().product()
+    }
+
+    /// The concrete array, or `None` while the tensor is traced by a transform.
+    pub fn as_array(&self) -> Option<&Array> {
+        match &self.repr {
+            Repr::Value(a) => Some(a),
+            Repr::Tracer(_) => None,
+        }
+    }
+
+    /// True when the tensor holds data (it is not being traced).
+    pub fn is_concrete(&self) -> bool {
+        matches!(self.repr, Repr::Value(_))
+    }
+
+    /// Zeros with the given aval.
+    pub fn zeros_aval(aval: &Aval) -> Self {
+        Tensor::from_array(Array::zeros(&aval.shape, aval.dtype))
+    }
+
+    /// A tensor of `shape` filled with `value` as `dtype`.
+    pub fn full_dtype(shape: &[usize], value: f64, dtype: DType) -> Self {
+        Tensor::from_array(Array::full(shape, value, dtype))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tensor_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Tensor>();
+    }
+}

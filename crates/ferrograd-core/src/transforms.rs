@@ -1,0 +1,139 @@
+//! The differentiation transforms on flat lists of tensors. The pytree-aware public versions
+//! (`grad`, `vjp`, …) are thin wrappers over these.
+
+use crate::interp::jvp::JvpTrace;
+use crate::interp::push;
+use crate::interp::stage::StageTrace;
+use crate::program::{Atom, Program};
+use crate::{Error, Result, Tensor};
+
+/// Checks that `x` can carry a derivative.
+pub fn check_differentiable(op: &'static str, x: &Tensor) -> Result<()> {
+    if !x.dtype().is_float() {
+        return Err(Error::NotDifferentiable {
+            op,
+            msg: format!(
+                "cannot differentiate with respect to a {} input of shape {:?}; integer and bool arrays have no derivatives — convert it with .astype(DType::F64) (or write float literals like 1.0)",
+                x.dtype(),
+                x.shape()
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Forward mode: `(f(x), J_f(x) · t)`.
+pub fn jvp_flat(
+    f: impl FnOnce(&[Tensor]) -> Result<Vec<Tensor>>,
+    x: &[Tensor],
+    t: &[Tensor],
+) -> Result<(Vec<Tensor>, Vec<Tensor>)> {
+    if x.len() != t.len() {
+        return Err(Error::invalid(
+            "jvp",
+            format!("{} primals but {} tangents", x.len(), t.len()),
+        ));
+    }
+    for (xi, ti) in x.iter().zip(t) {
+        check_differentiable("jvp", xi)?;
+        if xi.aval() != ti.aval() {
+            return Err(Error::invalid(
+                "jvp",
+                format!(
+                    "tangent {:?} {} does not match primal {:?} {}",
+                    ti.shape(),
+                    ti.dtype(),
+                    xi.shape(),
+                    xi.dtype()
+                ),
+            ));
+        }
+    }
+    let (trace, _guard) = push(JvpTrace::new);
+    let inputs: Vec<Tensor> = x
+        .iter()
+        .zip(t)
+        .map(|(x, t)| trace.lift(x.clone(), Some(t.clone())))
+        .collect();
+    let outs = f(&inputs)?;
+    Ok(outs
+        .iter()
+        .map(|y| {
+            let (p, t) = trace.unpack(y);
+            let t = t.unwrap_or_else(|| Tensor::zeros_aval(&p.aval()));
+            (p, t)
+        })
+        .unzip())
+}
+
+/// A linear map recorded by [`linearize_flat`]: evaluate it forward (`jvp`) or transpose it
+/// (`vjp`) as often as needed.
+#[derive(Debug, Clone)]
+pub struct LinearFn {
+    program: Program,
+}
+
+impl LinearFn {
+    /// `J · t` for input tangents `t`.
+    pub fn apply(&self, t: &[Tensor]) -> Result<Vec<Tensor>> {
+        self.program.eval(t)
+    }
+
+    /// `Jᵀ · ct` for output cotangents `ct` (`None` = zero); zero input cotangents are
+    /// returned as zero tensors.
+    pub fn transpose(&self, ct: &[Option<Tensor>]) -> Result<Vec<Tensor>> {
+        let cts = self.program.transpose(ct)?;
+        Ok(cts
+            .into_iter()
+            .zip(&self.program.inputs)
+            .map(|(c, v)| {
+                c.unwrap_or_else(|| Tensor::zeros_aval(&self.program.avals[v.0 as usize]))
+            })
+            .collect())
+    }
+
+    /// The recorded program.
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+}
+
+/// Runs `f` at `x`, returning its outputs and the linear map of its derivative there.
+/// The primal work happens now; the tangent work is recorded (JAX's linearize).
+pub fn linearize_flat(
+    f: impl FnOnce(&[Tensor]) -> Result<Vec<Tensor>>,
+    x: &[Tensor],
+) -> Result<(Vec<Tensor>, LinearFn)> {
+    for xi in x {
+        check_differentiable("linearize", xi)?;
+    }
+    let (stage, stage_guard) = push(StageTrace::new);
+    let (jvp, jvp_guard) = push(JvpTrace::new);
+    let inputs: Vec<Tensor> = x
+        .iter()
+        .map(|xi| jvp.lift(xi.clone(), Some(stage.input(xi.aval()))))
+        .collect();
+    let outs = f(&inputs)?;
+    let mut primals = Vec::with_capacity(outs.len());
+    let mut tangents = Vec::with_capacity(outs.len());
+    for y in &outs {
+        let (p, t) = jvp.unpack(y);
+        tangents.push(match t {
+            Some(t) => stage.atom(&t),
+            None => Atom::Const(Tensor::zeros_aval(&p.aval())),
+        });
+        primals.push(p);
+    }
+    drop(jvp_guard);
+    let program = stage.finish(tangents);
+    drop(stage_guard);
+    Ok((primals, LinearFn { program }))
+}
+
+/// Reverse mode: `f(x)` and a pullback `ct ↦ Jᵀ ct`.
+pub fn vjp_flat(
+    f: impl FnOnce(&[Tensor]) -> Result<Vec<Tensor>>,
+    x: &[Tensor],
+) -> Result<(Vec<Tensor>, LinearFn)> {
+    linearize_flat(f, x)
+}

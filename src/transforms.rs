@@ -1,0 +1,166 @@
+//! The user-facing differentiation transforms over pytrees. Each is a thin wrapper over the
+//! flat transforms of `ferrograd_core::transforms`; argument and result handling (pytrees in
+//! and out, auxiliary outputs) is written once, in [`flat_call`] and [`check_scalar`].
+
+use ferrograd_core::api::ok;
+use ferrograd_core::transforms::{jvp_flat, linearize_flat};
+use ferrograd_core::tree::{leaves, rebuild};
+use ferrograd_core::{lax, Error, Result, Tensor, Tree};
+
+/// Runs `f` on leaves rebuilt into `template`'s shape and returns the output's leaves, with
+/// a template of the output (its structure) kept aside.
+fn flat_call<'a, T: Tree, U: Tree>(
+    f: impl FnOnce(&T) -> U + 'a,
+    template: &'a T,
+    out_template: &'a mut Option<U>,
+) -> impl FnOnce(&[Tensor]) -> Result<Vec<Tensor>> + 'a {
+    move |xs: &[Tensor]| {
+        let y = f(&rebuild(template, xs.to_vec()));
+        let out = leaves(&y);
+        *out_template = Some(y);
+        Ok(out)
+    }
+}
+
+/// Refuses gradients of non-scalar outputs with a message that says what to do.
+fn check_scalar(op: &'static str, y: &Tensor) -> Result<()> {
+    if !y.shape().is_empty() {
+        return Err(Error::NotDifferentiable {
+            op,
+            msg: format!(
+                "the function must return a scalar (0-d) tensor, but it returned shape {:?}; reduce it (e.g. .sum()), or use elementwise_grad for elementwise functions, or jacrev / vjp for the full derivative",
+                y.shape()
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Forward mode: `(f(x), ∂f(x)·t)` with `t` shaped like `x` (JAX's `jvp`).
+///
+/// ```
+/// use ferrograd::{jvp, Tensor};
+/// let (y, y_dot) = jvp(|x: &Tensor| x * x, &Tensor::from(3.0), &Tensor::from(1.0));
+/// assert_eq!((y.item(), y_dot.item()), (9.0, 6.0));
+/// ```
+#[track_caller]
+pub fn jvp<T: Tree, U: Tree>(f: impl Fn(&T) -> U, x: &T, t: &T) -> (U, U) {
+    let mut out = None;
+    let (y, y_dot) = ok(jvp_flat(flat_call(&f, x, &mut out), &leaves(x), &leaves(t)));
+    let template = out.expect("function ran");
+    (rebuild(&template, y), rebuild(&template, y_dot))
+}
+
+/// `f(x)` and the linear map `t ↦ ∂f(x)·t`, evaluated without re-running `f` (JAX's
+/// `linearize`). The primal work is done once, here.
+#[track_caller]
+pub fn linearize<T: Tree + Clone, U: Tree + Clone>(
+    f: impl Fn(&T) -> U,
+    x: &T,
+) -> (U, impl Fn(&T) -> U) {
+    let mut out = None;
+    let (y, lin) = ok(linearize_flat(flat_call(&f, x, &mut out), &leaves(x)));
+    let template = out.expect("function ran");
+    let y = rebuild(&template, y);
+    (y, move |t: &T| {
+        rebuild(&template, ok(lin.apply(&leaves(t))))
+    })
+}
+
+/// Reverse mode: `f(x)` and the pullback `ct ↦ ∂f(x)ᵀ·ct`, with `ct` shaped like `f(x)`
+/// and the result shaped like `x` (JAX's `vjp`).
+///
+/// ```
+/// use ferrograd::{vjp, Tensor};
+/// let (y, pullback) = vjp(|x: &Tensor| x * x, &Tensor::from(vec![1.0, 2.0]));
+/// assert_eq!(pullback(&Tensor::from(vec![1.0, 1.0])).to_vec(), vec![2.0, 4.0]);
+/// # let _ = y;
+/// ```
+#[track_caller]
+pub fn vjp<T: Tree + Clone, U: Tree>(f: impl Fn(&T) -> U, x: &T) -> (U, impl Fn(&U) -> T) {
+    let mut out = None;
+    let (y, lin) = ok(linearize_flat(flat_call(&f, x, &mut out), &leaves(x)));
+    let template = out.expect("function ran");
+    let x_template = x.clone();
+    let y = rebuild(&template, y);
+    (y, move |ct: &U| {
+        let cts: Vec<Option<Tensor>> = leaves(ct).into_iter().map(Some).collect();
+        rebuild(&x_template, ok(lin.transpose(&cts)))
+    })
+}
+
+/// The gradient of a scalar function, as a function shaped like its argument.
+///
+/// `f` may take any pytree (a `Tensor`, a tuple, a `Vec`, a map, a `#[derive(Tree)]` struct);
+/// the gradient has the same structure. Other inputs are captured by the closure. Nest it for
+/// higher derivatives: `grad(grad(f))`.
+///
+/// ```
+/// use ferrograd::{grad, Tensor};
+/// let d2 = grad(grad(|x: &Tensor| x * x * x));
+/// assert_eq!(d2(&Tensor::from(2.0)).item(), 12.0);
+/// ```
+///
+/// # Panics
+/// If `f` returns a non-scalar tensor, or an input leaf is not a float tensor.
+pub fn grad<T: Tree + Clone>(f: impl Fn(&T) -> Tensor) -> impl Fn(&T) -> T {
+    move |x: &T| value_and_grad(&f)(x).1
+}
+
+/// `(f(x), ∇f(x))` in one pass.
+pub fn value_and_grad<T: Tree + Clone>(f: impl Fn(&T) -> Tensor) -> impl Fn(&T) -> (Tensor, T) {
+    move |x: &T| {
+        let ((y, ()), g) = value_and_grad_with_aux(|x: &T| (f(x), ()))(x);
+        (y, g)
+    }
+}
+
+/// Gradient of the first output of `f`, which also returns auxiliary data (JAX's
+/// `has_aux=True`): returns `(∇f(x), aux)`.
+pub fn grad_with_aux<T: Tree + Clone, A: Tree>(
+    f: impl Fn(&T) -> (Tensor, A),
+) -> impl Fn(&T) -> (T, A) {
+    move |x: &T| {
+        let ((_, aux), g) = value_and_grad_with_aux(&f)(x);
+        (g, aux)
+    }
+}
+
+/// `((f(x), aux), ∇f(x))` for a function returning a scalar and auxiliary data.
+pub fn value_and_grad_with_aux<T: Tree + Clone, A: Tree>(
+    f: impl Fn(&T) -> (Tensor, A),
+) -> impl Fn(&T) -> ((Tensor, A), T) {
+    move |x: &T| {
+        let mut out = None;
+        let (ys, lin) = ok(linearize_flat(flat_call(&f, x, &mut out), &leaves(x)));
+        let template = out.expect("function ran");
+        let y = ys[0].clone();
+        ok(check_scalar("grad", &y));
+        let mut cts: Vec<Option<Tensor>> = vec![None; ys.len()];
+        cts[0] = Some(lax::scalar_like(&y, 1.0));
+        let g = rebuild(x, ok(lin.transpose(&cts)));
+        let (y, aux) = rebuild(&template, ys);
+        ((y, aux), g)
+    }
+}
+
+/// autograd's `elementwise_grad`: the derivative of an elementwise function at every point,
+/// i.e. the vector-Jacobian product with ones (the sum of the Jacobian's rows).
+///
+/// ```
+/// use ferrograd::{elementwise_grad, Tensor};
+/// let d = elementwise_grad(|x: &Tensor| x * x)(&Tensor::from(vec![1.0, -2.0]));
+/// assert_eq!(d.to_vec(), vec![2.0, -4.0]);
+/// ```
+pub fn elementwise_grad(f: impl Fn(&Tensor) -> Tensor) -> impl Fn(&Tensor) -> Tensor {
+    move |x: &Tensor| {
+        let (y, pullback) = vjp(&f, x);
+        pullback(&lax::scalar_like(&y, 1.0))
+    }
+}
+
+/// The identity, through which no derivative flows (JAX's `stop_gradient`).
+#[track_caller]
+pub fn stop_gradient(x: &Tensor) -> Tensor {
+    ok(lax::stop_gradient(x))
+}
