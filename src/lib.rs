@@ -16,6 +16,11 @@
 //! assert!((g.item() - 0.39322386648296376).abs() < 1e-15);
 //! ```
 
+mod check;
+mod custom;
+pub mod np;
+pub mod random;
+mod ravel;
 mod transforms;
 
 pub use ferrograd_core::{tree, Aval, DType, Tensor, Tree, TreeDef};

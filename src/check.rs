@@ -1,0 +1,1 @@
+//! `check_grads`: compares forward and reverse mode with finite differences.

@@ -1,0 +1,1 @@
+//! Custom derivatives: `custom_vjp` and `custom_jvp`.

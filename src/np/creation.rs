@@ -1,0 +1,1 @@
+//! Creating tensors: zeros, ones, full, eye, arange, linspace and the `*_like` forms.

@@ -1,0 +1,1 @@
+//! Free-function forms of the `Tensor` methods (elementwise math, reductions, shapes, products).

@@ -1,0 +1,13 @@
+//! NumPy's functions for [`Tensor`]s: creation, elementwise math, reductions, shapes,
+//! products and the numerically stable neural-network helpers. Every function is a
+//! composition of primitives, so all of them can be differentiated to any order.
+
+mod creation;
+mod math;
+mod nn;
+
+pub use creation::*;
+pub use math::*;
+pub use nn::*;
+
+pub use crate::Tensor;

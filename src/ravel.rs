@@ -1,0 +1,1 @@
+//! `ravel` / `unravel`: flattening any pytree to one vector and back.
