@@ -84,6 +84,24 @@ fn as_mat3<T: Copy>(
     groups: [usize; 3],
 ) -> (Option<ArrayD<T>>, Mat3) {
     let p = x.view().permuted_axes(IxDyn(order));
+    if p.is_empty() {
+        // Nothing is read from an empty operand (the caller returns zeros before calling gemm),
+        // and ndarray may give its axes zero strides, which the merge below would reject.
+        let (a, b) = (groups[0], groups[0] + groups[1]);
+        let d = p.shape();
+        let dims = [
+            d[..a].iter().product(),
+            d[a..b].iter().product(),
+            d[b..].iter().product(),
+        ];
+        return (
+            None,
+            Mat3 {
+                dims,
+                strides: [0; 3],
+            },
+        );
+    }
     // A run of axes merges into one when each stride is the next one's times its size.
     let merge = |dims: &[usize], strides: &[isize]| -> Option<(usize, isize)> {
         let n: usize = dims.iter().product();

@@ -1,0 +1,146 @@
+//! Helpers shared by the rule-check tests: a tiny deterministic generator, input domains,
+//! tolerant comparison, inner products, and stacking/unstacking along a batch axis.
+
+pub mod table;
+
+use ferrograd_core::{lax, Aval, Tensor};
+
+/// SplitMix64: a tiny, fast, deterministic generator (the seed is printed on failure).
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    pub fn uniform(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Uniform in [lo, hi).
+    pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.uniform()
+    }
+}
+
+/// Where a primitive's input values are drawn from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Domain {
+    /// Uniform in [lo, hi).
+    Range(f64, f64),
+    /// Magnitude uniform in [lo, hi), random sign: stays away from a kink or pole at 0.
+    AwayFromZero(f64, f64),
+    /// Integers in -2..=2 as floats, so that comparisons see ties.
+    SmallInts,
+    /// Random booleans.
+    Bool,
+}
+
+/// A tensor of `aval` with values from `domain`.
+pub fn sample(rng: &mut Rng, aval: &Aval, domain: Domain) -> Tensor {
+    let n = aval.size();
+    let shape: &[usize] = &aval.shape;
+    let t = match domain {
+        Domain::Bool => {
+            let v: Vec<bool> = (0..n).map(|_| rng.uniform() < 0.5).collect();
+            return Tensor::from_vec(v, shape);
+        }
+        Domain::Range(lo, hi) => (0..n).map(|_| rng.range(lo, hi)).collect::<Vec<f64>>(),
+        Domain::AwayFromZero(lo, hi) => (0..n)
+            .map(|_| {
+                let m = rng.range(lo, hi);
+                if rng.uniform() < 0.5 {
+                    -m
+                } else {
+                    m
+                }
+            })
+            .collect(),
+        Domain::SmallInts => (0..n).map(|_| (rng.next_u64() % 5) as f64 - 2.0).collect(),
+    };
+    lax::convert(&Tensor::from_vec(t, shape), aval.dtype).expect("float conversion")
+}
+
+/// Checks `got ≈ want` elementwise: `|g - w| <= atol + rtol |w|` (NaNs must match).
+pub fn close(what: &str, got: &Tensor, want: &Tensor, rtol: f64, atol: f64) -> Result<(), String> {
+    if got.shape() != want.shape() {
+        return Err(format!(
+            "{what}: shape {:?} != expected {:?}",
+            got.shape(),
+            want.shape()
+        ));
+    }
+    let (g, w) = (got.to_vec(), want.to_vec());
+    for (i, (a, b)) in g.iter().zip(&w).enumerate() {
+        let ok = (a.is_nan() && b.is_nan()) || (a - b).abs() <= atol + rtol * b.abs();
+        if !ok {
+            return Err(format!(
+                "{what}: element {i} is {a}, expected {b} (|diff| {:e})\n got  {g:?}\n want {w:?}",
+                (a - b).abs()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `Σ a·b` over all elements of all pairs, in f64.
+pub fn inner(a: &[Tensor], b: &[Tensor]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| {
+            x.to_vec()
+                .iter()
+                .zip(y.to_vec())
+                .map(|(p, q)| p * q)
+                .sum::<f64>()
+        })
+        .sum()
+}
+
+/// `x + h v` (same dtype).
+pub fn axpy(x: &Tensor, h: f64, v: &Tensor) -> Tensor {
+    let hv = lax::mul(v, &lax::scalar_like(v, h)).expect("scale");
+    lax::add(x, &hv).expect("add")
+}
+
+/// `(a - b) / (2h)`: a central difference quotient.
+pub fn central(a: &Tensor, b: &Tensor, h: f64) -> Tensor {
+    let d = lax::sub(a, b).expect("sub");
+    lax::div(&d, &lax::scalar_like(&d, 2.0 * h)).expect("div")
+}
+
+/// Stacks equal-shaped `slices` along a new axis `axis`.
+pub fn stack(slices: &[Tensor], axis: usize) -> Tensor {
+    let parts: Vec<Tensor> = slices
+        .iter()
+        .map(|s| {
+            let mut shape = s.shape().to_vec();
+            shape.insert(axis, 1);
+            lax::reshape(s, &shape).expect("reshape")
+        })
+        .collect();
+    lax::concatenate(&parts, axis).expect("concatenate")
+}
+
+/// Slice `k` of `x` along `axis`, with that axis removed.
+pub fn unstack_one(x: &Tensor, axis: usize, k: usize) -> Tensor {
+    let n = x.ndim();
+    let mut start = vec![0; n];
+    let mut limit = x.shape().to_vec();
+    start[axis] = k;
+    limit[axis] = k + 1;
+    let s = lax::slice(x, &start, &limit, &vec![1; n]).expect("slice");
+    let mut shape = x.shape().to_vec();
+    shape.remove(axis);
+    lax::reshape(&s, &shape).expect("reshape")
+}
