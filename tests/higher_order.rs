@@ -91,9 +91,9 @@ fn tanh_derivatives_by_jvp_of_jvp() {
     let ones = Tensor::from(vec![1.0; xs.len()]);
     // An elementwise function's jvp with ones is its derivative at every point.
     let d1 = |x: &Tensor| jvp(|x: &Tensor| x.tanh(), x, &ones).1;
-    let d2 = |x: &Tensor| jvp(&d1, x, &ones).1;
-    let d3 = |x: &Tensor| jvp(&d2, x, &ones).1;
-    let d4 = |x: &Tensor| jvp(&d3, x, &ones).1;
+    let d2 = |x: &Tensor| jvp(d1, x, &ones).1;
+    let d3 = |x: &Tensor| jvp(d2, x, &ones).1;
+    let d4 = |x: &Tensor| jvp(d3, x, &ones).1;
     let want = tanh_closed_forms(&xs);
     assert_close(&d1(&x).to_vec(), &want[0], 1e-12, "tanh' (jvp)");
     assert_close(&d2(&x).to_vec(), &want[1], 1e-12, "tanh'' (jvp)");

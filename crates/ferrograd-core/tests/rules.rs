@@ -279,7 +279,7 @@ fn transpose_one(row: &Row, lin: &[usize], rng: &mut Rng) -> std::result::Result
     for (i, c) in cts.iter().enumerate() {
         match (lin.contains(&i), c) {
             (true, Some(c)) if c.aval() == x[i].aval() => {
-                rhs += inner(&[c.clone()], &[t[i].clone()])
+                rhs += inner(std::slice::from_ref(c), std::slice::from_ref(&t[i]))
             }
             (true, Some(c)) => {
                 return Err(format!(
