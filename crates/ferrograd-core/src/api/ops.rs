@@ -1,5 +1,6 @@
-//! Arithmetic operators on `Tensor`, `&Tensor` and `f64`/`f32` scalars. A Rust scalar takes
-//! the tensor's dtype (like a Python scalar in JAX), so `x_f32 * 2.0` stays float32.
+//! Arithmetic operators on `Tensor`, `&Tensor` and `f64` scalars. A Rust scalar takes the
+//! tensor's dtype (like a Python scalar in JAX), so `x_f32 * 2.0` stays float32. Only `f64`
+//! scalars are accepted so that float literals need no annotation (`(2.0 / &x).exp()`).
 
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -68,34 +69,6 @@ macro_rules! binary_operator {
             #[track_caller]
             fn $method(self, rhs: Tensor) -> Tensor {
                 self.$method(&rhs)
-            }
-        }
-        impl $Trait<f32> for &Tensor {
-            type Output = Tensor;
-            #[track_caller]
-            fn $method(self, rhs: f32) -> Tensor {
-                self.$method(rhs as f64)
-            }
-        }
-        impl $Trait<f32> for Tensor {
-            type Output = Tensor;
-            #[track_caller]
-            fn $method(self, rhs: f32) -> Tensor {
-                (&self).$method(rhs as f64)
-            }
-        }
-        impl $Trait<&Tensor> for f32 {
-            type Output = Tensor;
-            #[track_caller]
-            fn $method(self, rhs: &Tensor) -> Tensor {
-                (self as f64).$method(rhs)
-            }
-        }
-        impl $Trait<Tensor> for f32 {
-            type Output = Tensor;
-            #[track_caller]
-            fn $method(self, rhs: Tensor) -> Tensor {
-                (self as f64).$method(&rhs)
             }
         }
     };
