@@ -289,7 +289,7 @@ impl FloatFormat {
         }
         if finite.len() < values.len() {
             // Room for "nan", "inf" and "-inf" in the same columns.
-            let neg_inf = values.iter().any(|&x| x == f64::NEG_INFINITY) as usize;
+            let neg_inf = values.contains(&f64::NEG_INFINITY) as usize;
             let offset = ff.pad_right + 1;
             ff.pad_left = ff.pad_left.max((3 + neg_inf).saturating_sub(offset));
         }
