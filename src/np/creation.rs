@@ -230,6 +230,24 @@ mod tests {
     }
 
     #[test]
+    fn like_forms_are_constants_under_a_transform() {
+        let f = |x: &Tensor| {
+            let one = ones_like(x);
+            assert!(one.is_concrete(), "ones_like of a tracer is a constant");
+            x * 2.0 + one
+        };
+        let (y, y_dot): (Tensor, Tensor) = crate::jvp(
+            f,
+            &Tensor::from(vec![1.0, 3.0]),
+            &Tensor::from(vec![1.0, 1.0]),
+        );
+        assert_eq!(
+            (y.to_vec(), y_dot.to_vec()),
+            (vec![3.0, 7.0], vec![2.0, 2.0])
+        );
+    }
+
+    #[test]
     fn arange_lengths_follow_numpy() {
         assert_eq!(arange(0.0, 1.0, 0.1).size(), 10);
         assert_eq!(arange(0.0, 1.0, 0.3).to_vec().len(), 4); // 0, .3, .6, .9

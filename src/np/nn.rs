@@ -16,7 +16,7 @@ use std::f64::consts::PI;
 use ferrograd_array::shape::normalize_axes;
 use ferrograd_core::api::ok;
 use ferrograd_core::lax::{self, scalar_like};
-use ferrograd_core::{DType, Result, Tensor};
+use ferrograd_core::{Aval, DType, Result, Tensor};
 
 /// `x` as a float tensor (float64 for integer and bool inputs).
 fn to_float(x: &Tensor) -> Result<Tensor> {
@@ -93,16 +93,13 @@ fn try_softplus(x: &Tensor) -> Result<Tensor> {
 /// not finite (all `-inf`, or `+inf`, or NaN) and when a reduced axis is empty, so that
 /// `x - m` never turns a finite or infinite input into NaN.
 fn max_shift(x: &Tensor, axes: &[usize]) -> Result<Tensor> {
-    let empty = axes.iter().any(|&a| x.shape()[a] == 0);
-    let kept: Vec<usize> = (0..x.ndim())
-        .filter(|a| !axes.contains(a))
-        .map(|a| x.shape()[a])
-        .collect();
-    if empty || axes.is_empty() && x.size() == 0 {
-        return Ok(Tensor::zeros_aval(&ferrograd_core::Aval::new(
-            &kept,
-            x.dtype(),
-        )));
+    if axes.iter().any(|&a| x.shape()[a] == 0) {
+        // An empty reduction has no max; any finite shift gives log(0) = -inf.
+        let kept: Vec<usize> = (0..x.ndim())
+            .filter(|a| !axes.contains(a))
+            .map(|a| x.shape()[a])
+            .collect();
+        return Ok(Tensor::zeros_aval(&Aval::new(&kept, x.dtype())));
     }
     let m = lax::stop_gradient(&lax::reduce_extremum(x, axes, true)?)?;
     let finite = lax::lt(&m.abs(), &scalar_like(&m, f64::INFINITY))?;
