@@ -7,6 +7,7 @@
 
 mod broadcast;
 mod convert;
+mod display;
 mod math;
 mod ops;
 
