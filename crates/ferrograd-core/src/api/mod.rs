@@ -16,7 +16,7 @@ mod reduce;
 mod shape_ops;
 
 pub use broadcast::{broadcast_pair, promote_pair};
-pub use operand::{Arg, Operand};
+pub use operand::{resolve_pair, Arg, Operand};
 
 use crate::Result;
 
