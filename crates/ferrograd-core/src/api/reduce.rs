@@ -70,7 +70,7 @@ fn prod_tree(x: &Tensor, axes: &[usize]) -> Result<Tensor> {
     }
     while y.shape()[last] > 1 {
         let n = y.shape()[last];
-        if n % 2 == 1 {
+        if !n.is_multiple_of(2) {
             let mut hi = vec![0; y.ndim()];
             hi[last] = 1;
             let zeros = vec![0; y.ndim()];

@@ -33,7 +33,7 @@ fn infer_shape(from: &[usize], shape: &[i64]) -> Result<Vec<usize>> {
         .map(|&d| d as usize)
         .product();
     let out: Vec<usize> = if shape.contains(&-1) {
-        if known == 0 || n % known != 0 {
+        if known == 0 || !n.is_multiple_of(known) {
             return Err(bad("the -1 dimension cannot be inferred"));
         }
         let fill = n / known;
