@@ -229,6 +229,11 @@ fn dot_typed<T: GemmScalar + crate::Element>(
 pub fn dot_general(lhs: &Array, rhs: &Array, dims: &DotDims) -> Result<Array> {
     let out_shape = dims.out_shape(lhs.shape(), rhs.shape())?;
     crate::kernels::same_dtype("dot_general", lhs, rhs)?;
+    // An empty operand gives zeros (an empty sum); ndarray's zero strides for empty arrays
+    // would not fit gemm's matrix views.
+    if lhs.size() == 0 || rhs.size() == 0 {
+        return Ok(Array::zeros(&out_shape, lhs.dtype()));
+    }
     match lhs.dtype() {
         DType::F32 => dot_typed::<f32>(lhs, rhs, dims, &out_shape),
         DType::F64 => dot_typed::<f64>(lhs, rhs, dims, &out_shape),

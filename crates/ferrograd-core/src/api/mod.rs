@@ -5,13 +5,19 @@
 //! Programmer errors (shape or dtype mismatches) panic at one chokepoint, [`ok`], with the
 //! message of the inner error; `try_` functions return the error instead.
 
+mod binary;
 mod broadcast;
 mod convert;
 mod display;
 mod math;
+mod operand;
 mod ops;
+mod products;
+mod reduce;
+mod shape_ops;
 
 pub use broadcast::{broadcast_pair, promote_pair};
+pub use operand::{resolve_pair, Arg, Operand};
 
 use crate::Result;
 

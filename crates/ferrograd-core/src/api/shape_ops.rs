@@ -1,0 +1,429 @@
+//! Shape methods: reshape, flatten, transpose/permute, swapaxes, moveaxis, expand_dims,
+//! squeeze, broadcast_to, indexing (`get`, `slice` with ndarray's `s![]`), concatenate and
+//! stack. All are compositions of the structural primitives, so all are differentiable.
+
+use ferrograd_array::shape::{normalize_axis, size};
+use ferrograd_array::DType;
+use ndarray::SliceInfoElem;
+
+use super::broadcast::broadcast_to;
+use super::ok;
+use crate::{lax, Error, Result, Tensor};
+
+/// Resolves a shape with at most one `-1` for a tensor of `n` elements.
+fn infer_shape(from: &[usize], shape: &[i64]) -> Result<Vec<usize>> {
+    let n = size(from);
+    let bad = |why: &str| {
+        Error::invalid(
+            "reshape",
+            format!(
+                "cannot reshape an array of shape {from:?} ({n} elements) into {shape:?}: {why}"
+            ),
+        )
+    };
+    if shape.iter().filter(|&&d| d == -1).count() > 1 {
+        return Err(bad("only one dimension can be -1"));
+    }
+    if shape.iter().any(|&d| d < -1) {
+        return Err(bad("dimensions must be ≥ 0 or -1"));
+    }
+    let known: usize = shape
+        .iter()
+        .filter(|&&d| d >= 0)
+        .map(|&d| d as usize)
+        .product();
+    let out: Vec<usize> = if shape.contains(&-1) {
+        if known == 0 || !n.is_multiple_of(known) {
+            return Err(bad("the -1 dimension cannot be inferred"));
+        }
+        let fill = n / known;
+        shape
+            .iter()
+            .map(|&d| if d == -1 { fill } else { d as usize })
+            .collect()
+    } else {
+        shape.iter().map(|&d| d as usize).collect()
+    };
+    if size(&out) != n {
+        return Err(bad("the number of elements differs"));
+    }
+    Ok(out)
+}
+
+/// Normalises a permutation of `0..rank` (negative entries allowed).
+fn perm_of(op: &'static str, axes: &[i64], rank: usize) -> Result<Vec<usize>> {
+    let perm = axes
+        .iter()
+        .map(|&a| normalize_axis(op, a, rank))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let mut seen = vec![false; rank];
+    if perm.len() != rank || perm.iter().any(|&a| std::mem::replace(&mut seen[a], true)) {
+        return Err(Error::invalid(
+            op,
+            format!("axes {axes:?} are not a permutation of the {rank} axes"),
+        ));
+    }
+    Ok(perm)
+}
+
+/// Reverses `axis` by joining its one-element slices in reverse order (there is no reverse
+/// primitive; this costs one slice per element plus one concatenate).
+fn reverse_axis(x: &Tensor, axis: usize) -> Result<Tensor> {
+    let n = x.shape()[axis];
+    if n <= 1 {
+        return Ok(x.clone());
+    }
+    let zeros = vec![0; x.ndim()];
+    let ones = vec![1; x.ndim()];
+    let parts = (0..n)
+        .rev()
+        .map(|i| {
+            let mut start = zeros.clone();
+            start[axis] = i;
+            let mut limit = x.shape().to_vec();
+            limit[axis] = i + 1;
+            lax::slice(x, &start, &limit, &ones)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    lax::concatenate(&parts, axis)
+}
+
+/// A possibly negative index into an axis of length `len`, clamped like a NumPy slice bound.
+fn clamp_bound(i: isize, len: usize) -> usize {
+    let len = len as isize;
+    (if i < 0 { i + len } else { i }).clamp(0, len) as usize
+}
+
+/// One axis of a slice: (start, limit, stride, reverse) for the `slice` primitive.
+fn slice_axis(
+    elem: (isize, Option<isize>, isize),
+    len: usize,
+) -> Result<(usize, usize, usize, bool)> {
+    let (start, end, step) = elem;
+    if step == 0 {
+        return Err(Error::invalid("slice", "a slice step cannot be 0"));
+    }
+    let lo = clamp_bound(start, len);
+    let hi = end.map_or(len, |e| clamp_bound(e, len)).max(lo);
+    let k = step.unsigned_abs();
+    if step > 0 || hi == lo {
+        return Ok((lo, hi, k, false));
+    }
+    // ndarray's rule: take lo..hi, then walk it backwards from its last element by |step|;
+    // so keep the elements congruent to hi - 1 modulo k, then reverse.
+    Ok((lo + (hi - 1 - lo) % k, hi, k, true))
+}
+
+/// `x[info]` with ndarray's `s![]` semantics (see [`Tensor::slice`]).
+fn slice_impl(x: &Tensor, info: &[SliceInfoElem]) -> Result<Tensor> {
+    let n_in = info
+        .iter()
+        .filter(|e| !matches!(e, SliceInfoElem::NewAxis))
+        .count();
+    if n_in > x.ndim() {
+        return Err(Error::invalid(
+            "slice",
+            format!("{n_in} indices for an array of shape {:?}", x.shape()),
+        ));
+    }
+    let (mut start, mut limit, mut stride) =
+        (vec![0; x.ndim()], x.shape().to_vec(), vec![1; x.ndim()]);
+    let mut reverse = Vec::new();
+    let mut out_shape = Vec::new();
+    let mut ax = 0;
+    for e in info {
+        match *e {
+            SliceInfoElem::NewAxis => out_shape.push(1),
+            SliceInfoElem::Index(i) => {
+                let len = x.shape()[ax] as isize;
+                if i < -len || i >= len {
+                    return Err(Error::invalid(
+                        "slice",
+                        format!(
+                            "index {i} is out of range for axis {ax} of length {len} (shape {:?})",
+                            x.shape()
+                        ),
+                    ));
+                }
+                start[ax] = (if i < 0 { i + len } else { i }) as usize;
+                limit[ax] = start[ax] + 1;
+                ax += 1;
+            }
+            SliceInfoElem::Slice {
+                start: s,
+                end,
+                step,
+            } => {
+                let (lo, hi, k, rev) = slice_axis((s, end, step), x.shape()[ax])?;
+                (start[ax], limit[ax], stride[ax]) = (lo, hi, k);
+                if rev {
+                    reverse.push(ax);
+                }
+                out_shape.push((hi - lo).div_ceil(k));
+                ax += 1;
+            }
+        }
+    }
+    out_shape.extend_from_slice(&x.shape()[ax..]);
+    let mut y = lax::slice(x, &start, &limit, &stride)?;
+    for a in reverse {
+        y = reverse_axis(&y, a)?;
+    }
+    lax::reshape(&y, &out_shape)
+}
+
+/// Promotes every input to the common dtype.
+fn promote_all(xs: &[&Tensor]) -> Result<Vec<Tensor>> {
+    let dtype = xs.iter().map(|x| x.dtype()).reduce(DType::promote);
+    xs.iter()
+        .map(|x| lax::convert(x, dtype.unwrap_or(DType::F64)))
+        .collect()
+}
+
+fn concatenate_impl(xs: &[&Tensor], axis: i64) -> Result<Tensor> {
+    let first = xs
+        .first()
+        .ok_or_else(|| Error::invalid("concatenate", "needs at least one array"))?;
+    if first.ndim() == 0 {
+        return Err(Error::invalid(
+            "concatenate",
+            "0-d arrays cannot be concatenated (use stack)",
+        ));
+    }
+    let axis = normalize_axis("concatenate", axis, first.ndim())?;
+    lax::concatenate(&promote_all(xs)?, axis)
+}
+
+fn stack_impl(xs: &[&Tensor], axis: i64) -> Result<Tensor> {
+    let first = xs
+        .first()
+        .ok_or_else(|| Error::invalid("stack", "needs at least one array"))?;
+    if let Some(other) = xs.iter().find(|x| x.shape() != first.shape()) {
+        return Err(Error::invalid(
+            "stack",
+            format!(
+                "all arrays must have the same shape; got {:?} and {:?}",
+                first.shape(),
+                other.shape()
+            ),
+        ));
+    }
+    let axis = normalize_axis("stack", axis, first.ndim() + 1)?;
+    let mut shape = first.shape().to_vec();
+    shape.insert(axis, 1);
+    let parts = promote_all(xs)?
+        .iter()
+        .map(|x| lax::reshape(x, &shape))
+        .collect::<Result<Vec<_>>>()?;
+    lax::concatenate(&parts, axis)
+}
+
+impl Tensor {
+    /// The same elements in row-major order with a new shape; one dimension may be `-1`
+    /// (inferred).
+    ///
+    /// ```
+    /// use ferrograd_core::Tensor;
+    /// let x = Tensor::from(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+    /// assert_eq!(x.reshape(&[-1, 3]).shape(), &[2, 3]);
+    /// ```
+    ///
+    /// # Panics
+    /// If the element counts differ or `-1` cannot be inferred (see [`Tensor::try_reshape`]).
+    #[track_caller]
+    pub fn reshape(&self, shape: &[i64]) -> Tensor {
+        ok(self.try_reshape(shape))
+    }
+
+    /// Fallible [`Tensor::reshape`].
+    ///
+    /// # Errors
+    /// If the element counts differ, there are several `-1`, or `-1` cannot be inferred.
+    pub fn try_reshape(&self, shape: &[i64]) -> Result<Tensor> {
+        lax::reshape(self, &infer_shape(self.shape(), shape)?)
+    }
+
+    /// The elements as a 1-D tensor (row-major).
+    #[track_caller]
+    pub fn flatten(&self) -> Tensor {
+        ok(lax::reshape(self, &[self.size()]))
+    }
+
+    /// Reverses the order of the axes (NumPy's `x.T`; for 2-D the matrix transpose).
+    #[track_caller]
+    pub fn transpose(&self) -> Tensor {
+        let perm: Vec<usize> = (0..self.ndim()).rev().collect();
+        ok(lax::transpose(self, &perm))
+    }
+
+    /// Permutes the axes: output axis `i` is input axis `axes[i]` (NumPy's
+    /// `transpose(axes)`; negative axes allowed).
+    ///
+    /// # Panics
+    /// If `axes` is not a permutation of the axes.
+    #[track_caller]
+    pub fn permute(&self, axes: &[i64]) -> Tensor {
+        ok(perm_of("permute", axes, self.ndim()).and_then(|p| lax::transpose(self, &p)))
+    }
+
+    /// Short for [`Tensor::transpose`] (reverses the axes).
+    #[track_caller]
+    pub fn t(&self) -> Tensor {
+        self.transpose()
+    }
+
+    /// Exchanges two axes.
+    ///
+    /// # Panics
+    /// If an axis is out of range.
+    #[track_caller]
+    pub fn swapaxes(&self, a: i64, b: i64) -> Tensor {
+        ok((|| {
+            let a = normalize_axis("swapaxes", a, self.ndim())?;
+            let b = normalize_axis("swapaxes", b, self.ndim())?;
+            let mut perm: Vec<usize> = (0..self.ndim()).collect();
+            perm.swap(a, b);
+            lax::transpose(self, &perm)
+        })())
+    }
+
+    /// Moves axis `src` to position `dst`, keeping the order of the others.
+    ///
+    /// # Panics
+    /// If an axis is out of range.
+    #[track_caller]
+    pub fn moveaxis(&self, src: i64, dst: i64) -> Tensor {
+        ok((|| {
+            let s = normalize_axis("moveaxis", src, self.ndim())?;
+            let d = normalize_axis("moveaxis", dst, self.ndim())?;
+            let mut perm: Vec<usize> = (0..self.ndim()).filter(|&a| a != s).collect();
+            perm.insert(d, s);
+            lax::transpose(self, &perm)
+        })())
+    }
+
+    /// Inserts a length-1 axis at position `axis` of the result (negative counts from its end).
+    ///
+    /// # Panics
+    /// If `axis` is out of range for `ndim + 1` axes.
+    #[track_caller]
+    pub fn expand_dims(&self, axis: i64) -> Tensor {
+        ok((|| {
+            let a = normalize_axis("expand_dims", axis, self.ndim() + 1)?;
+            let mut shape = self.shape().to_vec();
+            shape.insert(a, 1);
+            lax::reshape(self, &shape)
+        })())
+    }
+
+    /// Removes every length-1 axis.
+    #[track_caller]
+    pub fn squeeze(&self) -> Tensor {
+        let shape: Vec<usize> = self.shape().iter().copied().filter(|&d| d != 1).collect();
+        ok(lax::reshape(self, &shape))
+    }
+
+    /// Removes one axis, which must have length 1.
+    ///
+    /// # Panics
+    /// If the axis is out of range or its length is not 1.
+    #[track_caller]
+    pub fn squeeze_axis(&self, axis: i64) -> Tensor {
+        ok((|| {
+            let a = normalize_axis("squeeze", axis, self.ndim())?;
+            if self.shape()[a] != 1 {
+                return Err(Error::invalid(
+                    "squeeze",
+                    format!(
+                        "axis {axis} of shape {:?} has length {}, not 1",
+                        self.shape(),
+                        self.shape()[a]
+                    ),
+                ));
+            }
+            let mut shape = self.shape().to_vec();
+            shape.remove(a);
+            lax::reshape(self, &shape)
+        })())
+    }
+
+    /// Broadcasts to `shape` by NumPy's rule (a zero-copy view; its derivative sums back).
+    ///
+    /// # Panics
+    /// If the shape is not reachable by broadcasting.
+    #[track_caller]
+    pub fn broadcast_to(&self, shape: &[usize]) -> Tensor {
+        ok(broadcast_to(self, shape))
+    }
+
+    /// `x[i]`: the sub-tensor at index `i` of axis 0 (negative counts from the end); the axis
+    /// disappears.
+    ///
+    /// # Panics
+    /// If the tensor is 0-d or `i` is out of range.
+    #[track_caller]
+    pub fn get(&self, i: i64) -> Tensor {
+        ok(slice_impl(self, &[SliceInfoElem::Index(i as isize)]))
+    }
+
+    /// Basic indexing with ndarray's [`s!`](ndarray::s) macro: ranges with steps, single
+    /// indices (which drop their axis) and `NewAxis`; negative bounds count from the end,
+    /// axes not mentioned are kept whole. Range bounds are clamped like NumPy's; an index out
+    /// of range is an error.
+    ///
+    /// A negative step follows ndarray, not NumPy: `s![a..b;-k]` takes `a..b` and walks it
+    /// backwards from its last element (NumPy's `x[b-1:a-1:-k]`, so `s![..;-1]` reverses like
+    /// `x[::-1]`). Reversal costs one slice per element of that axis.
+    ///
+    /// ```
+    /// use ferrograd_core::Tensor;
+    /// use ndarray::s;
+    /// let x = Tensor::from_vec((0..12).map(|v| v as f64).collect(), &[3, 4]);
+    /// let y = x.slice(s![1.., ..;2]);
+    /// assert_eq!(y.shape(), &[2, 2]);
+    /// assert_eq!(y.to_vec(), vec![4.0, 6.0, 8.0, 10.0]);
+    /// assert_eq!(x.slice(s![-1, ..;-1]).to_vec(), vec![11.0, 10.0, 9.0, 8.0]);
+    /// ```
+    ///
+    /// # Panics
+    /// On an index out of range, a zero step, or more indices than axes (see
+    /// [`Tensor::try_slice`]).
+    #[track_caller]
+    pub fn slice<I: AsRef<[SliceInfoElem]>>(&self, info: I) -> Tensor {
+        ok(self.try_slice(info))
+    }
+
+    /// Fallible [`Tensor::slice`].
+    ///
+    /// # Errors
+    /// On an index out of range, a zero step, or more indices than axes.
+    pub fn try_slice<I: AsRef<[SliceInfoElem]>>(&self, info: I) -> Result<Tensor> {
+        slice_impl(self, info.as_ref())
+    }
+
+    /// Joins tensors along an existing axis, promoting to their common dtype.
+    ///
+    /// # Panics
+    /// If the list is empty, the tensors are 0-d, or their other axes differ.
+    #[track_caller]
+    pub fn concatenate(xs: &[&Tensor], axis: i64) -> Tensor {
+        ok(concatenate_impl(xs, axis))
+    }
+
+    /// Joins equal-shape tensors along a new axis, promoting to their common dtype.
+    ///
+    /// ```
+    /// use ferrograd_core::Tensor;
+    /// let (a, b) = (Tensor::from(vec![1.0, 2.0]), Tensor::from(vec![3.0, 4.0]));
+    /// let s = Tensor::stack(&[&a, &b], -1);
+    /// assert_eq!(s.shape(), &[2, 2]);
+    /// assert_eq!(s.to_vec(), vec![1.0, 3.0, 2.0, 4.0]);
+    /// ```
+    ///
+    /// # Panics
+    /// If the list is empty or the shapes differ.
+    #[track_caller]
+    pub fn stack(xs: &[&Tensor], axis: i64) -> Tensor {
+        ok(stack_impl(xs, axis))
+    }
+}
