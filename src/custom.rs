@@ -39,9 +39,9 @@ where
 /// Rebuilds flat outputs with the structure recorded in `out`.
 fn rebuild_out<U: Tree>(op: &'static str, out: &Slot<U>, ys: Vec<Tensor>) -> Result<U, Error> {
     let template = out.borrow();
-    let template = template
-        .as_ref()
-        .ok_or_else(|| Error::invalid(op, "the output structure is unknown: no user function ran"))?;
+    let template = template.as_ref().ok_or_else(|| {
+        Error::invalid(op, "the output structure is unknown: no user function ran")
+    })?;
     Ok(rebuild(template, ys))
 }
 

@@ -32,11 +32,19 @@ fn passes_on_smooth_functions_to_order_3() {
 #[test]
 fn passes_on_pytrees_and_converts_f32_to_f64() {
     let f = |(a, b): &(Tensor, Tensor)| (sum(&(a * b.sin())), a.exp());
-    let x = (Tensor::from(vec![0.5f32, -0.25]), Tensor::from(vec![1.0f32, 2.0]));
+    let x = (
+        Tensor::from(vec![0.5f32, -0.25]),
+        Tensor::from(vec![1.0f32, 2.0]),
+    );
     check_grads(f, &x, 2).unwrap();
     // 0-d and size-0 inputs.
     check_grads(|x: &Tensor| x.sin() * x, &Tensor::from(0.7), 2).unwrap();
-    check_grads(|x: &Tensor| x.exp(), &Tensor::from_vec(Vec::<f64>::new(), &[0, 3]), 2).unwrap();
+    check_grads(
+        |x: &Tensor| x.exp(),
+        &Tensor::from_vec(Vec::<f64>::new(), &[0, 3]),
+        2,
+    )
+    .unwrap();
 }
 
 /// x² with the wrong tangent 3x·x_dot.
@@ -51,15 +59,24 @@ fn wrong_square() -> impl Fn(&Tensor) -> Tensor {
 fn fails_on_a_wrong_custom_jvp_rule_with_a_useful_message() {
     let f = wrong_square();
     let err = check_grads(&f, &x0(), 1).unwrap_err().to_string();
-    assert!(err.starts_with("check_grads: JVP, order 1 check failed at output 0, element"), "{err}");
-    assert!(err.contains("expected") && err.contains("got") && err.contains("tolerance"), "{err}");
+    assert!(
+        err.starts_with("check_grads: JVP, order 1 check failed at output 0, element"),
+        "{err}"
+    );
+    assert!(
+        err.contains("expected") && err.contains("got") && err.contains("tolerance"),
+        "{err}"
+    );
     // Reverse mode transposes the same wrong rule, so it fails as well.
     let rev = CheckOptions {
         modes: Modes::Rev,
         ..CheckOptions::default()
     };
     let err = check_grads_with(&f, &x0(), &rev).unwrap_err().to_string();
-    assert!(err.contains("VJP, order 1 check failed at ⟨u, J v⟩ vs ⟨Jᵀ u, v⟩"), "{err}");
+    assert!(
+        err.contains("VJP, order 1 check failed at ⟨u, J v⟩ vs ⟨Jᵀ u, v⟩"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -12,10 +12,16 @@ fn sum(x: &Tensor) -> Tensor {
 
 fn params() -> BTreeMap<String, Tensor> {
     let mut m = BTreeMap::new();
-    m.insert("w".to_string(), Tensor::from([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]));
+    m.insert(
+        "w".to_string(),
+        Tensor::from([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+    );
     m.insert("b".to_string(), Tensor::from(vec![7.0f32, 8.0]));
     m.insert("s".to_string(), Tensor::from(9.0));
-    m.insert("e".to_string(), Tensor::from_vec(Vec::<f64>::new(), &[0, 2]));
+    m.insert(
+        "e".to_string(),
+        Tensor::from_vec(Vec::<f64>::new(), &[0, 2]),
+    );
     m
 }
 
@@ -25,7 +31,10 @@ fn round_trip_restores_shapes_and_dtypes() {
     let (v, un) = ravel(&p);
     // Keys sorted: b, e, s, w; the float32 leaf is promoted to the common float64.
     assert_eq!(v.dtype(), DType::F64);
-    assert_eq!(v.to_vec(), vec![7.0, 8.0, 9.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+    assert_eq!(
+        v.to_vec(),
+        vec![7.0, 8.0, 9.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    );
     assert_eq!(un.len(), 9);
     let q = un.apply(&v);
     for (k, x) in &p {
@@ -51,7 +60,10 @@ fn empty_and_single_leaf_trees() {
 fn wrong_vector_is_rejected() {
     let (_, un) = ravel(&params());
     let err = un.try_apply(&Tensor::from(vec![1.0, 2.0])).unwrap_err();
-    assert!(err.to_string().contains("expected a vector of shape [9]"), "{err}");
+    assert!(
+        err.to_string().contains("expected a vector of shape [9]"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -182,7 +182,12 @@ fn numerical_jvp(f: FlatFnRef<'_>, x: &[Tensor], v: &[Tensor], eps: f64) -> Resu
     Ok(hi
         .iter()
         .zip(&lo)
-        .map(|(h, l)| h.iter().zip(l).map(|(h, l)| (h - l) / (2.0 * eps)).collect())
+        .map(|(h, l)| {
+            h.iter()
+                .zip(l)
+                .map(|(h, l)| (h - l) / (2.0 * eps))
+                .collect()
+        })
         .collect())
 }
 
@@ -210,7 +215,13 @@ fn check_jvp(
             .filter(|w| w.1 > 0.0 || w.1.is_nan())
             .max_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((j, _, e, g)) = worst {
-            return Err(mismatch(what, &format!("output {i}, element {j}"), e, g, opts));
+            return Err(mismatch(
+                what,
+                &format!("output {i}, element {j}"),
+                e,
+                g,
+                opts,
+            ));
         }
     }
     Ok(())

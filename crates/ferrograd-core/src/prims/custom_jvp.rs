@@ -26,13 +26,16 @@ pub type FlatFn = Rc<dyn Fn(&[Tensor]) -> Result<Vec<Tensor>>>;
 /// A user tangent rule on flat lists: `(x, x_dot) ↦ (y, y_dot)`.
 pub type FlatJvpRule = Rc<dyn Fn(&[Tensor], &[Tensor]) -> Result<(Vec<Tensor>, Vec<Tensor>)>>;
 
+/// (input avals, output avals) of a run.
+type AvalRecord = Option<(Vec<Aval>, Vec<Aval>)>;
+
 /// A user function on flat leaves, remembering the output avals of its last run so that
 /// shape rules need not run it again.
 #[derive(Clone)]
 pub struct CustomFn {
     f: FlatFn,
-    /// (input avals, output avals) of the last run.
-    avals: Rc<RefCell<Option<(Vec<Aval>, Vec<Aval>)>>>,
+    /// The last run's avals.
+    avals: Rc<RefCell<AvalRecord>>,
 }
 
 impl fmt::Debug for CustomFn {

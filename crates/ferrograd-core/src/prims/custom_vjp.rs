@@ -117,7 +117,10 @@ impl Primitive for CustomVjpLinear {
     }
 
     fn eval(&self, args: &[&Array]) -> Result<Vec<Array>> {
-        let args: Vec<Tensor> = args.iter().map(|a| Tensor::from_array((*a).clone())).collect();
+        let args: Vec<Tensor> = args
+            .iter()
+            .map(|a| Tensor::from_array((*a).clone()))
+            .collect();
         let (x, _, x_dot) = self.split(&args);
         concrete(self.name(), self.apply(x, x_dot)?)
     }
@@ -140,13 +143,10 @@ impl Primitive for CustomVjpLinear {
     fn transpose(&self, ct: &[Tensor], args: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
         let (x, y, x_dot) = self.split(args);
         let known = |a: &[LinearArg]| -> Result<Vec<Tensor>> {
-            a.iter()
-                .map(|a| a.constant(self.name()).cloned())
-                .collect()
+            a.iter().map(|a| a.constant(self.name()).cloned()).collect()
         };
         let x_ct = (self.bwd.0)(&known(x)?, &known(y)?, ct)?;
-        let fits = x_ct.len() == x.len()
-            && x_ct.iter().zip(x).all(|(c, a)| c.aval() == a.aval());
+        let fits = x_ct.len() == x.len() && x_ct.iter().zip(x).all(|(c, a)| c.aval() == a.aval());
         if !fits {
             return Err(Error::invalid(
                 "custom_vjp",
