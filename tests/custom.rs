@@ -191,3 +191,16 @@ fn custom_jvp_works_in_f32() {
         assert!((a - b as f64).abs() < 1e-6);
     }
 }
+
+#[test]
+#[should_panic(expected = "captures a value traced by an enclosing transform")]
+fn capturing_a_traced_value_is_reported() {
+    let _ = grad(|w: &Tensor| {
+        let w = w.clone();
+        let f = custom_jvp(
+            move |x: &Tensor| x * &w,
+            |x: &Tensor, x_dot: &Tensor| (x.clone(), x_dot.clone()),
+        );
+        f(&Tensor::from(1.0))
+    })(&Tensor::from(2.0));
+}

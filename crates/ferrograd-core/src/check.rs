@@ -268,3 +268,38 @@ fn mismatch(what: &str, at: &str, expected: f64, got: f64, opts: &CheckOptions) 
         ),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directions_are_deterministic_standard_normals() {
+        let draw = |seed| {
+            let mut rng = SplitMix(seed);
+            (0..20_000).map(|_| rng.normal()).collect::<Vec<_>>()
+        };
+        let a = draw(3);
+        assert_eq!(a, draw(3));
+        assert_ne!(a, draw(4));
+        let n = a.len() as f64;
+        let mean = a.iter().sum::<f64>() / n;
+        let var = a.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
+        assert!(
+            mean.abs() < 0.03 && (var - 1.0).abs() < 0.05,
+            "{mean} {var}"
+        );
+    }
+
+    #[test]
+    fn flat_check_reports_a_wrong_derivative() {
+        // f(x) = x·c·c with c = stop_gradient(x): the value x³, the derivative x² (not 3x²).
+        let f = |x: &[Tensor]| -> Result<Vec<Tensor>> {
+            let c = lax::stop_gradient(&x[0])?;
+            Ok(vec![lax::mul(&lax::mul(&x[0], &c)?, &c)?])
+        };
+        let x = [Tensor::from(vec![0.5, 1.5])];
+        let err = check_grads_flat(&f, &x, &CheckOptions::default()).unwrap_err();
+        assert!(err.to_string().contains("JVP, order 1"), "{err}");
+    }
+}

@@ -160,3 +160,53 @@ impl Primitive for CustomJvpCall {
         Ok((y, y_dot.into_iter().map(Some).collect()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interp::stage::StageTrace;
+    use crate::interp::{bind, push};
+    use crate::{lax, DType};
+
+    fn square() -> CustomJvpCall {
+        CustomJvpCall {
+            f: CustomFn::new(Rc::new(|x: &[Tensor]| Ok(vec![lax::mul(&x[0], &x[0])?]))),
+            rule: RuleFn(Rc::new(|x: &[Tensor], t: &[Tensor]| {
+                let two_x = lax::add(&x[0], &x[0])?;
+                Ok((
+                    vec![lax::mul(&x[0], &x[0])?],
+                    vec![lax::mul(&two_x, &t[0])?],
+                ))
+            })),
+        }
+    }
+
+    // Staged on an input it has never seen, the shape rule runs f on zeros.
+    #[test]
+    fn staged_call_gets_its_avals_from_f_and_evaluates() {
+        let prim = square();
+        let program = {
+            let (stage, _guard) = push(StageTrace::new);
+            let x = stage.input(Aval::new(&[2, 0, 3], DType::F32));
+            let y = bind(&prim, &[x]).unwrap();
+            assert_eq!(y[0].aval(), Aval::new(&[2, 0, 3], DType::F32));
+            stage.finish(vec![stage.atom(&y[0])])
+        };
+        let x = Tensor::from(vec![3.0, -1.0]);
+        assert_eq!(program.eval(&[x]).unwrap()[0].to_vec(), vec![9.0, 1.0]);
+    }
+
+    #[test]
+    fn mismatched_rule_outputs_are_reported() {
+        let prim = CustomJvpCall {
+            rule: RuleFn(Rc::new(|x: &[Tensor], _t: &[Tensor]| {
+                Ok((vec![x[0].clone()], vec![]))
+            })),
+            ..square()
+        };
+        let err = prim
+            .jvp(&[Tensor::from(1.0)], &[Some(Tensor::from(1.0))])
+            .unwrap_err();
+        assert!(err.to_string().contains("each tangent must match"), "{err}");
+    }
+}
