@@ -29,6 +29,7 @@ pub enum Modes {
 pub struct CheckOptions {
     /// Highest derivative order checked (1 = first derivatives).
     pub order: usize,
+    /// Which modes to check.
     pub modes: Modes,
     /// Finite-difference step.
     pub eps: f64,
