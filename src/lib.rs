@@ -23,8 +23,11 @@ pub mod random;
 mod ravel;
 mod transforms;
 
+pub use check::{check_grads, check_grads_with, CheckOptions, Modes};
+pub use custom::{custom_jvp, custom_vjp};
 pub use ferrograd_core::{tree, Aval, DType, Tensor, Tree, TreeDef};
 pub use ferrograd_derive::Tree;
+pub use ravel::{ravel, try_ravel, unravel, Unravel};
 pub use transforms::{
     elementwise_grad, grad, grad_with_aux, jvp, linearize, stop_gradient, value_and_grad,
     value_and_grad_with_aux, vjp,

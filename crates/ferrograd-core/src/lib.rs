@@ -6,6 +6,7 @@
 //! interpreters never name a concrete primitive.
 
 pub mod api;
+pub mod check;
 mod error;
 pub mod interp;
 pub mod lax;
