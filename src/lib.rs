@@ -33,5 +33,10 @@ pub use transforms::{
     value_and_grad_with_aux, vjp,
 };
 
+// The README's Rust examples run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 /// Errors from ferrograd operations.
 pub use ferrograd_core::Error;

@@ -1,0 +1,61 @@
+//! Kernel throughput: GEMM through `kernels::dot_general` (reported as GFLOP/s: criterion's
+//! "elem/s" with 2·n³ elements per call), elementwise exp and a full sum over 1M f64.
+//!
+//! Run with `cargo bench --bench kernels` (add `-- --quick` for a short run).
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use ferrograd::{random, DType};
+use ferrograd_array::kernels::{self, DotDims};
+use ferrograd_array::Array;
+
+fn array(t: &ferrograd::Tensor) -> Array {
+    t.as_array().expect("random tensors are concrete").clone()
+}
+
+fn matmul(c: &mut Criterion) {
+    let dims = DotDims {
+        lhs_contract: vec![1],
+        rhs_contract: vec![0],
+        lhs_batch: vec![],
+        rhs_batch: vec![],
+    };
+    let mut group = c.benchmark_group("matmul_gflops");
+    for (n, dtype) in [(500, DType::F64), (1024, DType::F32)] {
+        let keys = random::split(&random::key(0), 2);
+        let a = array(&random::normal_dtype(&keys[0], &[n, n], dtype));
+        let b = array(&random::normal_dtype(&keys[1], &[n, n], dtype));
+        // One entry checked against a direct dot product.
+        let c_ab = kernels::dot_general(&a, &b, &dims).expect("square matmul");
+        let (av, bv) = (a.to_f64_vec(), b.to_f64_vec());
+        let want: f64 = (0..n).map(|k| av[3 * n + k] * bv[k * n + 5]).sum();
+        let got = c_ab.to_f64_vec()[3 * n + 5];
+        assert!(
+            (got - want).abs() < 1e-3 * (n as f64).sqrt(),
+            "{got} vs {want}"
+        );
+        group.throughput(Throughput::Elements(2 * (n as u64).pow(3)));
+        group.bench_function(format!("{dtype:?}_{n}x{n}"), |bench| {
+            bench.iter(|| kernels::dot_general(black_box(&a), &b, &dims))
+        });
+    }
+    group.finish();
+}
+
+fn elementwise_and_sum(c: &mut Criterion) {
+    let n = 1_000_000;
+    let x = array(&random::normal(&random::key(1), &[n]));
+    let mut group = c.benchmark_group("1M_f64");
+    group.throughput(Throughput::Elements(n as u64));
+    group.bench_function("exp", |b| {
+        b.iter(|| kernels::unary_float("exp", black_box(&x), f32::exp, f64::exp))
+    });
+    group.bench_function("sum", |b| {
+        b.iter(|| kernels::reduce_sum(black_box(&x), &[0]))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, matmul, elementwise_and_sum);
+criterion_main!(benches);
