@@ -308,7 +308,7 @@ fn custom_logsumexp() {
     let plain = grad(|y: &Tensor| np::logsumexp(&(y * y)))(&y);
     println!("  gradient (custom VJP):   {g:.6}");
     println!("  gradient (differentiated): {plain:.6}");
-    match check_grads(&example, &y, 2) {
+    match check_grads(example, &y, 2) {
         Ok(()) => println!("  check_grads(order 2, forward and reverse): passed\n"),
         Err(e) => println!("  check_grads failed: {e}\n"),
     }

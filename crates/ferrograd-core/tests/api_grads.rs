@@ -1,3 +1,4 @@
+#![allow(clippy::cloned_ref_to_slice_refs)] // `&[x.clone()]` reads better in these tables
 //! Derivatives of the NumPy-like composites against central differences: forward mode
 //! (`jvp_flat`), reverse mode (`linearize_flat` + transpose, every input coordinate), and
 //! second order (a jvp of a jvp) for prod and var. No derivative rule lives in the api layer,
@@ -242,7 +243,7 @@ fn binary_functions_differentiate() {
     check("arctan2", &|v| v[0].arctan2(&v[1]), &[a.clone(), b.clone()]);
     check(
         "where",
-        &|v| Tensor::where_(&v[0].greater(0.0), &v[0], &v[1].square()),
+        &|v| Tensor::where_(&v[0].greater(0.0), &v[0], v[1].square()),
         &[a, b],
     );
 }

@@ -245,7 +245,7 @@ mod tests {
         let w = Tensor::where_(&Tensor::from(vec![0i64, 3]), 1.0, 2.0);
         assert_eq!(w.to_vec(), vec![2.0, 1.0]);
         assert_eq!(
-            x.clip(1.5, &Tensor::from(vec![2.5])).to_vec(),
+            x.clip(1.5, Tensor::from(vec![2.5])).to_vec(),
             vec![1.5, 2.0, 2.5]
         );
     }
@@ -253,7 +253,7 @@ mod tests {
     #[test]
     fn mismatched_shapes_name_both() {
         let r = std::panic::catch_unwind(|| {
-            Tensor::from(vec![1.0, 2.0]).maximum(&Tensor::from(vec![1.0, 2.0, 3.0]))
+            Tensor::from(vec![1.0, 2.0]).maximum(Tensor::from(vec![1.0, 2.0, 3.0]))
         });
         let e = r.expect_err("must panic");
         let msg = e.downcast_ref::<String>().cloned().unwrap_or_default();
