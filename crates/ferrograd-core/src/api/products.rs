@@ -106,13 +106,25 @@ fn dot_impl(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     // a's last axis meets b's only axis (1-D) or its second-to-last axis.
     let ca = a.ndim() - 1;
     let cb = if b.ndim() == 1 { 0 } else { b.ndim() - 2 };
+    contract_pair(
+        "dot",
+        a,
+        b,
+        (ca, cb),
+        "the last axis of a must match the second-to-last axis of b (the only axis for 1-D b)",
+    )
+}
+
+/// Contracts axis `ca` of `a` with axis `cb` of `b` (no batch axes), after checking lengths.
+fn contract_pair(
+    op: &'static str,
+    a: &Tensor,
+    b: &Tensor,
+    (ca, cb): (usize, usize),
+    hint: &'static str,
+) -> Result<Tensor> {
     if a.shape()[ca] != b.shape()[cb] {
-        return Err(shape_error(
-            "dot",
-            a,
-            b,
-            "the last axis of a must match the second-to-last axis of b (the only axis for 1-D b)",
-        ));
+        return Err(shape_error(op, a, b, hint));
     }
     let dims = DotDims {
         lhs_contract: vec![ca],
@@ -128,21 +140,13 @@ fn inner_impl(a: &Tensor, b: &Tensor) -> Result<Tensor> {
         return elementwise("inner", a, b, lax::mul);
     }
     let (ca, cb) = (a.ndim() - 1, b.ndim() - 1);
-    if a.shape()[ca] != b.shape()[cb] {
-        return Err(shape_error(
-            "inner",
-            a,
-            b,
-            "the last axes must have equal lengths",
-        ));
-    }
-    let dims = DotDims {
-        lhs_contract: vec![ca],
-        rhs_contract: vec![cb],
-        lhs_batch: vec![],
-        rhs_batch: vec![],
-    };
-    contract(a, b, &dims)
+    contract_pair(
+        "inner",
+        a,
+        b,
+        (ca, cb),
+        "the last axes must have equal lengths",
+    )
 }
 
 fn outer_impl(a: &Tensor, b: &Tensor) -> Result<Tensor> {
