@@ -2,6 +2,9 @@
 //!
 //! Run with `cargo run --release --example tour`. Every section prints what it computed next
 //! to what it should be (a closed form, a reference solution, or the value a tutorial prints).
+//!
+//! The sections of the core tutorials are in this file; each further topic is a module of its
+//! own beside it (one `mod` line and one call in `main`).
 
 use std::collections::BTreeMap;
 
@@ -21,6 +24,7 @@ fn main() {
     polynomial_regression();
     neural_net();
     custom_logsumexp();
+    // Further topics, one module each:
 }
 
 fn header(title: &str) {
