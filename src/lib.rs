@@ -2,7 +2,8 @@
 //!
 //! Automatic differentiation for Rust: NumPy-like n-dimensional arrays ([`Tensor`], [`np`])
 //! and composable function transforms — [`grad`], [`value_and_grad`], [`jvp`], [`vjp`],
-//! [`linearize`], [`elementwise_grad`] — that nest to any order.
+//! [`linearize`], [`elementwise_grad`], [`vmap`], [`jacfwd`], [`jacrev`], [`hessian`], [`hvp`] —
+//! that nest to any order.
 //!
 //! ```
 //! use ferrograd::{grad, Tensor};
@@ -18,20 +19,24 @@
 
 mod check;
 mod custom;
+mod jacobian;
 pub mod np;
 pub mod random;
 mod ravel;
 mod transforms;
+mod vmap;
 
 pub use check::{check_grads, check_grads_with, CheckOptions, Modes};
 pub use custom::{custom_jvp, custom_vjp};
 pub use ferrograd_core::{tree, Aval, DType, Tensor, Tree, TreeDef};
 pub use ferrograd_derive::Tree;
+pub use jacobian::{hessian, hvp, jacfwd, jacrev};
 pub use ravel::{ravel, try_ravel, unravel, Unravel};
 pub use transforms::{
     elementwise_grad, grad, grad_with_aux, jvp, linearize, stop_gradient, value_and_grad,
     value_and_grad_with_aux, vjp,
 };
+pub use vmap::{vmap, vmap_axes};
 
 // The README's Rust examples run as doc tests.
 #[cfg(doctest)]

@@ -9,7 +9,7 @@ use ferrograd_core::{lax, Error, Result, Tensor, Tree};
 
 /// Runs `f` on leaves rebuilt into `template`'s shape and returns the output's leaves, with
 /// a template of the output (its structure) kept aside.
-fn flat_call<'a, T: Tree, U: Tree>(
+pub(crate) fn flat_call<'a, T: Tree, U: Tree>(
     f: impl FnOnce(&T) -> U + 'a,
     template: &'a T,
     out_template: &'a mut Option<U>,
@@ -23,7 +23,7 @@ fn flat_call<'a, T: Tree, U: Tree>(
 }
 
 /// Refuses gradients of non-scalar outputs with a message that says what to do.
-fn check_scalar(op: &'static str, y: &Tensor) -> Result<()> {
+pub(crate) fn check_scalar(op: &'static str, y: &Tensor) -> Result<()> {
     if !y.shape().is_empty() {
         return Err(Error::NotDifferentiable {
             op,

@@ -7,6 +7,8 @@ use crate::interp::stage::StageTrace;
 use crate::program::{Atom, Program};
 use crate::{Error, Result, Tensor};
 
+pub use crate::interp::batch::vmap_flat;
+
 /// Checks that `x` can carry a derivative.
 pub fn check_differentiable(op: &'static str, x: &Tensor) -> Result<()> {
     if !x.dtype().is_float() {

@@ -6,6 +6,9 @@ use ndarray::ArrayD;
 use super::ok;
 use crate::{lax, Error, Result, Tensor};
 
+/// Why a value cannot be read inside `vmap`, and what to write instead.
+const VMAP_HINT: &str = "inside vmap a value stands for a whole batch, so it cannot be read as numbers (item, to_vec) or decide a Rust `if`/`match`/loop for every member at once; choose elementwise with np::where_ (a select), and write data-dependent control flow with the structured control-flow operations cond / while_loop / scan, which vmap batches";
+
 impl Tensor {
     /// A tensor of `shape` from row-major `values`.
     ///
@@ -34,9 +37,13 @@ impl Tensor {
 
     /// The concrete array, or an error explaining that the value is traced.
     pub fn try_array(&self, op: &'static str) -> Result<&Array> {
-        self.as_array().ok_or(Error::ConcreteNeeded {
+        self.as_array().ok_or_else(|| Error::ConcreteNeeded {
             op,
-            hint: "reading values is impossible while a transform traces them (under vmap or jit, use np::where_ or cond instead of branching on data)",
+            hint: if crate::interp::batch::active() {
+                VMAP_HINT
+            } else {
+                "reading values is impossible while a transform traces them (under vmap or jit, use np::where_ or cond instead of branching on data)"
+            },
         })
     }
 

@@ -7,6 +7,7 @@
 //! whose operations `bind` again and so reach the interpreters below. This keeps nested
 //! transforms apart (no perturbation confusion) and makes higher-order derivatives fall out.
 
+pub mod batch;
 pub mod jvp;
 pub mod stage;
 

@@ -388,7 +388,30 @@ pub fn all_batch_to_front(x: &[Tensor], dims: &[BatchDim]) -> Result<Vec<Tensor>
         .collect()
 }
 
-/// For elementwise rules: all arguments batched along axis 0; returns the output batch axis.
+/// For elementwise rules: all arguments batched along one axis; returns that axis. When the
+/// batched arguments already share an axis it is kept (no transposes), and unbatched ones are
+/// broadcast along it (a zero-copy view); otherwise every batch axis moves to the front.
 pub fn align_batch(x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, BatchDim)> {
-    Ok((all_batch_to_front(x, dims)?, Some(0)))
+    let mut batched = x.iter().zip(dims).filter_map(|(x, d)| d.map(|d| (x, d)));
+    let Some((first, b)) = batched.next() else {
+        return Err(Error::invalid("vmap", "no batched argument"));
+    };
+    if b == 0 || batched.any(|(_, d)| d != b) {
+        return Ok((all_batch_to_front(x, dims)?, Some(0)));
+    }
+    let size = first.shape()[b];
+    let args = x
+        .iter()
+        .zip(dims)
+        .map(|(x, d)| match d {
+            Some(_) => Ok(x.clone()),
+            None => {
+                let mut shape = x.shape().to_vec();
+                shape.insert(b, size);
+                let keep: Vec<usize> = (0..=x.ndim()).filter(|&a| a != b).collect();
+                broadcast_in_dim(x, &shape, &keep)
+            }
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((args, Some(b)))
 }

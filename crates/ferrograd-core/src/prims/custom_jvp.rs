@@ -18,7 +18,8 @@ use std::rc::Rc;
 
 use ferrograd_array::Array;
 
-use crate::{Aval, Error, Primitive, Result, Tangent, Tensor};
+use crate::interp::batch::vmap_flat;
+use crate::{lax, Aval, BatchDim, Error, Primitive, Result, Tangent, Tensor};
 
 /// A user function on flat lists of leaves.
 pub type FlatFn = Rc<dyn Fn(&[Tensor]) -> Result<Vec<Tensor>>>;
@@ -90,6 +91,13 @@ impl CustomFn {
     }
 }
 
+/// `f` mapped over axis 0 of every input and output: the function of a batched call.
+pub fn vmapped(f: CustomFn) -> CustomFn {
+    CustomFn::new(Rc::new(move |xs: &[Tensor]| {
+        vmap_flat(|v| f.call(v), xs, &vec![Some(0); xs.len()], &[Some(0)])
+    }))
+}
+
 /// The arrays of `y`, or an error if a traced value leaked in through a closure.
 pub fn concrete(op: &'static str, y: Vec<Tensor>) -> Result<Vec<Array>> {
     y.into_iter()
@@ -158,6 +166,38 @@ impl Primitive for CustomJvpCall {
         }
         self.f.record(x, &y);
         Ok((y, y_dot.into_iter().map(Some).collect()))
+    }
+
+    // vmap of a custom_jvp function is a custom_jvp function of the batch: f and the rule
+    // each vmapped over axis 0 (unbatched inputs broadcast to it), so the rule still decides
+    // the derivative of the batched call.
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+        let args = lax::all_batch_to_front(x, dims)?;
+        let rule = self.rule.0.clone();
+        let n = x.len();
+        let batched_rule = move |xs: &[Tensor], ts: &[Tensor]| {
+            let all: Vec<Tensor> = xs.iter().chain(ts).cloned().collect();
+            let mut m = 0;
+            let mut out = vmap_flat(
+                |v| {
+                    let (y, t) = rule(&v[..n], &v[n..])?;
+                    m = y.len();
+                    Ok(y.into_iter().chain(t).collect())
+                },
+                &all,
+                &vec![Some(0); 2 * n],
+                &[Some(0)],
+            )?;
+            let t = out.split_off(m);
+            Ok((out, t))
+        };
+        let prim = CustomJvpCall {
+            f: vmapped(self.f.clone()),
+            rule: RuleFn(Rc::new(batched_rule)),
+        };
+        let y = crate::interp::bind(&prim, &args)?;
+        let d = vec![Some(0); y.len()];
+        Ok((y, d))
     }
 }
 

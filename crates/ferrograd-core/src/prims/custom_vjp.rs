@@ -18,10 +18,11 @@ use std::rc::Rc;
 
 use ferrograd_array::Array;
 
-use super::custom_jvp::{concrete, instantiate, CustomFn};
+use super::custom_jvp::{concrete, instantiate, vmapped, CustomFn};
+use crate::interp::batch::vmap_flat;
 use crate::interp::bind;
 use crate::transforms::jvp_flat;
-use crate::{Aval, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
 
 /// A user backward rule on flat lists: `(x, y, ct) ↦ x_ct`.
 pub type FlatBwd = Rc<dyn Fn(&[Tensor], &[Tensor], &[Tensor]) -> Result<Vec<Tensor>>>;
@@ -34,6 +35,31 @@ impl fmt::Debug for BwdFn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<user bwd rule>")
     }
+}
+
+impl BwdFn {
+    /// `bwd` mapped over axis 0 of `x`, `y`, `ct` and of the returned cotangents.
+    fn vmapped(&self) -> BwdFn {
+        let bwd = self.0.clone();
+        BwdFn(Rc::new(move |x: &[Tensor], y: &[Tensor], ct: &[Tensor]| {
+            let (n, m) = (x.len(), y.len());
+            let all: Vec<Tensor> = x.iter().chain(y).chain(ct).cloned().collect();
+            let g = |v: &[Tensor]| bwd(&v[..n], &v[n..n + m], &v[n + m..]);
+            vmap_flat(g, &all, &vec![Some(0); all.len()], &[Some(0)])
+        }))
+    }
+}
+
+/// Binds `prim` on the arguments with every batch axis moved to the front (unbatched ones
+/// broadcast); all outputs are batched along axis 0.
+fn bind_at_front(
+    prim: &dyn Primitive,
+    x: &[Tensor],
+    dims: &[BatchDim],
+) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    let y = bind(prim, &lax::all_batch_to_front(x, dims)?)?;
+    let d = vec![Some(0); y.len()];
+    Ok((y, d))
 }
 
 /// `f(x)`, differentiated in reverse mode by `bwd`.
@@ -70,6 +96,15 @@ impl Primitive for CustomVjpCall {
         };
         let y_dot = bind(&lin, &args)?;
         Ok((y, y_dot.into_iter().map(Some).collect()))
+    }
+
+    // The batched call is a custom_vjp function of the batch: f and bwd vmapped over axis 0.
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+        let prim = CustomVjpCall {
+            f: vmapped(self.f.clone()),
+            bwd: self.bwd.vmapped(),
+        };
+        bind_at_front(&prim, x, dims)
     }
 }
 
@@ -164,5 +199,15 @@ impl Primitive for CustomVjpLinear {
                 .map(|(c, a)| a.is_undef().then_some(c)),
         );
         Ok(out)
+    }
+
+    // As for `custom_vjp_call`: the same linear map for the whole batch, f and bwd vmapped.
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+        let prim = CustomVjpLinear {
+            f: vmapped(self.f.clone()),
+            bwd: self.bwd.vmapped(),
+            n_in: self.n_in,
+        };
+        bind_at_front(&prim, x, dims)
     }
 }

@@ -131,20 +131,54 @@ impl Primitive for DotGeneral {
         }
     }
 
-    // Batched operands get a new leading batch axis shared by both (an unbatched one is
-    // broadcast to it first), so the whole vmap is one batched GEMM.
+    // Both batched: a shared leading batch axis (one batched GEMM). One batched: its batch
+    // axis becomes one more free axis of that operand, so the whole vmap is a single GEMM
+    // with a taller (or wider) matrix and the other operand is never broadcast.
     fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
-        let args = lax::all_batch_to_front(x, dims)?;
-        let shift = |v: &[usize]| v.iter().map(|a| a + 1).collect::<Vec<_>>();
-        let d = DotDims {
-            lhs_contract: shift(&self.dims.lhs_contract),
-            rhs_contract: shift(&self.dims.rhs_contract),
-            lhs_batch: [0].into_iter().chain(shift(&self.dims.lhs_batch)).collect(),
-            rhs_batch: [0].into_iter().chain(shift(&self.dims.rhs_batch)).collect(),
+        let d = &self.dims;
+        let up = |v: &[usize], b: usize| -> Vec<usize> {
+            v.iter().map(|&a| if a >= b { a + 1 } else { a }).collect()
         };
-        Ok((
-            vec![lax::dot_general(&args[0], &args[1], &d)?],
-            vec![Some(0)],
-        ))
+        // Output axis of a free axis `b`: free axes keep their order, after the batch axes.
+        let free_pos = |b: usize, contract: &[usize], batch: &[usize]| {
+            b - contract.iter().chain(batch).filter(|&&a| a < b).count()
+        };
+        match (dims[0], dims[1]) {
+            (Some(b), None) => {
+                let (lc, lb) = (up(&d.lhs_contract, b), up(&d.lhs_batch, b));
+                let pos = d.lhs_batch.len() + free_pos(b, &lc, &lb);
+                let nd = DotDims {
+                    lhs_contract: lc,
+                    lhs_batch: lb,
+                    ..d.clone()
+                };
+                Ok((vec![lax::dot_general(&x[0], &x[1], &nd)?], vec![Some(pos)]))
+            }
+            (None, Some(b)) => {
+                let (rc, rb) = (up(&d.rhs_contract, b), up(&d.rhs_batch, b));
+                let lhs_free = x[0].ndim() - d.lhs_contract.len() - d.lhs_batch.len();
+                let pos = d.rhs_batch.len() + lhs_free + free_pos(b, &rc, &rb);
+                let nd = DotDims {
+                    rhs_contract: rc,
+                    rhs_batch: rb,
+                    ..d.clone()
+                };
+                Ok((vec![lax::dot_general(&x[0], &x[1], &nd)?], vec![Some(pos)]))
+            }
+            _ => {
+                let args = lax::all_batch_to_front(x, dims)?;
+                let shift = |v: &[usize]| v.iter().map(|a| a + 1).collect::<Vec<_>>();
+                let nd = DotDims {
+                    lhs_contract: shift(&d.lhs_contract),
+                    rhs_contract: shift(&d.rhs_contract),
+                    lhs_batch: [0].into_iter().chain(shift(&d.lhs_batch)).collect(),
+                    rhs_batch: [0].into_iter().chain(shift(&d.rhs_batch)).collect(),
+                };
+                Ok((
+                    vec![lax::dot_general(&args[0], &args[1], &nd)?],
+                    vec![Some(0)],
+                ))
+            }
+        }
     }
 }

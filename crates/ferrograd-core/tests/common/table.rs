@@ -10,6 +10,10 @@ use ferrograd_core::{Aval, DType, Primitive};
 
 use super::Domain::{self, AwayFromZero, Bool, Range, SmallInts};
 
+/// Primitives without a batch rule of their own, batched by the loop-and-stack fallback
+/// (`interp::batch::batch_by_loop`). Every primitive has a real batch rule today.
+pub const LOOP_BATCHED: &[&str] = &[];
+
 /// One case of one primitive.
 #[derive(Debug)]
 pub struct Row {
@@ -20,7 +24,8 @@ pub struct Row {
     /// Differentiable: its jvp is checked against finite differences; otherwise every
     /// tangent it produces must be zero.
     pub smooth: bool,
-    /// Whether it has a batch rule (every primitive does today).
+    /// Whether it has a batch rule of its own; `false` rows are batched by the counted
+    /// loop-and-stack fallback and must be listed in [`LOOP_BATCHED`].
     pub batch: bool,
 }
 
