@@ -8,6 +8,7 @@ use ferrograd_core::prims::unary_kinds::*;
 use ferrograd_core::prims::*;
 use ferrograd_core::{Aval, DType, Primitive};
 
+use super::table_indexing::indexing_rows;
 use super::Domain::{self, AwayFromZero, Bool, Range, SmallInts};
 
 /// One case of one primitive.
@@ -25,7 +26,7 @@ pub struct Row {
 }
 
 impl Row {
-    fn new(prim: impl Primitive, inputs: Vec<(Aval, Domain)>, linear: &[&[usize]]) -> Self {
+    pub fn new(prim: impl Primitive, inputs: Vec<(Aval, Domain)>, linear: &[&[usize]]) -> Self {
         Row {
             prim: Box::new(prim),
             inputs,
@@ -35,7 +36,7 @@ impl Row {
         }
     }
 
-    fn not_smooth(mut self) -> Self {
+    pub fn not_smooth(mut self) -> Self {
         self.smooth = false;
         self
     }
@@ -45,7 +46,7 @@ impl Row {
     }
 }
 
-fn f64a(shape: &[usize]) -> Aval {
+pub fn f64a(shape: &[usize]) -> Aval {
     Aval::new(shape, DType::F64)
 }
 
@@ -278,5 +279,6 @@ pub fn rows() -> Vec<Row> {
     reduction_rows(&mut rows);
     structural_rows(&mut rows);
     other_rows(&mut rows);
+    indexing_rows(&mut rows);
     rows
 }
