@@ -27,7 +27,7 @@ pub fn nonzero(x: &Tensor) -> Vec<Tensor> {
 /// ```
 /// use ferrograd::{np, Tensor};
 /// let x = Tensor::from(vec![0.5, -1.0, 2.0]);
-/// let i = &np::where_indices(&x.gt(0.0))[0];
+/// let i = &np::where_indices(&x.greater(0.0))[0];
 /// assert_eq!(i.to_vec(), vec![0.0, 2.0]);
 /// assert_eq!(x.index(i).to_vec(), vec![0.5, 2.0]);
 /// ```

@@ -388,7 +388,7 @@ impl Tensor {
     /// assert_eq!(x.index(1).to_vec(), vec![4.0, 5.0, 6.0, 7.0]);
     /// let cols = Tensor::from(vec![3i64, 0]);
     /// assert_eq!(x.index(&[Idx::from(-1), Idx::from(&cols)]).to_vec(), vec![11.0, 8.0]);
-    /// let mask = x.gt(5.0);
+    /// let mask = x.greater(5.0);
     /// assert_eq!(x.index(&mask).to_vec(), vec![6.0, 7.0, 8.0, 9.0, 10.0, 11.0]);
     /// ```
     ///
