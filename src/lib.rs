@@ -28,6 +28,7 @@ mod vmap;
 
 pub use check::{check_grads, check_grads_with, CheckOptions, Modes};
 pub use custom::{custom_jvp, custom_vjp};
+pub use ferrograd_core::api::{At, Idx, IntoIndex};
 pub use ferrograd_core::{tree, Aval, DType, Tensor, Tree, TreeDef};
 pub use ferrograd_derive::Tree;
 pub use jacobian::{hessian, hvp, jacfwd, jacrev};

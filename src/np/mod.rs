@@ -3,10 +3,12 @@
 //! composition of primitives, so all of them can be differentiated to any order.
 
 mod creation;
+mod indexing;
 mod math;
 mod nn;
 
 pub use creation::*;
+pub use indexing::*;
 pub use math::*;
 pub use nn::*;
 

@@ -4,12 +4,16 @@
 //! [`PAR_THRESHOLD`] elements; reductions use pairwise summation.
 
 pub mod elementwise;
+pub mod indexing;
 pub mod linalg_gemm;
+pub mod ordering;
 pub mod reduce;
 pub mod structural;
 
 pub use elementwise::*;
+pub use indexing::*;
 pub use linalg_gemm::*;
+pub use ordering::*;
 pub use reduce::*;
 pub use structural::*;
 

@@ -15,8 +15,15 @@ mod ops;
 mod products;
 mod reduce;
 mod shape_ops;
+// indexing
+mod assign;
+mod index;
+mod ordering;
+mod take;
 
+pub use assign::At;
 pub use broadcast::{broadcast_pair, promote_pair};
+pub use index::{Idx, IntoIndex};
 pub use operand::{resolve_pair, Arg, Operand};
 
 use crate::Result;

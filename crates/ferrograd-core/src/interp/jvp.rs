@@ -51,4 +51,8 @@ impl Interpreter for JvpTrace {
             .map(|(y, t)| self.lift(y, t))
             .collect())
     }
+
+    fn primal_of(&self, x: &Tensor) -> Option<Tensor> {
+        self.slot.index_of(x).map(|i| self.arena.borrow()[i].0.clone())
+    }
 }

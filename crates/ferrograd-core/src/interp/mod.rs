@@ -23,6 +23,12 @@ use crate::{Error, Primitive, Result, Tensor};
 pub trait Interpreter {
     /// Runs `prim` on `args`, at least one of which is this interpreter's tracer.
     fn process(&self, prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>>;
+
+    /// The value one level down of this interpreter's tracer `x`, if this transform knows it
+    /// now (forward mode does: its primal); `None` for staged or batched values.
+    fn primal_of(&self, _x: &Tensor) -> Option<Tensor> {
+        None
+    }
 }
 
 struct Entry {
@@ -140,4 +146,24 @@ pub fn bind1(prim: &dyn Primitive, args: &[Tensor]) -> Result<Tensor> {
 /// Number of interpreters currently on this thread's stack (0 when evaluating eagerly).
 pub fn depth() -> usize {
     STACK.with(|s| s.borrow().len())
+}
+
+/// The concrete value of `x` when every transform tracing it knows its value now (forward
+/// mode, and so `grad`, does: a tracer's primal), else `None` (under `vmap` or staging).
+/// For data-dependent shapes — boolean masks, `nonzero` — which need values, not tracers.
+pub fn concrete_value(x: &Tensor) -> Option<Tensor> {
+    let mut x = x.clone();
+    loop {
+        let (level, owner) = match &x.repr {
+            Repr::Value(_) => return Some(x),
+            Repr::Tracer(t) => (t.level, t.owner),
+        };
+        let interp = STACK.with(|s| {
+            s.borrow()
+                .get(level as usize)
+                .filter(|e| e.id == owner)
+                .map(|e| e.interp.clone())
+        })?;
+        x = interp.primal_of(&x)?;
+    }
 }

@@ -24,6 +24,13 @@ pub mod stop_gradient;
 pub mod transpose;
 pub mod unary;
 pub mod unary_kinds;
+// indexing
+pub mod cumsum;
+pub mod gather;
+pub mod scatter;
+pub mod scatter_add;
+pub mod searchsorted;
+pub mod sort;
 
 pub use arg_extremum::ArgExtremum;
 pub use binary::{Binary, BinaryKind};
@@ -42,6 +49,13 @@ pub use slice::Slice;
 pub use stop_gradient::StopGradient;
 pub use transpose::Transpose;
 pub use unary::{Unary, UnaryKind};
+// indexing
+pub use cumsum::Cumsum;
+pub use gather::Gather;
+pub use scatter::Scatter;
+pub use scatter_add::ScatterAdd;
+pub use searchsorted::SearchSorted;
+pub use sort::Sort;
 
 /// Names of every primitive; the rule-check table must have a row for each.
 pub const ALL_PRIMITIVES: &[&str] = &[
@@ -99,4 +113,11 @@ pub const ALL_PRIMITIVES: &[&str] = &[
     "convert_element_type",
     "integer_pow",
     "stop_gradient",
+    // indexing
+    "gather",
+    "scatter_add",
+    "scatter",
+    "cumsum",
+    "sort",
+    "searchsorted",
 ];

@@ -2,6 +2,7 @@
 //! tolerant comparison, inner products, and stacking/unstacking along a batch axis.
 
 pub mod table;
+pub mod table_indexing;
 
 use ferrograd_core::{lax, Aval, Tensor};
 
@@ -114,8 +115,12 @@ pub fn axpy(x: &Tensor, h: f64, v: &Tensor) -> Tensor {
 }
 
 /// `(a - b) / (2h)`: a central difference quotient.
+/// Integer outputs (such as sort's indices) are piecewise constant: their quotient is zero.
 pub fn central(a: &Tensor, b: &Tensor, h: f64) -> Tensor {
     let d = lax::sub(a, b).expect("sub");
+    if !d.dtype().is_float() {
+        return lax::zeros_like(&d);
+    }
     lax::div(&d, &lax::scalar_like(&d, 2.0 * h)).expect("div")
 }
 

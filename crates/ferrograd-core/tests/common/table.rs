@@ -8,6 +8,7 @@ use ferrograd_core::prims::unary_kinds::*;
 use ferrograd_core::prims::*;
 use ferrograd_core::{Aval, DType, Primitive};
 
+use super::table_indexing::indexing_rows;
 use super::Domain::{self, AwayFromZero, Bool, Range, SmallInts};
 
 /// Primitives without a batch rule of their own, batched by the loop-and-stack fallback
@@ -30,7 +31,7 @@ pub struct Row {
 }
 
 impl Row {
-    fn new(prim: impl Primitive, inputs: Vec<(Aval, Domain)>, linear: &[&[usize]]) -> Self {
+    pub fn new(prim: impl Primitive, inputs: Vec<(Aval, Domain)>, linear: &[&[usize]]) -> Self {
         Row {
             prim: Box::new(prim),
             inputs,
@@ -40,7 +41,7 @@ impl Row {
         }
     }
 
-    fn not_smooth(mut self) -> Self {
+    pub fn not_smooth(mut self) -> Self {
         self.smooth = false;
         self
     }
@@ -50,7 +51,7 @@ impl Row {
     }
 }
 
-fn f64a(shape: &[usize]) -> Aval {
+pub fn f64a(shape: &[usize]) -> Aval {
     Aval::new(shape, DType::F64)
 }
 
@@ -283,5 +284,6 @@ pub fn rows() -> Vec<Row> {
     reduction_rows(&mut rows);
     structural_rows(&mut rows);
     other_rows(&mut rows);
+    indexing_rows(&mut rows);
     rows
 }

@@ -1,0 +1,67 @@
+//! `cumsum { axis, reverse }`: running sum along an axis (from the end when `reverse`).
+//! Linear; its transpose is the running sum in the other direction.
+
+use ferrograd_array::{kernels, Array};
+
+use crate::{lax, Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Cumsum {
+    pub axis: usize,
+    pub reverse: bool,
+}
+
+impl Primitive for Cumsum {
+    fn name(&self) -> &'static str {
+        "cumsum"
+    }
+
+    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+        if self.axis >= x[0].shape.len() {
+            return Err(ferrograd_array::Error::AxisOutOfRange {
+                op: "cumsum",
+                axis: self.axis as i64,
+                rank: x[0].shape.len(),
+            }
+            .into());
+        }
+        if x[0].dtype == ferrograd_array::DType::Bool {
+            return Err(Error::DType {
+                op: "cumsum",
+                expected: "a numeric array (convert bools with astype)",
+                got: x[0].dtype,
+            });
+        }
+        Ok(vec![x[0].clone()])
+    }
+
+    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+        Ok(vec![kernels::cumsum(x[0], self.axis, self.reverse)?])
+    }
+
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+        let t = x_dot[0]
+            .as_ref()
+            .map(|t| lax::bind1(self, std::slice::from_ref(t)))
+            .transpose()?;
+        Ok((vec![lax::bind1(self, &x[..1])?], vec![t]))
+    }
+
+    // y_k = Σ_{i≤k} x_i, so x̄_i = Σ_{k≥i} ȳ_k: the reversed running sum.
+    fn transpose(&self, ct: &[Tensor], _x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+        let p = Cumsum {
+            axis: self.axis,
+            reverse: !self.reverse,
+        };
+        Ok(vec![Some(lax::bind1(&p, &ct[..1])?)])
+    }
+
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+        let x0 = lax::move_batch_to_front(&x[0], dims[0])?;
+        let p = Cumsum {
+            axis: self.axis + 1,
+            reverse: self.reverse,
+        };
+        Ok((vec![lax::bind1(&p, &[x0])?], vec![Some(0)]))
+    }
+}

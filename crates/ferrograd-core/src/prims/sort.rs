@@ -1,0 +1,57 @@
+//! `sort { axis, descending }`: stable sort along an axis, with two outputs — the sorted
+//! values and the int64 positions they came from (argsort). NaNs sort last either way.
+//! The values' tangent is the input tangent gathered by those positions.
+
+use ferrograd_array::{kernels, Array, DType};
+
+use crate::{lax, Aval, BatchDim, Error, Primitive, Result, Tangent, Tensor};
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Sort {
+    pub axis: usize,
+    pub descending: bool,
+}
+
+impl Primitive for Sort {
+    fn name(&self) -> &'static str {
+        "sort"
+    }
+
+    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+        if self.axis >= x[0].shape.len() {
+            return Err(Error::invalid(
+                "sort",
+                format!(
+                    "axis {} is out of range for shape {:?} (0-d arrays cannot be sorted; reshape to 1-d)",
+                    self.axis,
+                    &x[0].shape[..]
+                ),
+            ));
+        }
+        Ok(vec![x[0].clone(), Aval::new(&x[0].shape, DType::I64)])
+    }
+
+    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+        let (v, i) = kernels::sort(x[0], self.axis, self.descending)?;
+        Ok(vec![v, i])
+    }
+
+    // A sort is a data-dependent permutation: y = P x, so dy = P dx.
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+        let out = lax::bind(self, &x[..1])?;
+        let t = x_dot[0]
+            .as_ref()
+            .map(|t| lax::take_along_axis(t, &out[1], self.axis))
+            .transpose()?;
+        Ok((out, vec![t, None]))
+    }
+
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+        let x0 = lax::move_batch_to_front(&x[0], dims[0])?;
+        let p = Sort {
+            axis: self.axis + 1,
+            descending: self.descending,
+        };
+        Ok((lax::bind(&p, &[x0])?, vec![Some(0), Some(0)]))
+    }
+}
