@@ -8,6 +8,7 @@ use ferrograd_core::prims::unary_kinds::*;
 use ferrograd_core::prims::*;
 use ferrograd_core::{Aval, DType, Primitive};
 
+use super::table_special::special_rows;
 use super::Domain::{self, AwayFromZero, Bool, Range, SmallInts};
 
 /// One case of one primitive.
@@ -25,7 +26,7 @@ pub struct Row {
 }
 
 impl Row {
-    fn new(prim: impl Primitive, inputs: Vec<(Aval, Domain)>, linear: &[&[usize]]) -> Self {
+    pub(super) fn new(prim: impl Primitive, inputs: Vec<(Aval, Domain)>, linear: &[&[usize]]) -> Self {
         Row {
             prim: Box::new(prim),
             inputs,
@@ -49,19 +50,19 @@ fn f64a(shape: &[usize]) -> Aval {
     Aval::new(shape, DType::F64)
 }
 
-fn inputs(shapes: &[&[usize]], domain: Domain) -> Vec<(Aval, Domain)> {
+pub(super) fn inputs(shapes: &[&[usize]], domain: Domain) -> Vec<(Aval, Domain)> {
     shapes.iter().map(|s| (f64a(s), domain)).collect()
 }
 
 /// Elementwise primitives are checked on an ordinary shape, one with 1-sized axes, a 0-d and
 /// a size-0 shape.
-const ELEMENTWISE: &[&[usize]] = &[&[2, 3], &[3, 1, 1], &[], &[0, 2]];
+pub(super) const ELEMENTWISE: &[&[usize]] = &[&[2, 3], &[3, 1, 1], &[], &[0, 2]];
 
 fn axes(axes: &[i64], rank: usize) -> Vec<usize> {
     normalize_axes("test", axes, rank).expect("valid axes")
 }
 
-fn unary(rows: &mut Vec<Row>, p: impl Primitive + Copy, d: Domain, smooth: bool, lin: bool) {
+pub(super) fn unary(rows: &mut Vec<Row>, p: impl Primitive + Copy, d: Domain, smooth: bool, lin: bool) {
     for s in ELEMENTWISE {
         let linear: &[&[usize]] = if lin { &[&[0]] } else { &[] };
         let row = Row::new(p, inputs(&[s], d), linear);
@@ -69,7 +70,7 @@ fn unary(rows: &mut Vec<Row>, p: impl Primitive + Copy, d: Domain, smooth: bool,
     }
 }
 
-fn binary(rows: &mut Vec<Row>, p: impl Primitive + Copy, d: [Domain; 2], linear: &[&[usize]]) {
+pub(super) fn binary(rows: &mut Vec<Row>, p: impl Primitive + Copy, d: [Domain; 2], linear: &[&[usize]]) {
     for s in ELEMENTWISE {
         rows.push(Row::new(p, vec![(f64a(s), d[0]), (f64a(s), d[1])], linear));
     }
@@ -278,5 +279,6 @@ pub fn rows() -> Vec<Row> {
     reduction_rows(&mut rows);
     structural_rows(&mut rows);
     other_rows(&mut rows);
+    special_rows(&mut rows);
     rows
 }
