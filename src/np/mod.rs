@@ -5,9 +5,11 @@
 mod creation;
 mod math;
 mod nn;
+mod special;
 
 pub use creation::*;
 pub use math::*;
 pub use nn::*;
+pub use special::*;
 
 pub use crate::Tensor;

@@ -79,7 +79,11 @@ fn as241(q: f64, tail: f64) -> f64 {
         return q * poly(&A, r) / poly(&B, r);
     }
     if tail <= 0.0 {
-        return if q < 0.0 { f64::NEG_INFINITY } else { f64::INFINITY };
+        return if q < 0.0 {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        };
     }
     let r = (-tail.ln()).sqrt();
     let val = if r <= 5.0 {

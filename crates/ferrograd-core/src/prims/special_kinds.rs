@@ -9,6 +9,7 @@ use ferrograd_array::{special, Element, Float};
 
 use super::binary::BinaryKind;
 use super::unary::UnaryKind;
+use super::unary_kinds::Logistic;
 use crate::lax::{self, add_tangents, scalar_like, scale_tangent};
 use crate::{Result, Tangent, Tensor};
 
@@ -121,7 +122,13 @@ impl BinaryKind for Xlogy {
             }
         })
     }
-    fn jvp(a: &Tensor, b: &Tensor, _: &Tensor, a_dot: &Tangent, b_dot: &Tangent) -> Result<Tangent> {
+    fn jvp(
+        a: &Tensor,
+        b: &Tensor,
+        _: &Tensor,
+        a_dot: &Tangent,
+        b_dot: &Tangent,
+    ) -> Result<Tangent> {
         let ta = scale_tangent(a_dot, &lax::log(b)?)?;
         let tb = scale_tangent(b_dot, &lax::div(a, b)?)?;
         add_tangents(ta, tb)
@@ -148,9 +155,17 @@ impl BinaryKind for LogAddExp {
             }
         })
     }
-    fn jvp(a: &Tensor, b: &Tensor, y: &Tensor, a_dot: &Tangent, b_dot: &Tangent) -> Result<Tangent> {
-        let ta = scale_tangent(a_dot, &lax::exp(&lax::sub(a, y)?)?)?;
-        let tb = scale_tangent(b_dot, &lax::exp(&lax::sub(b, y)?)?)?;
+    // The weights as σ(a − b) and σ(b − a) rather than e^(a−y): exact ½ at ties, and no
+    // rounding of y (ulp(1000) ≈ 1e-13) leaks into them.
+    fn jvp(
+        a: &Tensor,
+        b: &Tensor,
+        _: &Tensor,
+        a_dot: &Tangent,
+        b_dot: &Tangent,
+    ) -> Result<Tangent> {
+        let ta = scale_tangent(a_dot, &lax::unary::<Logistic>(&lax::sub(a, b)?)?)?;
+        let tb = scale_tangent(b_dot, &lax::unary::<Logistic>(&lax::sub(b, a)?)?)?;
         add_tangents(ta, tb)
     }
 }
@@ -164,7 +179,13 @@ impl BinaryKind for Hypot {
     fn apply<T: Float>(a: T, b: T) -> T {
         a.hypot(b)
     }
-    fn jvp(a: &Tensor, b: &Tensor, y: &Tensor, a_dot: &Tangent, b_dot: &Tangent) -> Result<Tangent> {
+    fn jvp(
+        a: &Tensor,
+        b: &Tensor,
+        y: &Tensor,
+        a_dot: &Tangent,
+        b_dot: &Tangent,
+    ) -> Result<Tangent> {
         let zero = lax::eq(y, &lax::zeros_like(y))?;
         let safe = lax::select(&zero, &scalar_like(y, 1.0), y)?;
         let ta = scale_tangent(a_dot, &lax::div(a, &safe)?)?;

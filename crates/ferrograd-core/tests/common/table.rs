@@ -26,7 +26,11 @@ pub struct Row {
 }
 
 impl Row {
-    pub(super) fn new(prim: impl Primitive, inputs: Vec<(Aval, Domain)>, linear: &[&[usize]]) -> Self {
+    pub(super) fn new(
+        prim: impl Primitive,
+        inputs: Vec<(Aval, Domain)>,
+        linear: &[&[usize]],
+    ) -> Self {
         Row {
             prim: Box::new(prim),
             inputs,
@@ -62,7 +66,13 @@ fn axes(axes: &[i64], rank: usize) -> Vec<usize> {
     normalize_axes("test", axes, rank).expect("valid axes")
 }
 
-pub(super) fn unary(rows: &mut Vec<Row>, p: impl Primitive + Copy, d: Domain, smooth: bool, lin: bool) {
+pub(super) fn unary(
+    rows: &mut Vec<Row>,
+    p: impl Primitive + Copy,
+    d: Domain,
+    smooth: bool,
+    lin: bool,
+) {
     for s in ELEMENTWISE {
         let linear: &[&[usize]] = if lin { &[&[0]] } else { &[] };
         let row = Row::new(p, inputs(&[s], d), linear);
@@ -70,7 +80,12 @@ pub(super) fn unary(rows: &mut Vec<Row>, p: impl Primitive + Copy, d: Domain, sm
     }
 }
 
-pub(super) fn binary(rows: &mut Vec<Row>, p: impl Primitive + Copy, d: [Domain; 2], linear: &[&[usize]]) {
+pub(super) fn binary(
+    rows: &mut Vec<Row>,
+    p: impl Primitive + Copy,
+    d: [Domain; 2],
+    linear: &[&[usize]],
+) {
     for s in ELEMENTWISE {
         rows.push(Row::new(p, vec![(f64a(s), d[0]), (f64a(s), d[1])], linear));
     }

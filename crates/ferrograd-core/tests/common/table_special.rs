@@ -16,7 +16,11 @@ pub fn special_rows(rows: &mut Vec<Row>) {
     unary(rows, Unary(Digamma), Range(0.3, 4.0), true, false);
     for n in 0..3 {
         for s in ELEMENTWISE {
-            rows.push(Row::new(Polygamma { n }, inputs(&[s], Range(0.5, 3.0)), &[]));
+            rows.push(Row::new(
+                Polygamma { n },
+                inputs(&[s], Range(0.5, 3.0)),
+                &[],
+            ));
         }
     }
     let r = Range(-2.0, 2.0);
