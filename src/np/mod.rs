@@ -6,10 +6,12 @@ mod creation;
 mod indexing;
 mod math;
 mod nn;
+mod special;
 
 pub use creation::*;
 pub use indexing::*;
 pub use math::*;
 pub use nn::*;
+pub use special::*;
 
 pub use crate::Tensor;

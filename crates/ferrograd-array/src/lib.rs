@@ -38,6 +38,7 @@ mod dtype;
 mod error;
 pub mod kernels;
 pub mod shape;
+pub mod special;
 
 pub use array::Array;
 pub use dtype::{DType, Element, Float};

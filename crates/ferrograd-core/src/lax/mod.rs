@@ -14,6 +14,9 @@ use crate::prims::unary_kinds::{Cos, Cosh, Exp, Log, Neg, Sign, Sin, Sinh, Sqrt}
 use crate::prims::*;
 use crate::{Aval, BatchDim, Error, Result, Tangent, Tensor};
 
+mod special;
+pub use special::*;
+
 /// Applies the elementwise function of kind `K`.
 pub fn unary<K: UnaryKind>(x: &Tensor) -> Result<Tensor> {
     bind1(&Unary(K::default()), std::slice::from_ref(x))

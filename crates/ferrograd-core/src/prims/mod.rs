@@ -15,11 +15,13 @@ pub mod custom_vjp;
 pub mod dot_general;
 pub mod integer_pow;
 pub mod pad;
+pub mod polygamma;
 pub mod reduce_extremum;
 pub mod reduce_sum;
 pub mod reshape;
 pub mod select;
 pub mod slice;
+pub mod special_kinds;
 pub mod stop_gradient;
 pub mod transpose;
 pub mod unary;
@@ -41,6 +43,7 @@ pub use convert::ConvertElementType;
 pub use dot_general::DotGeneral;
 pub use integer_pow::IntegerPow;
 pub use pad::Pad;
+pub use polygamma::Polygamma;
 pub use reduce_extremum::ReduceExtremum;
 pub use reduce_sum::ReduceSum;
 pub use reshape::Reshape;
@@ -120,4 +123,15 @@ pub const ALL_PRIMITIVES: &[&str] = &[
     "cumsum",
     "sort",
     "searchsorted",
+    // special functions
+    "erf",
+    "erfc",
+    "erfinv",
+    "ndtri",
+    "lgamma",
+    "digamma",
+    "polygamma",
+    "xlogy",
+    "logaddexp",
+    "hypot",
 ];

@@ -3,6 +3,7 @@
 
 pub mod table;
 pub mod table_indexing;
+pub mod table_special;
 
 use ferrograd_core::{lax, Aval, Tensor};
 

@@ -9,6 +9,7 @@ use ferrograd_core::prims::*;
 use ferrograd_core::{Aval, DType, Primitive};
 
 use super::table_indexing::indexing_rows;
+use super::table_special::special_rows;
 use super::Domain::{self, AwayFromZero, Bool, Range, SmallInts};
 
 /// Primitives without a batch rule of their own, batched by the loop-and-stack fallback
@@ -55,19 +56,25 @@ pub fn f64a(shape: &[usize]) -> Aval {
     Aval::new(shape, DType::F64)
 }
 
-fn inputs(shapes: &[&[usize]], domain: Domain) -> Vec<(Aval, Domain)> {
+pub(super) fn inputs(shapes: &[&[usize]], domain: Domain) -> Vec<(Aval, Domain)> {
     shapes.iter().map(|s| (f64a(s), domain)).collect()
 }
 
 /// Elementwise primitives are checked on an ordinary shape, one with 1-sized axes, a 0-d and
 /// a size-0 shape.
-const ELEMENTWISE: &[&[usize]] = &[&[2, 3], &[3, 1, 1], &[], &[0, 2]];
+pub(super) const ELEMENTWISE: &[&[usize]] = &[&[2, 3], &[3, 1, 1], &[], &[0, 2]];
 
 fn axes(axes: &[i64], rank: usize) -> Vec<usize> {
     normalize_axes("test", axes, rank).expect("valid axes")
 }
 
-fn unary(rows: &mut Vec<Row>, p: impl Primitive + Copy, d: Domain, smooth: bool, lin: bool) {
+pub(super) fn unary(
+    rows: &mut Vec<Row>,
+    p: impl Primitive + Copy,
+    d: Domain,
+    smooth: bool,
+    lin: bool,
+) {
     for s in ELEMENTWISE {
         let linear: &[&[usize]] = if lin { &[&[0]] } else { &[] };
         let row = Row::new(p, inputs(&[s], d), linear);
@@ -75,7 +82,12 @@ fn unary(rows: &mut Vec<Row>, p: impl Primitive + Copy, d: Domain, smooth: bool,
     }
 }
 
-fn binary(rows: &mut Vec<Row>, p: impl Primitive + Copy, d: [Domain; 2], linear: &[&[usize]]) {
+pub(super) fn binary(
+    rows: &mut Vec<Row>,
+    p: impl Primitive + Copy,
+    d: [Domain; 2],
+    linear: &[&[usize]],
+) {
     for s in ELEMENTWISE {
         rows.push(Row::new(p, vec![(f64a(s), d[0]), (f64a(s), d[1])], linear));
     }
@@ -285,5 +297,6 @@ pub fn rows() -> Vec<Row> {
     structural_rows(&mut rows);
     other_rows(&mut rows);
     indexing_rows(&mut rows);
+    special_rows(&mut rows);
     rows
 }
