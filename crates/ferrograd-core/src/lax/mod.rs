@@ -2,6 +2,8 @@
 //! promotion — the NumPy-like API above does that). Derivative rules are written with these,
 //! so rules are themselves differentiable. Also the small helpers rules share.
 
+pub mod linalg;
+
 use ferrograd_array::kernels::{Compare as Cmp, DotDims};
 use ferrograd_array::{Array, DType};
 

@@ -9,6 +9,7 @@ use ferrograd_core::prims::*;
 use ferrograd_core::{Aval, DType, Primitive};
 
 use super::Domain::{self, AwayFromZero, Bool, Range, SmallInts};
+use super::table_linalg::linalg_rows;
 
 /// One case of one primitive.
 #[derive(Debug)]
@@ -25,7 +26,7 @@ pub struct Row {
 }
 
 impl Row {
-    fn new(prim: impl Primitive, inputs: Vec<(Aval, Domain)>, linear: &[&[usize]]) -> Self {
+    pub(crate) fn new(prim: impl Primitive, inputs: Vec<(Aval, Domain)>, linear: &[&[usize]]) -> Self {
         Row {
             prim: Box::new(prim),
             inputs,
@@ -49,7 +50,7 @@ fn f64a(shape: &[usize]) -> Aval {
     Aval::new(shape, DType::F64)
 }
 
-fn inputs(shapes: &[&[usize]], domain: Domain) -> Vec<(Aval, Domain)> {
+pub(crate) fn inputs(shapes: &[&[usize]], domain: Domain) -> Vec<(Aval, Domain)> {
     shapes.iter().map(|s| (f64a(s), domain)).collect()
 }
 
@@ -278,5 +279,6 @@ pub fn rows() -> Vec<Row> {
     reduction_rows(&mut rows);
     structural_rows(&mut rows);
     other_rows(&mut rows);
+    linalg_rows(&mut rows);
     rows
 }
