@@ -28,6 +28,11 @@ pub enum Error {
         expected: String,
         got: DType,
     },
+    /// A failure that depends on the data, not on shapes or dtypes: a singular matrix, one
+    /// that is not positive definite, an iteration that did not converge (NumPy's
+    /// `LinAlgError`). The `try_` functions of `ferrograd::linalg` return it.
+    #[error("{op}: {msg}")]
+    LinAlg { op: &'static str, msg: String },
     /// Any other invalid argument, with its explanation.
     #[error("{op}: {msg}")]
     Invalid { op: &'static str, msg: String },

@@ -3,6 +3,7 @@
 //! Elementwise kernels have contiguous fast paths and split across rayon threads above
 //! [`PAR_THRESHOLD`] elements; reductions use pairwise summation.
 
+pub mod decomp;
 pub mod elementwise;
 pub mod indexing;
 pub mod linalg_gemm;

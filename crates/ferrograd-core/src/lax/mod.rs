@@ -4,6 +4,7 @@
 
 mod indexing;
 pub use indexing::*;
+pub mod linalg;
 
 use ferrograd_array::kernels::{Compare as Cmp, DotDims};
 use ferrograd_array::{Array, DType};

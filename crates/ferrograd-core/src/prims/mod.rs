@@ -1,10 +1,12 @@
 //! The primitives: one file each, every rule of a primitive in its file.
 //! `ALL_PRIMITIVES` lists them for the rule-check table, which fails on a missing row.
 
+pub mod adjugate;
 pub mod arg_extremum;
 pub mod binary;
 pub mod binary_kinds;
 pub mod broadcast_in_dim;
+pub mod cholesky;
 pub mod compare;
 pub mod concatenate;
 pub mod convert;
@@ -12,18 +14,25 @@ pub mod convert;
 // the rule-check table cannot construct them; they are tested through `custom_jvp`/`custom_vjp`.
 pub mod custom_jvp;
 pub mod custom_vjp;
+pub mod det;
 pub mod dot_general;
+pub mod eigh;
 pub mod integer_pow;
+pub mod lu_solve;
 pub mod pad;
 pub mod polygamma;
+pub mod qr;
 pub mod reduce_extremum;
 pub mod reduce_sum;
 pub mod reshape;
 pub mod select;
 pub mod slice;
 pub mod special_kinds;
+pub mod slogdet;
 pub mod stop_gradient;
+pub mod svd;
 pub mod transpose;
+pub mod triangular_solve;
 pub mod unary;
 pub mod unary_kinds;
 // indexing
@@ -59,6 +68,16 @@ pub use scatter::Scatter;
 pub use scatter_add::ScatterAdd;
 pub use searchsorted::SearchSorted;
 pub use sort::Sort;
+// linear algebra
+pub use adjugate::Adjugate;
+pub use cholesky::Cholesky;
+pub use det::Det;
+pub use eigh::Eigh;
+pub use lu_solve::LuSolve;
+pub use qr::Qr;
+pub use slogdet::Slogdet;
+pub use svd::Svd;
+pub use triangular_solve::TriangularSolve;
 
 /// Names of every primitive; the rule-check table must have a row for each.
 pub const ALL_PRIMITIVES: &[&str] = &[
@@ -134,4 +153,14 @@ pub const ALL_PRIMITIVES: &[&str] = &[
     "xlogy",
     "logaddexp",
     "hypot",
+    // linear algebra
+    "cholesky",
+    "triangular_solve",
+    "lu_solve",
+    "det",
+    "adjugate",
+    "slogdet",
+    "qr",
+    "eigh",
+    "svd",
 ];

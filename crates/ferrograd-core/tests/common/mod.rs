@@ -4,6 +4,7 @@
 pub mod table;
 pub mod table_indexing;
 pub mod table_special;
+pub mod table_linalg;
 
 use ferrograd_core::{lax, Aval, Tensor};
 
@@ -46,6 +47,36 @@ pub enum Domain {
     SmallInts,
     /// Random booleans.
     Bool,
+    /// Stacks of symmetric positive definite matrices (last two axes): `M Mᵀ / n + I` with `M`
+    /// uniform in [-1, 1).
+    Spd,
+    /// Stacks of well-conditioned square matrices: uniform in [-1, 1) plus `n I`.
+    Invertible,
+}
+
+/// Row-major values of a stack of `n × n` matrices from `f(rng, n)` per matrix.
+fn matrices(rng: &mut Rng, aval: &Aval, f: fn(&mut Rng, usize) -> Vec<f64>) -> Vec<f64> {
+    let s: &[usize] = &aval.shape;
+    let n = s[s.len() - 1];
+    let count: usize = s[..s.len() - 2].iter().product();
+    (0..count).flat_map(|_| f(rng, n)).collect()
+}
+
+fn spd(rng: &mut Rng, n: usize) -> Vec<f64> {
+    let m: Vec<f64> = (0..n * n).map(|_| rng.range(-1.0, 1.0)).collect();
+    (0..n * n)
+        .map(|k| {
+            let (i, j) = (k / n, k % n);
+            let dot: f64 = (0..n).map(|l| m[i * n + l] * m[j * n + l]).sum();
+            dot / n as f64 + f64::from(u8::from(i == j))
+        })
+        .collect()
+}
+
+fn invertible(rng: &mut Rng, n: usize) -> Vec<f64> {
+    (0..n * n)
+        .map(|k| rng.range(-1.0, 1.0) + if k / n == k % n { n as f64 } else { 0.0 })
+        .collect()
 }
 
 /// A tensor of `aval` with values from `domain`.
@@ -69,6 +100,8 @@ pub fn sample(rng: &mut Rng, aval: &Aval, domain: Domain) -> Tensor {
             })
             .collect(),
         Domain::SmallInts => (0..n).map(|_| (rng.next_u64() % 5) as f64 - 2.0).collect(),
+        Domain::Spd => matrices(rng, aval, spd),
+        Domain::Invertible => matrices(rng, aval, invertible),
     };
     lax::convert(&Tensor::from_vec(t, shape), aval.dtype).expect("float conversion")
 }

@@ -11,6 +11,7 @@ use ferrograd_core::{Aval, DType, Primitive};
 use super::table_indexing::indexing_rows;
 use super::table_special::special_rows;
 use super::Domain::{self, AwayFromZero, Bool, Range, SmallInts};
+use super::table_linalg::linalg_rows;
 
 /// Primitives without a batch rule of their own, batched by the loop-and-stack fallback
 /// (`interp::batch::batch_by_loop`). Every primitive has a real batch rule today.
@@ -298,5 +299,6 @@ pub fn rows() -> Vec<Row> {
     other_rows(&mut rows);
     indexing_rows(&mut rows);
     special_rows(&mut rows);
+    linalg_rows(&mut rows);
     rows
 }

@@ -1,0 +1,546 @@
+//! Dense decompositions and solves through faer, on stacks of matrices: the last two axes are
+//! the matrix, any leading axes a batch (one faer call per matrix). The generic code is
+//! instantiated here, for f32 and f64 only, so it compiles at this crate's opt-level (faer's
+//! generic code compiles at the *calling* crate's; see PERFORMANCE.md).
+//!
+//! Outputs are normalised so that each is a smooth function of its input wherever it is unique
+//! (the derivative rules rely on that): QR has `R`'s diagonal ≥ 0; eigenvectors and left
+//! singular vectors have their largest-magnitude entry positive (`V` follows `U`). Symmetric
+//! inputs (Cholesky, eigh) are symmetrised, `(A + Aᵀ)/2`, so both triangles count.
+
+use faer::linalg::solvers::{DenseSolveCore, Solve};
+use faer::traits::RealField;
+use faer::{Mat, MatMut, MatRef, Side};
+
+use crate::{Array, DType, Element, Error, Float, Result};
+
+/// The floats faer computes with here.
+pub trait LinalgFloat: Float + RealField {}
+impl LinalgFloat for f32 {}
+impl LinalgFloat for f64 {}
+
+/// A stack of row-major matrices copied out of an array.
+struct Stack<T> {
+    batch: Vec<usize>,
+    rows: usize,
+    cols: usize,
+    data: Vec<T>,
+}
+
+impl<T: Element> Stack<T> {
+    fn new(op: &'static str, a: &Array) -> Result<Self> {
+        let s = a.shape();
+        if s.len() < 2 {
+            return Err(Error::invalid(
+                op,
+                format!("needs a matrix (or a stack of them, shape [..., m, n]); got shape {s:?}"),
+            ));
+        }
+        let (rows, cols) = (s[s.len() - 2], s[s.len() - 1]);
+        let data = a.view::<T>(op)?.iter().copied().collect();
+        Ok(Stack {
+            batch: s[..s.len() - 2].to_vec(),
+            rows,
+            cols,
+            data,
+        })
+    }
+
+    fn square(self, op: &'static str) -> Result<Self> {
+        if self.rows != self.cols {
+            return Err(Error::invalid(
+                op,
+                format!(
+                    "needs square matrices; got {}×{} (shape {:?})",
+                    self.rows,
+                    self.cols,
+                    self.shape()
+                ),
+            ));
+        }
+        Ok(self)
+    }
+
+    fn shape(&self) -> Vec<usize> {
+        let mut s = self.batch.clone();
+        s.extend([self.rows, self.cols]);
+        s
+    }
+
+    fn count(&self) -> usize {
+        self.batch.iter().product()
+    }
+
+    fn mat(&self, k: usize) -> MatRef<'_, T> {
+        let n = self.rows * self.cols;
+        MatRef::from_row_major_slice(&self.data[k * n..(k + 1) * n], self.rows, self.cols)
+    }
+}
+
+/// Output buffer: `count` matrices of `rows × cols` (or vectors when `cols` is `None`).
+struct Out<T> {
+    shape: Vec<usize>,
+    rows: usize,
+    cols: usize,
+    data: Vec<T>,
+}
+
+impl<T: LinalgFloat> Out<T> {
+    fn new(batch: &[usize], rows: usize, cols: Option<usize>) -> Self {
+        let mut shape = batch.to_vec();
+        shape.push(rows);
+        shape.extend(cols);
+        let cols = cols.unwrap_or(1);
+        let size: usize = shape.iter().product();
+        Out {
+            shape,
+            rows,
+            cols,
+            data: vec![T::zero(); size],
+        }
+    }
+
+    fn mat(&mut self, k: usize) -> MatMut<'_, T> {
+        let n = self.rows * self.cols;
+        MatMut::from_row_major_slice_mut(
+            &mut self.data[k * n..(k + 1) * n],
+            self.rows,
+            self.cols,
+        )
+    }
+
+    fn array(self) -> Result<Array> {
+        Array::from_vec(&self.shape, self.data)
+    }
+}
+
+fn linalg_err(op: &'static str, msg: String) -> Error {
+    Error::LinAlg { op, msg }
+}
+
+fn at(batch: &[usize], k: usize) -> String {
+    if batch.is_empty() {
+        String::new()
+    } else {
+        format!(" (matrix {k} of the stack of shape {batch:?})")
+    }
+}
+
+/// Runs `$f::<T>` for f32/f64 arrays, else a dtype error naming `$op`.
+macro_rules! float_dispatch {
+    ($op:expr, $x:expr, $f:ident($($arg:expr),*)) => {
+        match $x.dtype() {
+            DType::F64 => $f::<f64>($($arg),*),
+            DType::F32 => $f::<f32>($($arg),*),
+            got => Err(Error::DTypeMismatch { op: $op, expected: "float32 or float64".into(), got }),
+        }
+    };
+}
+
+fn symmetrized<T: LinalgFloat>(a: MatRef<'_, T>) -> Mat<T> {
+    let half = T::from_f64(0.5);
+    Mat::from_fn(a.nrows(), a.ncols(), |i, j| (a[(i, j)] + a[(j, i)]) * half)
+}
+
+/// Lower Cholesky factor `L` of `(A + Aᵀ)/2 = L Lᵀ`, upper triangle zero.
+///
+/// # Errors
+/// [`Error::LinAlg`] when a matrix is not positive definite.
+pub fn cholesky(a: &Array) -> Result<Array> {
+    float_dispatch!("cholesky", a, cholesky_t(a))
+}
+
+fn cholesky_t<T: LinalgFloat>(a: &Array) -> Result<Array> {
+    let x = Stack::<T>::new("cholesky", a)?.square("cholesky")?;
+    let n = x.rows;
+    let mut out = Out::new(&x.batch, n, Some(n));
+    for k in 0..x.count() {
+        let llt = symmetrized(x.mat(k))
+            .llt(Side::Lower)
+            .map_err(|e| {
+                let faer::linalg::cholesky::llt::factor::LltError::NonPositivePivot { index } = e;
+                linalg_err(
+                    "cholesky",
+                    format!("the matrix is not positive definite: pivot {index} is not positive{}; check that it is symmetric positive definite (add a multiple of the identity to regularise it)", at(&x.batch, k)),
+                )
+            })?;
+        let l = llt.L();
+        let mut o = out.mat(k);
+        for j in 0..n {
+            for i in j..n {
+                o[(i, j)] = l[(i, j)];
+            }
+        }
+    }
+    out.array()
+}
+
+/// Checks two stacks for `solve`-like kernels: `a` square `[..., n, n]`, `b` `[..., n, k]`
+/// with the same leading axes.
+fn check_rhs<T: Element>(op: &'static str, a: &Stack<T>, b: &Stack<T>) -> Result<()> {
+    if a.batch != b.batch || a.rows != b.rows {
+        return Err(Error::ShapeMismatch {
+            op,
+            lhs: a.shape(),
+            rhs: b.shape(),
+            hint: "needs a of shape [..., n, n] and b of shape [..., n, k] with equal leading axes",
+        });
+    }
+    Ok(())
+}
+
+/// Solves `op(T) X = B` for triangular `T` (its `lower` or upper triangle; the other is not
+/// read), `op(T) = Tᵀ` when `transpose_a`.
+///
+/// # Errors
+/// [`Error::LinAlg`] when a diagonal entry is zero (the matrix is singular).
+pub fn triangular_solve(a: &Array, b: &Array, lower: bool, transpose_a: bool) -> Result<Array> {
+    float_dispatch!(
+        "triangular_solve",
+        a,
+        triangular_solve_t(a, b, lower, transpose_a)
+    )
+}
+
+fn triangular_solve_t<T: LinalgFloat>(
+    a: &Array,
+    b: &Array,
+    lower: bool,
+    transpose_a: bool,
+) -> Result<Array> {
+    let op = "triangular_solve";
+    let t = Stack::<T>::new(op, a)?.square(op)?;
+    let r = Stack::<T>::new(op, b)?;
+    check_rhs(op, &t, &r)?;
+    let mut out = Out::new(&r.batch, r.rows, Some(r.cols));
+    for k in 0..t.count() {
+        let tk = t.mat(k);
+        if let Some(i) = (0..t.rows).find(|&i| tk[(i, i)] == T::zero()) {
+            return Err(linalg_err(
+                op,
+                format!("the triangular matrix is singular: diagonal entry {i} is zero{}", at(&t.batch, k)),
+            ));
+        }
+        let mut x = r.mat(k).to_owned();
+        // op(T) is lower triangular when exactly one of (lower, transpose) holds... or neither.
+        let (m, solve_lower) = if transpose_a {
+            (tk.transpose(), !lower)
+        } else {
+            (tk, lower)
+        };
+        if solve_lower {
+            m.solve_lower_triangular_in_place(x.as_mut());
+        } else {
+            m.solve_upper_triangular_in_place(x.as_mut());
+        }
+        out.mat(k).copy_from(&x);
+    }
+    out.array()
+}
+
+fn singular_pivot<T: LinalgFloat>(u: MatRef<'_, T>) -> Option<usize> {
+    (0..u.nrows()).find(|&i| u[(i, i)] == T::zero())
+}
+
+/// Solves `A X = B` (or `Aᵀ X = B` when `transpose_a`) by LU with partial pivoting.
+///
+/// # Errors
+/// [`Error::LinAlg`] when `A` is singular (an exactly zero pivot, as NumPy).
+pub fn lu_solve(a: &Array, b: &Array, transpose_a: bool) -> Result<Array> {
+    float_dispatch!("solve", a, lu_solve_t(a, b, transpose_a))
+}
+
+fn lu_solve_t<T: LinalgFloat>(a: &Array, b: &Array, transpose_a: bool) -> Result<Array> {
+    let op = "solve";
+    let m = Stack::<T>::new(op, a)?.square(op)?;
+    let r = Stack::<T>::new(op, b)?;
+    check_rhs(op, &m, &r)?;
+    let mut out = Out::new(&r.batch, r.rows, Some(r.cols));
+    for k in 0..m.count() {
+        let lu = m.mat(k).partial_piv_lu();
+        if let Some(i) = singular_pivot(lu.U()) {
+            return Err(linalg_err(
+                op,
+                format!("the matrix is singular (LU pivot {i} is zero){}; use lstsq or pinv for singular or rank-deficient systems", at(&m.batch, k)),
+            ));
+        }
+        let mut x = r.mat(k).to_owned();
+        if transpose_a {
+            lu.solve_transpose_in_place(x.as_mut());
+        } else {
+            lu.solve_in_place(x.as_mut());
+        }
+        out.mat(k).copy_from(&x);
+    }
+    out.array()
+}
+
+/// Parity of a permutation given as forward indices (true = odd).
+fn odd_permutation(p: &[usize]) -> bool {
+    let mut seen = vec![false; p.len()];
+    let mut odd = false;
+    for start in 0..p.len() {
+        let (mut i, mut len) = (start, 0);
+        while !seen[i] {
+            seen[i] = true;
+            i = p[i];
+            len += 1;
+        }
+        if len > 0 && len % 2 == 0 {
+            odd = !odd;
+        }
+    }
+    odd
+}
+
+/// `(sign, log|det|)` of one matrix from its LU factors (sign 0, log -∞ when singular).
+fn lu_slogdet<T: LinalgFloat>(a: MatRef<'_, T>) -> (T, T) {
+    let lu = a.partial_piv_lu();
+    let fwd: Vec<usize> = lu.P().arrays().0.to_vec();
+    let mut sign = if odd_permutation(&fwd) { -T::one() } else { T::one() };
+    let mut log = T::zero();
+    let u = lu.U();
+    for i in 0..u.nrows() {
+        let d = u[(i, i)];
+        if d == T::zero() {
+            return (T::zero(), T::neg_infinity());
+        }
+        if d < T::zero() {
+            sign = -sign;
+        }
+        log = log + num_traits::Float::ln(num_traits::Float::abs(d));
+    }
+    (sign, log)
+}
+
+/// Sign and natural log of the absolute determinant of each matrix (NumPy's `slogdet`;
+/// a singular matrix gives sign 0 and log -∞).
+pub fn slogdet(a: &Array) -> Result<(Array, Array)> {
+    float_dispatch!("slogdet", a, slogdet_t(a))
+}
+
+fn slogdet_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array)> {
+    let m = Stack::<T>::new("slogdet", a)?.square("slogdet")?;
+    let (signs, logs): (Vec<T>, Vec<T>) = (0..m.count()).map(|k| lu_slogdet(m.mat(k))).unzip();
+    Ok((
+        Array::from_vec(&m.batch, signs)?,
+        Array::from_vec(&m.batch, logs)?,
+    ))
+}
+
+/// The determinant of each matrix (LU: the pivots' product times the permutation's sign).
+pub fn det(a: &Array) -> Result<Array> {
+    float_dispatch!("det", a, det_t(a))
+}
+
+fn det_t<T: LinalgFloat>(a: &Array) -> Result<Array> {
+    let m = Stack::<T>::new("det", a)?.square("det")?;
+    let dets: Vec<T> = (0..m.count())
+        .map(|k| {
+            let lu = m.mat(k).partial_piv_lu();
+            let fwd: Vec<usize> = lu.P().arrays().0.to_vec();
+            let u = lu.U();
+            let prod = (0..u.nrows()).fold(T::one(), |p, i| p * u[(i, i)]);
+            if odd_permutation(&fwd) {
+                -prod
+            } else {
+                prod
+            }
+        })
+        .collect();
+    Array::from_vec(&m.batch, dets)
+}
+
+/// The adjugate `adj(A)` (so `adj(A) A = det(A) I`), finite for every matrix, singular ones
+/// included: with `A = U S Vᵀ`, `adj(A) = det(U) det(V) · V diag(πᵢ) Uᵀ`, `πᵢ = Πⱼ≠ᵢ sⱼ`
+/// (from `adj(XY) = adj(Y) adj(X)` and `adj(Q) = det(Q) Qᵀ` for orthogonal `Q`).
+///
+/// # Errors
+/// [`Error::LinAlg`] if the SVD does not converge.
+pub fn adjugate(a: &Array) -> Result<Array> {
+    float_dispatch!("adjugate", a, adjugate_t(a))
+}
+
+fn adjugate_t<T: LinalgFloat>(a: &Array) -> Result<Array> {
+    let op = "adjugate";
+    let m = Stack::<T>::new(op, a)?.square(op)?;
+    let n = m.rows;
+    let mut out = Out::new(&m.batch, n, Some(n));
+    for k in 0..m.count() {
+        let svd = m
+            .mat(k)
+            .svd()
+            .map_err(|_| linalg_err(op, format!("the SVD did not converge{}", at(&m.batch, k))))?;
+        let (u, v) = (svd.U(), svd.V());
+        let s: Vec<T> = svd.S().column_vector().iter().copied().collect();
+        // πᵢ from prefix and suffix products (no division, so zeros are fine).
+        let mut pi = vec![T::one(); n];
+        let mut acc = T::one();
+        for i in 0..n {
+            pi[i] = acc;
+            acc = acc * s[i];
+        }
+        acc = T::one();
+        for i in (0..n).rev() {
+            pi[i] = pi[i] * acc;
+            acc = acc * s[i];
+        }
+        let sign = u.determinant() * v.determinant();
+        let sign = if sign < T::zero() { -T::one() } else { T::one() };
+        let mut o = out.mat(k);
+        for i in 0..n {
+            for j in 0..n {
+                let mut acc = T::zero();
+                for (l, &p) in pi.iter().enumerate() {
+                    acc = acc + v[(i, l)] * p * u[(j, l)];
+                }
+                o[(i, j)] = sign * acc;
+            }
+        }
+    }
+    out.array()
+}
+
+/// Reduced QR: `A = Q R` with `Q` `[..., m, k]` (orthonormal columns), `R` `[..., k, n]`
+/// upper triangular with a non-negative diagonal, `k = min(m, n)`.
+pub fn qr(a: &Array) -> Result<(Array, Array)> {
+    float_dispatch!("qr", a, qr_t(a))
+}
+
+fn qr_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array)> {
+    let x = Stack::<T>::new("qr", a)?;
+    let (m, n) = (x.rows, x.cols);
+    let k = m.min(n);
+    let mut q_out = Out::new(&x.batch, m, Some(k));
+    let mut r_out = Out::new(&x.batch, k, Some(n));
+    for b in 0..x.count() {
+        if k == 0 {
+            break;
+        }
+        let qr = x.mat(b).qr();
+        let (mut q, mut r) = (qr.compute_thin_Q(), qr.thin_R().to_owned());
+        for i in 0..k {
+            if r[(i, i)] < T::zero() {
+                r.row_mut(i).iter_mut().for_each(|e| *e = -*e);
+                q.col_mut(i).iter_mut().for_each(|e| *e = -*e);
+            }
+            for j in 0..i {
+                r[(i, j)] = T::zero();
+            }
+        }
+        q_out.mat(b).copy_from(&q);
+        r_out.mat(b).copy_from(&r);
+    }
+    Ok((q_out.array()?, r_out.array()?))
+}
+
+/// Flips column pairs so that each column of `u` has its first largest-magnitude entry positive.
+fn normalise_signs<T: LinalgFloat>(u: &mut Mat<T>, mut v: Option<&mut Mat<T>>) {
+    for j in 0..u.ncols() {
+        let mut best = (0, T::zero());
+        for i in 0..u.nrows() {
+            let a = num_traits::Float::abs(u[(i, j)]);
+            if a > best.1 {
+                best = (i, a);
+            }
+        }
+        if u[(best.0, j)] < T::zero() {
+            u.col_mut(j).iter_mut().for_each(|e| *e = -*e);
+            if let Some(v) = v.as_deref_mut() {
+                v.col_mut(j).iter_mut().for_each(|e| *e = -*e);
+            }
+        }
+    }
+}
+
+/// Eigenvalues (ascending) and orthonormal eigenvectors (columns) of `(A + Aᵀ)/2`.
+///
+/// # Errors
+/// [`Error::LinAlg`] if the iteration does not converge.
+pub fn eigh(a: &Array) -> Result<(Array, Array)> {
+    float_dispatch!("eigh", a, eigh_t(a))
+}
+
+fn eigh_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array)> {
+    let op = "eigh";
+    let x = Stack::<T>::new(op, a)?.square(op)?;
+    let n = x.rows;
+    let mut w_out = Out::new(&x.batch, n, None);
+    let mut v_out = Out::new(&x.batch, n, Some(n));
+    for k in 0..x.count() {
+        if n == 0 {
+            break;
+        }
+        let evd = symmetrized(x.mat(k))
+            .self_adjoint_eigen(Side::Lower)
+            .map_err(|_| linalg_err(op, format!("the eigensolver did not converge{}", at(&x.batch, k))))?;
+        let mut v = evd.U().to_owned();
+        normalise_signs(&mut v, None);
+        for (i, &w) in evd.S().column_vector().iter().enumerate() {
+            w_out.data[k * n + i] = w;
+        }
+        v_out.mat(k).copy_from(&v);
+    }
+    Ok((w_out.array()?, v_out.array()?))
+}
+
+/// Thin SVD `A = U diag(s) Vᵀ`: `U` `[..., m, k]`, `s` `[..., k]` descending and ≥ 0,
+/// `Vᵀ` `[..., k, n]`, `k = min(m, n)`.
+///
+/// # Errors
+/// [`Error::LinAlg`] if the iteration does not converge.
+pub fn svd(a: &Array) -> Result<(Array, Array, Array)> {
+    float_dispatch!("svd", a, svd_t(a))
+}
+
+fn svd_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array, Array)> {
+    let op = "svd";
+    let x = Stack::<T>::new(op, a)?;
+    let (m, n) = (x.rows, x.cols);
+    let k = m.min(n);
+    let mut u_out = Out::new(&x.batch, m, Some(k));
+    let mut s_out = Out::new(&x.batch, k, None);
+    let mut vt_out = Out::new(&x.batch, k, Some(n));
+    for b in 0..x.count() {
+        if k == 0 {
+            break;
+        }
+        let svd = x
+            .mat(b)
+            .thin_svd()
+            .map_err(|_| linalg_err(op, format!("the SVD did not converge{}", at(&x.batch, b))))?;
+        let (mut u, mut v) = (svd.U().to_owned(), svd.V().to_owned());
+        normalise_signs(&mut u, Some(&mut v));
+        for (i, &s) in svd.S().column_vector().iter().enumerate() {
+            s_out.data[b * k + i] = s;
+        }
+        u_out.mat(b).copy_from(&u);
+        vt_out.mat(b).copy_from(v.transpose());
+    }
+    Ok((u_out.array()?, s_out.array()?, vt_out.array()?))
+}
+
+/// Inverse of each matrix (LU), for tests and benchmarks of the kernels themselves.
+///
+/// # Errors
+/// [`Error::LinAlg`] when a matrix is singular.
+pub fn inv(a: &Array) -> Result<Array> {
+    float_dispatch!("inv", a, inv_t(a))
+}
+
+fn inv_t<T: LinalgFloat>(a: &Array) -> Result<Array> {
+    let m = Stack::<T>::new("inv", a)?.square("inv")?;
+    let n = m.rows;
+    let mut out = Out::new(&m.batch, n, Some(n));
+    for k in 0..m.count() {
+        let lu = m.mat(k).partial_piv_lu();
+        if let Some(i) = singular_pivot(lu.U()) {
+            return Err(linalg_err(
+                "inv",
+                format!("the matrix is singular (LU pivot {i} is zero){}", at(&m.batch, k)),
+            ));
+        }
+        out.mat(k).copy_from(&lu.inverse());
+    }
+    out.array()
+}

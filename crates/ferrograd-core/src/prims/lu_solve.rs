@@ -1,0 +1,83 @@
+//! `lu_solve { transpose_a }`: `X = A⁻¹ B` (or `A⁻ᵀ B`) by LU with partial pivoting; `A` is
+//! `[..., n, n]`, `B` `[..., n, k]`. Linear in `B`. (`solve` and `inv` are built on it.)
+
+use ferrograd_array::{kernels, Array};
+
+use crate::lax::{self, linalg as la};
+use crate::{Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LuSolve {
+    pub transpose_a: bool,
+}
+
+impl Primitive for LuSolve {
+    fn name(&self) -> &'static str {
+        "lu_solve"
+    }
+
+    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+        la::solve_dims("solve", &x[0], &x[1])?;
+        Ok(vec![x[1].clone()])
+    }
+
+    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+        Ok(vec![kernels::decomp::lu_solve(x[0], x[1], self.transpose_a)?])
+    }
+
+    // op(A) X = B  ⇒  op(A) dX = dB - op(dA) X (Giles 2008, §2.2.3).
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+        let (a, b) = (&x[0], &x[1]);
+        let y = lax::bind1(self, &[a.clone(), b.clone()])?;
+        let rhs_a = x_dot[0]
+            .as_ref()
+            .map(|a_dot| {
+                let op_a = if self.transpose_a {
+                    la::mt(a_dot)?
+                } else {
+                    a_dot.clone()
+                };
+                lax::neg(&la::matmul(&op_a, &y)?)
+            })
+            .transpose()?;
+        let rhs = lax::add_tangents(x_dot[1].clone(), rhs_a)?;
+        let y_dot = rhs
+            .map(|r| lax::bind1(self, &[a.clone(), r]))
+            .transpose()?;
+        Ok((vec![y], vec![y_dot]))
+    }
+
+    // Linear in B: the transpose of B ↦ op(A)⁻¹ B is ct ↦ op(A)⁻ᵀ ct.
+    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+        let a = x[0].constant("lu_solve")?;
+        if !x[1].is_undef() {
+            return Err(Error::NotLinear { prim: "lu_solve" });
+        }
+        let t = LuSolve {
+            transpose_a: !self.transpose_a,
+        };
+        Ok(vec![None, Some(lax::bind1(&t, &[a.clone(), ct[0].clone()])?)])
+    }
+
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+        la::batch_leading(self, x, dims)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn solves_and_rejects_singular() {
+        let a = Tensor::from_vec(vec![0.0, 2.0, 1.0, 1.0], &[2, 2]);
+        let b = Tensor::from_vec(vec![4.0, 3.0], &[2, 1]);
+        assert_eq!(la::lu_solve(&a, &b, false).expect("solve").to_vec(), vec![1.0, 2.0]);
+        // Aᵀ = [[0, 1], [2, 1]]: x = [-0.5, 4] solves Aᵀ x = [4, 3].
+        let x = la::lu_solve(&a, &b, true).expect("solve").to_vec();
+        assert!((x[0] + 0.5).abs() < 1e-15 && (x[1] - 4.0).abs() < 1e-15, "{x:?}");
+        let s = Tensor::from_vec(vec![1.0, 2.0, 2.0, 4.0], &[2, 2]);
+        let e = la::lu_solve(&s, &b, false).expect_err("singular");
+        assert!(e.to_string().contains("singular"), "{e}");
+    }
+}

@@ -1,0 +1,46 @@
+//! Rule-table rows of the linear-algebra primitives: single matrices, batches, tall and wide
+//! shapes and empty matrices, on inputs where each function is smooth (symmetric positive
+//! definite for Cholesky, well-conditioned for solves and determinants).
+
+use ferrograd_core::prims::{
+    Adjugate, Cholesky, Det, Eigh, LuSolve, Qr, Slogdet, Svd, TriangularSolve,
+};
+
+use super::table::{inputs, Row};
+use super::Domain::{Invertible, Range, Spd};
+
+/// Square shapes: one matrix, a batch, a 1×1 and an empty one.
+const SQUARE: &[&[usize]] = &[&[3, 3], &[2, 3, 3], &[1, 1], &[0, 0]];
+/// Any shapes: square, tall, wide, batched.
+const RECT: &[&[usize]] = &[&[3, 3], &[4, 2], &[2, 4], &[2, 3, 2], &[1, 1]];
+
+pub fn linalg_rows(rows: &mut Vec<Row>) {
+    let r = Range(-2.0, 2.0);
+    for s in SQUARE {
+        rows.push(Row::new(Cholesky, inputs(&[s], Spd), &[]));
+        rows.push(Row::new(Det, inputs(&[s], Invertible), &[]));
+        rows.push(Row::new(Slogdet, inputs(&[s], Invertible), &[]));
+        rows.push(Row::new(Adjugate, inputs(&[s], Invertible), &[]));
+        rows.push(Row::new(Eigh, inputs(&[s], r), &[]));
+    }
+    let systems: &[(&[usize], &[usize])] = &[
+        (&[3, 3], &[3, 2]),
+        (&[2, 3, 3], &[2, 3, 1]),
+        (&[2, 2], &[2, 0]),
+    ];
+    for &(a, b) in systems {
+        let mut ins = inputs(&[a], Invertible);
+        ins.extend(inputs(&[b], r));
+        for transpose_a in [false, true] {
+            rows.push(Row::new(LuSolve { transpose_a }, ins.clone(), &[&[1]]));
+            for lower in [true, false] {
+                let p = TriangularSolve { lower, transpose_a };
+                rows.push(Row::new(p, ins.clone(), &[&[1]]));
+            }
+        }
+    }
+    for s in RECT {
+        rows.push(Row::new(Qr, inputs(&[s], r), &[]));
+        rows.push(Row::new(Svd, inputs(&[s], r), &[]));
+    }
+}
