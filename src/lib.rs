@@ -25,7 +25,8 @@ mod transforms;
 
 pub use check::{check_grads, check_grads_with, CheckOptions, Modes};
 pub use custom::{custom_jvp, custom_vjp};
-pub use ferrograd_core::{tree, Aval, DType, Tensor, Tree, TreeDef};
+pub use ferrograd_core::imperative::{is_grad_enabled, no_grad, BackwardOptions};
+pub use ferrograd_core::{imperative, tree, Aval, DType, Tensor, Tree, TreeDef};
 pub use ferrograd_derive::Tree;
 pub use ravel::{ravel, try_ravel, unravel, Unravel};
 pub use transforms::{
