@@ -14,7 +14,10 @@ const CREATE: BackwardOptions = BackwardOptions {
 };
 
 fn close(a: &[f64], b: &[f64], tol: f64) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() <= tol * (1.0 + y.abs()))
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| (x - y).abs() <= tol * (1.0 + y.abs()))
 }
 
 fn grad_vec(x: &Tensor) -> Vec<f64> {
@@ -77,7 +80,10 @@ fn backward_with_is_a_vector_jacobian_product() {
     let z = Tensor::param(vec![0.0, 1.0]);
     z.exp().backward_with(&Tensor::from(vec![3.0, 2.0]));
     assert!(close(&grad_vec(&z), &[3.0, 2.0 * 1f64.exp()], 1e-15));
-    let err = z.exp().try_backward_opts(Some(&Tensor::from(1.0)), KEEP).expect_err("shape");
+    let err = z
+        .exp()
+        .try_backward_opts(Some(&Tensor::from(1.0)), KEEP)
+        .expect_err("shape");
     assert!(err.to_string().contains("seed has shape"), "{err}");
 }
 
@@ -119,7 +125,10 @@ fn no_grad_records_nothing() {
     assert!(!y.is_tracked());
     assert_eq!(y.item(), 6.0);
     let err = y.try_backward().expect_err("untracked");
-    assert!(err.to_string().contains("does not depend on any param"), "{err}");
+    assert!(
+        err.to_string().contains("does not depend on any param"),
+        "{err}"
+    );
     // Transforms still work inside no_grad.
     let g = no_grad(|| grad(|x: &Tensor| x * x)(&Tensor::from(4.0)));
     assert_eq!(g.item(), 8.0);
@@ -142,7 +151,10 @@ fn reusing_a_freed_graph_is_an_error_that_explains_it() {
     y.backward();
     let err = y.try_backward().expect_err("second backward");
     let msg = err.to_string();
-    assert!(msg.contains("second time") && msg.contains("retain_graph"), "{msg}");
+    assert!(
+        msg.contains("second time") && msg.contains("retain_graph"),
+        "{msg}"
+    );
     let err = z.try_backward().expect_err("z needs y's freed graph");
     assert!(err.to_string().contains("retain_graph"), "{err}");
     // With retain_graph the same works.
@@ -200,7 +212,8 @@ fn hessian_rows_by_create_graph() {
     assert_eq!(hessian_by_rows(f, &x), vec![vec![2.0, 1.0], vec![1.0, 0.0]]);
 
     // A harder one against nested functional `grad`: f(x) = Σ sin(x_i) x_0 + Σ x_i³.
-    let f = |x: &Tensor| x.sin().sum() * x.dot(&Tensor::from(vec![1.0, 0.0, 0.0])) + x.powi(3).sum();
+    let f =
+        |x: &Tensor| x.sin().sum() * x.dot(&Tensor::from(vec![1.0, 0.0, 0.0])) + x.powi(3).sum();
     let x0: Vec<f64> = vec![0.3, -1.2, 2.0];
     let x = Tensor::param(x0.clone());
     let rows = hessian_by_rows(f, &x);
@@ -281,7 +294,11 @@ fn params_inside_functional_transforms() {
 
     // jvp through a param-dependent function, then backward through the tangent.
     let w = Tensor::param(2.0);
-    let (y, t) = jvp(|x: &Tensor| x * x * &w, &Tensor::from(3.0), &Tensor::from(1.0));
+    let (y, t) = jvp(
+        |x: &Tensor| x * x * &w,
+        &Tensor::from(3.0),
+        &Tensor::from(1.0),
+    );
     assert_eq!((y.item(), t.item()), (18.0, 12.0));
     t.backward(); // t = 2 x w, dt/dw = 2x
     assert_eq!(w.grad().map(|g| g.item()), Some(6.0));

@@ -69,7 +69,12 @@ pub(crate) fn make_seed(op: &'static str, y: &Tensor, seed: Option<&Tensor>) -> 
 
 /// Gradients of `<seed, y>` for every live tracked tensor `y` depends on, by transposing the
 /// tape. `free` marks the rows gone through as freed.
-pub(crate) fn tape_vjp(op: &'static str, y: &Arc<Node>, seed: Tensor, free: bool) -> Result<NodeGrads> {
+pub(crate) fn tape_vjp(
+    op: &'static str,
+    y: &Arc<Node>,
+    seed: Tensor,
+    free: bool,
+) -> Result<NodeGrads> {
     let seed = super::tape::value_of(&seed);
     let start = TAPE.with(|t| {
         let mut t = t.borrow_mut();
@@ -103,11 +108,20 @@ pub(crate) fn tape_vjp(op: &'static str, y: &Arc<Node>, seed: Tensor, free: bool
     });
     TAPE.with(|t| {
         let mut t = t.borrow_mut();
-        let roots: Vec<u32> = prog.inputs.iter().filter_map(|&v| t.row_of_var(v)).collect();
+        let roots: Vec<u32> = prog
+            .inputs
+            .iter()
+            .filter_map(|&v| t.row_of_var(v))
+            .collect();
         t.prog = prog;
         t.busy = false;
         let input_cts = result?;
-        tapped.extend(roots.into_iter().zip(input_cts).filter_map(|(r, c)| c.map(|c| (r, c))));
+        tapped.extend(
+            roots
+                .into_iter()
+                .zip(input_cts)
+                .filter_map(|(r, c)| c.map(|c| (r, c))),
+        );
         if free {
             for (r, _) in &tapped {
                 let row = &mut t.rows[*r as usize];
@@ -167,7 +181,12 @@ fn history(op: &'static str, y: &Arc<Node>, cut: Option<&Arc<Node>>) -> Result<O
                 // A root nobody holds any more keeps its recorded value as a constant.
                 _ => {
                     if let Some(n) = row.node.upgrade() {
-                        roots.push((r, Tensor { repr: Repr::Tracked(n) }));
+                        roots.push((
+                            r,
+                            Tensor {
+                                repr: Repr::Tracked(n),
+                            },
+                        ));
                     }
                 }
             }
@@ -191,8 +210,12 @@ pub(crate) fn replay_vjp(
     };
     let inputs: Vec<Tensor> = h.roots.iter().map(|(_, x)| x.clone()).collect();
     let replay = |xs: &[Tensor]| -> Result<Vec<Tensor>> {
-        let mut env: HashMap<u32, Tensor> =
-            h.roots.iter().map(|(r, _)| *r).zip(xs.iter().cloned()).collect();
+        let mut env: HashMap<u32, Tensor> = h
+            .roots
+            .iter()
+            .map(|(r, _)| *r)
+            .zip(xs.iter().cloned())
+            .collect();
         let mut done: HashMap<*const PrimalEqn, Vec<Tensor>> = HashMap::new();
         for (row, eqn, output) in &h.ops {
             let key = Rc::as_ptr(eqn);
@@ -201,7 +224,10 @@ pub(crate) fn replay_vjp(
                     .args
                     .iter()
                     .zip(&eqn.arg_rows)
-                    .map(|(a, r)| r.and_then(|r| env.get(&r).cloned()).unwrap_or_else(|| a.clone()))
+                    .map(|(a, r)| {
+                        r.and_then(|r| env.get(&r).cloned())
+                            .unwrap_or_else(|| a.clone())
+                    })
                     .collect();
                 done.insert(key, bind(eqn.prim.as_ref(), &args)?);
             }
@@ -232,7 +258,11 @@ pub(crate) fn replay_vjp(
 impl Node {
     /// `.grad += g` (the first gradient is stored as it is).
     pub(crate) fn accumulate(&self, g: Tensor) -> Result<()> {
-        let old = self.grad.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let old = self
+            .grad
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         let new = match old {
             None => g,
             Some(old) => lax::add(&old, &g)?,

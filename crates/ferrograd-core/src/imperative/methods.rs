@@ -143,7 +143,11 @@ impl Tensor {
     /// [`zero_grad`](Tensor::zero_grad)); always `None` for untracked tensors.
     pub fn grad(&self) -> Option<Tensor> {
         match &self.repr {
-            Repr::Tracked(n) => n.grad.lock().unwrap_or_else(PoisonError::into_inner).clone(),
+            Repr::Tracked(n) => n
+                .grad
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone(),
             _ => None,
         }
     }
@@ -198,7 +202,11 @@ impl Tensor {
     /// If `self` is not tracked, `y` has more than one element or does not depend on a
     /// param, or `y`'s graph was freed.
     pub fn try_grad_of(&self, y: &Tensor, create_graph: bool) -> Result<Tensor> {
-        let x = node_of("grad_of", self, "the tensor to differentiate with respect to")?;
+        let x = node_of(
+            "grad_of",
+            self,
+            "the tensor to differentiate with respect to",
+        )?;
         let yn = node_of("grad_of", y, "the tensor to differentiate")?;
         let seed = make_seed("grad_of", y, None).map_err(|_| {
             Error::invalid("grad_of", format!("x.grad_of(&y, ..) needs a y with one element, but it has shape {:?}; reduce it first (y.sum()), or use y.backward_with(&seed) for a vector-Jacobian product", y.shape()))
@@ -209,7 +217,10 @@ impl Tensor {
             tape_vjp("grad_of", &yn, seed, true)?
         };
         let mut found: Option<Tensor> = None;
-        for (_, g) in grads.into_iter().filter(|(n, _)| std::sync::Arc::ptr_eq(n, &x)) {
+        for (_, g) in grads
+            .into_iter()
+            .filter(|(n, _)| std::sync::Arc::ptr_eq(n, &x))
+        {
             found = Some(match found {
                 None => g,
                 Some(f) => lax::add(&f, &g)?,

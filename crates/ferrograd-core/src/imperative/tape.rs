@@ -126,9 +126,7 @@ impl Tape {
     }
 
     fn push_root(&mut self, value: &Array, node: Weak<Node>) -> u32 {
-        let v = self
-            .prog
-            .new_var(Aval::new(value.shape(), value.dtype()));
+        let v = self.prog.new_var(Aval::new(value.shape(), value.dtype()));
         self.prog.inputs.push(v);
         self.push_row(v, node, Origin::Root)
     }
@@ -148,7 +146,10 @@ impl Tape {
 
     /// The row whose tangent is `v`, if any.
     pub fn row_of_var(&self, v: Var) -> Option<u32> {
-        self.var_row.get(v.0 as usize).copied().filter(|&r| r != NO_ROW)
+        self.var_row
+            .get(v.0 as usize)
+            .copied()
+            .filter(|&r| r != NO_ROW)
     }
 
     /// Starts a new generation when no row can be differentiated through any more (each is
@@ -313,9 +314,10 @@ fn linearize_one(
         // variable of its own so that its `.grad` counts only its own uses.
         if i < first_new || vars.contains(&Some(v)) {
             let copy = lax::add(t, &lax::zeros_like(t))?;
-            v = Var(stage.slot.index_of(&copy).ok_or(Error::TracerLeak {
-                prim: prim.name(),
-            })? as u32);
+            v = Var(stage
+                .slot
+                .index_of(&copy)
+                .ok_or(Error::TracerLeak { prim: prim.name() })? as u32);
         }
         vars.push(Some(v));
     }
