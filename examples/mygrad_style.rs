@@ -130,7 +130,8 @@ fn reading_comprehension() {
         "\nReading comprehension: f' at 30 points of [-2, 4], largest deviation from calculus:"
     );
     type F = fn(&Tensor) -> Tensor;
-    let cases: [(&str, F, fn(f64) -> f64); 4] = [
+    type Df = fn(f64) -> f64;
+    let cases: [(&str, F, Df); 4] = [
         (
             "e^x / (e^x + 1)",
             |x| x.exp() / (x.exp() + 1.0),

@@ -3,6 +3,7 @@
 //! themselves as inputs, so that the gradient is computed by tracked operations and can be
 //! differentiated again (`create_graph`).
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::{Arc, PoisonError};
@@ -209,32 +210,7 @@ pub(crate) fn replay_vjp(
         return Ok(vec![(y.clone(), seed)]);
     };
     let inputs: Vec<Tensor> = h.roots.iter().map(|(_, x)| x.clone()).collect();
-    let replay = |xs: &[Tensor]| -> Result<Vec<Tensor>> {
-        let mut env: HashMap<u32, Tensor> = h
-            .roots
-            .iter()
-            .map(|(r, _)| *r)
-            .zip(xs.iter().cloned())
-            .collect();
-        let mut done: HashMap<*const PrimalEqn, Vec<Tensor>> = HashMap::new();
-        for (row, eqn, output) in &h.ops {
-            let key = Rc::as_ptr(eqn);
-            if !done.contains_key(&key) {
-                let args: Vec<Tensor> = eqn
-                    .args
-                    .iter()
-                    .zip(&eqn.arg_rows)
-                    .map(|(a, r)| {
-                        r.and_then(|r| env.get(&r).cloned())
-                            .unwrap_or_else(|| a.clone())
-                    })
-                    .collect();
-                done.insert(key, bind(eqn.prim.as_ref(), &args)?);
-            }
-            env.insert(*row, done[&key][*output].clone());
-        }
-        Ok(vec![env.remove(&h.y_row).ok_or_else(|| freed_error(op))?])
-    };
+    let replay = |xs: &[Tensor]| replay_history(op, &h, xs);
     let (_, lin) = linearize_flat(replay, &inputs)?;
     let cts = lin.transpose(&[Some(seed)])?;
     if free {
@@ -253,6 +229,38 @@ pub(crate) fn replay_vjp(
             _ => None,
         })
         .collect())
+}
+
+/// Recomputes `y` from new values `xs` of its roots (binding each recorded primitive, so
+/// the surrounding `linearize` sees the work).
+fn replay_history(op: &'static str, h: &History, xs: &[Tensor]) -> Result<Vec<Tensor>> {
+    let mut env: HashMap<u32, Tensor> = h
+        .roots
+        .iter()
+        .map(|(r, _)| *r)
+        .zip(xs.iter().cloned())
+        .collect();
+    // Several outputs of one equation are recomputed once.
+    let mut done: HashMap<*const PrimalEqn, Vec<Tensor>> = HashMap::new();
+    for (row, eqn, output) in &h.ops {
+        let outs = match done.entry(Rc::as_ptr(eqn)) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let args: Vec<Tensor> = eqn
+                    .args
+                    .iter()
+                    .zip(&eqn.arg_rows)
+                    .map(|(a, r)| {
+                        r.and_then(|r| env.get(&r).cloned())
+                            .unwrap_or_else(|| a.clone())
+                    })
+                    .collect();
+                e.insert(bind(eqn.prim.as_ref(), &args)?)
+            }
+        };
+        env.insert(*row, outs[*output].clone());
+    }
+    Ok(vec![env.remove(&h.y_row).ok_or_else(|| freed_error(op))?])
 }
 
 impl Node {
