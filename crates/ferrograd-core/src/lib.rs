@@ -8,6 +8,7 @@
 pub mod api;
 pub mod check;
 mod error;
+pub mod imperative;
 pub mod interp;
 pub mod lax;
 mod primitive;

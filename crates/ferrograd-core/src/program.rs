@@ -67,6 +67,18 @@ impl Program {
     /// Transposes a program that is linear in its inputs: given cotangents of the outputs
     /// (`None` = zero), returns cotangents of the inputs (`None` = zero).
     pub fn transpose(&self, cts: &[Option<Tensor>]) -> Result<Vec<Option<Tensor>>> {
+        self.transpose_tapped(cts, &mut |_, _| Ok(()))
+    }
+
+    /// [`Program::transpose`] that also shows `tap` the complete cotangent of every equation
+    /// output that receives one, just before it flows into the equation's inputs (the
+    /// imperative API stores these as the `.grad` of intermediate tensors). An error from
+    /// `tap` stops the walk.
+    pub fn transpose_tapped(
+        &self,
+        cts: &[Option<Tensor>],
+        tap: &mut dyn FnMut(Var, &Tensor) -> Result<()>,
+    ) -> Result<Vec<Option<Tensor>>> {
         let mut ct_env: Vec<Option<Tensor>> = vec![None; self.avals.len()];
         let add = |slot: &mut Option<Tensor>, ct: Tensor| -> Result<()> {
             *slot = Some(match slot.take() {
@@ -88,6 +100,11 @@ impl Program {
                 .collect();
             if outs.iter().all(Option::is_none) {
                 continue;
+            }
+            for (v, ct) in eqn.outputs.iter().zip(&outs) {
+                if let Some(ct) = ct {
+                    tap(*v, ct)?;
+                }
             }
             let outs: Vec<Tensor> = outs
                 .into_iter()

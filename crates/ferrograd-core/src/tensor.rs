@@ -41,6 +41,8 @@ pub(crate) struct Tracer {
 pub(crate) enum Repr {
     Value(Array),
     Tracer(Tracer),
+    /// A concrete value recorded on this thread's imperative tape (see [`crate::imperative`]).
+    Tracked(std::sync::Arc<crate::imperative::Node>),
 }
 
 /// An n-dimensional array that transforms can trace. Cheap to clone; immutable.
@@ -73,6 +75,7 @@ impl Tensor {
         match &self.repr {
             Repr::Value(a) => a.shape(),
             Repr::Tracer(t) => &t.aval.shape,
+            Repr::Tracked(n) => n.value.shape(),
         }
     }
 
@@ -81,6 +84,7 @@ impl Tensor {
         match &self.repr {
             Repr::Value(a) => a.dtype(),
             Repr::Tracer(t) => t.aval.dtype,
+            Repr::Tracked(n) => n.value.dtype(),
         }
     }
 
@@ -89,6 +93,7 @@ impl Tensor {
         match &self.repr {
             Repr::Value(a) => Aval::new(a.shape(), a.dtype()),
             Repr::Tracer(t) => t.aval.clone(),
+            Repr::Tracked(n) => Aval::new(n.value.shape(), n.value.dtype()),
         }
     }
 
@@ -102,17 +107,19 @@ impl Tensor {
         self.shape().iter().product()
     }
 
-    /// The concrete array, or `None` while the tensor is traced by a transform.
+    /// The concrete array, or `None` while the tensor is traced by a transform. A tensor on
+    /// the imperative tape (a param and what is computed from it) holds its value too.
     pub fn as_array(&self) -> Option<&Array> {
         match &self.repr {
             Repr::Value(a) => Some(a),
             Repr::Tracer(_) => None,
+            Repr::Tracked(n) => Some(&n.value),
         }
     }
 
     /// True when the tensor holds data (it is not being traced).
     pub fn is_concrete(&self) -> bool {
-        matches!(self.repr, Repr::Value(_))
+        !matches!(self.repr, Repr::Tracer(_))
     }
 
     /// Zeros with the given aval.

@@ -102,14 +102,22 @@ pub fn push<I: Interpreter + 'static>(make: impl FnOnce(Slot) -> I) -> (Rc<I>, G
 /// Applies `prim` to `args` under whatever transforms are tracing them.
 pub fn bind(prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>> {
     let mut top: Option<(u32, u64)> = None;
+    let mut tracked = false;
     for a in args {
-        if let Repr::Tracer(t) = &a.repr {
-            if top.is_none_or(|(l, _)| t.level > l) {
-                top = Some((t.level, t.owner));
+        match &a.repr {
+            Repr::Tracer(t) if top.is_none_or(|(l, _)| t.level > l) => {
+                top = Some((t.level, t.owner))
             }
+            Repr::Tracked(_) => tracked = true,
+            _ => {}
         }
     }
     let Some((level, owner)) = top else {
+        // The imperative tape sits below every transform: it sees an operation only once the
+        // transforms above have unwrapped their tracers.
+        if tracked {
+            return crate::imperative::process(prim, args);
+        }
         return eval(prim, args);
     };
     let interp = STACK
@@ -124,7 +132,7 @@ pub fn bind(prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>> {
 }
 
 /// Evaluates `prim` on concrete arguments.
-fn eval(prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>> {
+pub(crate) fn eval(prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>> {
     let arrays: SmallVec<[&ferrograd_array::Array; 4]> = args
         .iter()
         .map(|a| a.as_array().expect("no tracers among eval arguments"))

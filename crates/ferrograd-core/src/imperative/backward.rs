@@ -1,0 +1,281 @@
+//! Reverse passes over the tape: transposing the recorded linear program (plain `backward`),
+//! or re-running the recorded primal operations under `linearize` with the tracked tensors
+//! themselves as inputs, so that the gradient is computed by tracked operations and can be
+//! differentiated again (`create_graph`).
+
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::{Arc, PoisonError};
+
+use super::tape::{Node, Origin, PrimalEqn, TAPE};
+use crate::interp::bind;
+use crate::program::Atom;
+use crate::tensor::Repr;
+use crate::transforms::linearize_flat;
+use crate::{lax, Error, Result, Tensor};
+
+/// Options of [`Tensor::backward_opts`] (PyTorch's `retain_graph` and `create_graph`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BackwardOptions {
+    /// Keep the graph so that it can be backpropagated through again. Without it, the rows
+    /// this pass went through are freed, and a later pass that needs them is an error.
+    pub retain_graph: bool,
+    /// Compute the gradients with tracked operations, so that they can be differentiated
+    /// again (Hessian rows, gradient penalties). Implies `retain_graph`, as in PyTorch.
+    pub create_graph: bool,
+}
+
+/// A gradient computed for one node.
+pub(crate) type NodeGrads = Vec<(Arc<Node>, Tensor)>;
+
+/// The node of a tracked tensor, or an error saying how to make one.
+pub(crate) fn node_of(op: &'static str, y: &Tensor, what: &str) -> Result<Arc<Node>> {
+    match &y.repr {
+        Repr::Tracked(n) => Ok(n.clone()),
+        Repr::Value(_) => Err(Error::invalid(
+            op,
+            format!("{what} (shape {:?}) does not depend on any param, so there is nothing to differentiate; create the inputs with Tensor::param(..) or x.requires_grad() before computing it (operations inside no_grad(..) and on detach()ed tensors are not recorded)", y.shape()),
+        )),
+        Repr::Tracer(_) => Err(Error::invalid(
+            op,
+            format!("{what} is traced by a transform (grad, jvp, vmap, jit); inside a transform, differentiate with the transform itself, or return the value and call {op} outside"),
+        )),
+    }
+}
+
+/// The cotangent seed for `y`: ones for a single-element `y`, else `seed` (same shape).
+pub(crate) fn make_seed(op: &'static str, y: &Tensor, seed: Option<&Tensor>) -> Result<Tensor> {
+    let Some(seed) = seed else {
+        if y.size() != 1 {
+            return Err(Error::invalid(
+                op,
+                format!("backward() needs a tensor with one element (a loss), but this one has shape {:?}; pass the cotangent explicitly with y.backward_with(&seed) (a vector-Jacobian product), or reduce first: y.sum().backward() gives the derivative at every point of an elementwise function", y.shape()),
+            ));
+        }
+        return Ok(Tensor::full_dtype(y.shape(), 1.0, y.dtype()));
+    };
+    if seed.shape() != y.shape() {
+        return Err(Error::invalid(
+            op,
+            format!("the seed has shape {:?} but the tensor has shape {:?}; the seed of a vector-Jacobian product has the output's shape", seed.shape(), y.shape()),
+        ));
+    }
+    if seed.dtype() == y.dtype() {
+        Ok(seed.clone())
+    } else {
+        lax::convert(seed, y.dtype())
+    }
+}
+
+/// Gradients of `<seed, y>` for every live tracked tensor `y` depends on, by transposing the
+/// tape. `free` marks the rows gone through as freed.
+pub(crate) fn tape_vjp(
+    op: &'static str,
+    y: &Arc<Node>,
+    seed: Tensor,
+    free: bool,
+) -> Result<NodeGrads> {
+    let seed = super::tape::value_of(&seed);
+    let start = TAPE.with(|t| {
+        let mut t = t.borrow_mut();
+        match t.find_row(y) {
+            Some(r) if !matches!(t.rows[r as usize].origin, Origin::Root) => {
+                let mut prog = std::mem::take(&mut t.prog);
+                prog.outputs = vec![Atom::Var(t.rows[r as usize].var)];
+                t.busy = true;
+                Ok(Some(prog))
+            }
+            _ if y.leaf => Ok(None),
+            _ => Err(freed_error(op)),
+        }
+    })?;
+    let Some(prog) = start else {
+        // A leaf: d<seed, y>/dy = seed.
+        return Ok(vec![(y.clone(), seed)]);
+    };
+    let mut tapped: Vec<(u32, Tensor)> = Vec::new();
+    let result = prog.transpose_tapped(&[Some(seed)], &mut |v, ct| {
+        TAPE.with(|t| {
+            let t = t.borrow();
+            if let Some(r) = t.row_of_var(v) {
+                if t.rows[r as usize].freed {
+                    return Err(freed_error(op));
+                }
+                tapped.push((r, ct.clone()));
+            }
+            Ok(())
+        })
+    });
+    TAPE.with(|t| {
+        let mut t = t.borrow_mut();
+        let roots: Vec<u32> = prog
+            .inputs
+            .iter()
+            .filter_map(|&v| t.row_of_var(v))
+            .collect();
+        t.prog = prog;
+        t.busy = false;
+        let input_cts = result?;
+        tapped.extend(
+            roots
+                .into_iter()
+                .zip(input_cts)
+                .filter_map(|(r, c)| c.map(|c| (r, c))),
+        );
+        if free {
+            for (r, _) in &tapped {
+                let row = &mut t.rows[*r as usize];
+                row.freed = !matches!(row.origin, Origin::Root);
+            }
+        }
+        Ok(tapped
+            .into_iter()
+            .filter_map(|(r, ct)| t.rows[r as usize].node.upgrade().map(|n| (n, ct)))
+            .collect())
+    })
+}
+
+fn freed_error(op: &'static str) -> Error {
+    Error::invalid(
+        op,
+        "trying to backpropagate through a graph a second time: an earlier backward() went through part of this computation and freed it; pass BackwardOptions { retain_graph: true, .. } to the earlier y.backward_opts(..) (PyTorch's retain_graph=True) if you need to backpropagate through it twice, or recompute the value. (Tensors recorded on another thread cannot be backpropagated here either.)",
+    )
+}
+
+/// What the replay of `y`'s history needs, copied out of the tape.
+struct History {
+    /// The recorded operations `y` depends on, oldest first: (row, equation, output index).
+    ops: Vec<(u32, Rc<PrimalEqn>, usize)>,
+    /// The rows that become inputs of the replay, with their tensors.
+    roots: Vec<(u32, Tensor)>,
+    y_row: u32,
+}
+
+/// Collects `y`'s history back to its roots (leaves, re-rooted tensors, and `cut`); `None`
+/// when `y` is a leaf that is not on the tape (its gradient is the seed itself).
+fn history(op: &'static str, y: &Arc<Node>, cut: Option<&Arc<Node>>) -> Result<Option<History>> {
+    TAPE.with(|t| {
+        let t = t.borrow();
+        let y_row = match t.find_row(y) {
+            Some(r) if y.leaf || !matches!(t.rows[r as usize].origin, Origin::Root) => r,
+            None if y.leaf => return Ok(None),
+            _ => return Err(freed_error(op)),
+        };
+        let cut_row = cut.and_then(|c| t.find_row(c));
+        let mut seen = vec![false; t.rows.len()];
+        let (mut ops, mut roots) = (Vec::new(), Vec::new());
+        let mut stack = vec![y_row];
+        while let Some(r) = stack.pop() {
+            if std::mem::replace(&mut seen[r as usize], true) {
+                continue;
+            }
+            let row = &t.rows[r as usize];
+            match (&row.origin, Some(r) == cut_row) {
+                (Origin::Op { eqn, output }, false) => {
+                    if row.freed {
+                        return Err(freed_error(op));
+                    }
+                    ops.push((r, eqn.clone(), *output));
+                    stack.extend(eqn.arg_rows.iter().flatten().copied());
+                }
+                // A root nobody holds any more keeps its recorded value as a constant.
+                _ => {
+                    if let Some(n) = row.node.upgrade() {
+                        roots.push((
+                            r,
+                            Tensor {
+                                repr: Repr::Tracked(n),
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        ops.sort_by_key(|o| o.0);
+        Ok(Some(History { ops, roots, y_row }))
+    })
+}
+
+/// Gradients of `<seed, y>` for `y`'s roots (and `cut`), computed by re-running `y`'s history
+/// under `linearize` with tracked inputs: the results are tracked, hence differentiable.
+pub(crate) fn replay_vjp(
+    op: &'static str,
+    y: &Arc<Node>,
+    cut: Option<&Arc<Node>>,
+    seed: Tensor,
+    free: bool,
+) -> Result<NodeGrads> {
+    let Some(h) = history(op, y, cut)? else {
+        return Ok(vec![(y.clone(), seed)]);
+    };
+    let inputs: Vec<Tensor> = h.roots.iter().map(|(_, x)| x.clone()).collect();
+    let replay = |xs: &[Tensor]| replay_history(op, &h, xs);
+    let (_, lin) = linearize_flat(replay, &inputs)?;
+    let cts = lin.transpose(&[Some(seed)])?;
+    if free {
+        TAPE.with(|t| {
+            let mut t = t.borrow_mut();
+            for (r, _, _) in &h.ops {
+                t.rows[*r as usize].freed = true;
+            }
+        });
+    }
+    Ok(h.roots
+        .into_iter()
+        .zip(cts)
+        .filter_map(|((_, x), ct)| match x.repr {
+            Repr::Tracked(n) => Some((n, ct)),
+            _ => None,
+        })
+        .collect())
+}
+
+/// Recomputes `y` from new values `xs` of its roots (binding each recorded primitive, so
+/// the surrounding `linearize` sees the work).
+fn replay_history(op: &'static str, h: &History, xs: &[Tensor]) -> Result<Vec<Tensor>> {
+    let mut env: HashMap<u32, Tensor> = h
+        .roots
+        .iter()
+        .map(|(r, _)| *r)
+        .zip(xs.iter().cloned())
+        .collect();
+    // Several outputs of one equation are recomputed once.
+    let mut done: HashMap<*const PrimalEqn, Vec<Tensor>> = HashMap::new();
+    for (row, eqn, output) in &h.ops {
+        let outs = match done.entry(Rc::as_ptr(eqn)) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let args: Vec<Tensor> = eqn
+                    .args
+                    .iter()
+                    .zip(&eqn.arg_rows)
+                    .map(|(a, r)| {
+                        r.and_then(|r| env.get(&r).cloned())
+                            .unwrap_or_else(|| a.clone())
+                    })
+                    .collect();
+                e.insert(bind(eqn.prim.as_ref(), &args)?)
+            }
+        };
+        env.insert(*row, outs[*output].clone());
+    }
+    Ok(vec![env.remove(&h.y_row).ok_or_else(|| freed_error(op))?])
+}
+
+impl Node {
+    /// `.grad += g` (the first gradient is stored as it is).
+    pub(crate) fn accumulate(&self, g: Tensor) -> Result<()> {
+        let old = self
+            .grad
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let new = match old {
+            None => g,
+            Some(old) => lax::add(&old, &g)?,
+        };
+        *self.grad.lock().unwrap_or_else(PoisonError::into_inner) = Some(new);
+        Ok(())
+    }
+}

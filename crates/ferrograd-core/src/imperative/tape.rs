@@ -1,0 +1,379 @@
+//! The thread-local tape: a persistent linearization of everything computed from params.
+//!
+//! Every operation on a tracked tensor runs its primitive's jvp rule with the primal values
+//! (computed now) and tangent tracers of a staging interpreter pushed just for that operation,
+//! whose equations are appended to one long linear [`Program`] — `linearize` spread over the
+//! user's eager code. Each tracked tensor owns one row: its tangent variable, a weak handle on
+//! its [`Node`], and how to recompute it (for `create_graph`).
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::fmt;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+
+use ferrograd_array::Array;
+
+use crate::interp::{self, Interpreter, Slot};
+use crate::program::{Atom, Eqn, Program, Var};
+use crate::tensor::Repr;
+use crate::{lax, Aval, Error, Primitive, Result, Tangent, Tensor};
+
+/// What a tracked tensor points at: its value, where the tape recorded it, and its gradient.
+/// Shared by the tensor's clones (an `Arc`, so a tracked tensor stays `Send + Sync`).
+pub struct Node {
+    pub(crate) value: Array,
+    /// The tape generation (unique across threads) and row that recorded the node.
+    pub(crate) epoch: u64,
+    pub(crate) row: u32,
+    /// Made by `Tensor::param` / `requires_grad` rather than computed.
+    pub(crate) leaf: bool,
+    pub(crate) grad: Mutex<Option<Tensor>>,
+}
+
+impl fmt::Debug for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Node")
+            .field("shape", &self.value.shape())
+            .field("dtype", &self.value.dtype())
+            .field("leaf", &self.leaf)
+            .field("epoch", &self.epoch)
+            .field("row", &self.row)
+            .finish()
+    }
+}
+
+/// One recorded primitive application, kept to recompute its outputs under `create_graph`.
+pub(crate) struct PrimalEqn {
+    pub prim: Rc<dyn Primitive>,
+    /// The argument values (concrete: the tape never holds a strong handle on a node).
+    pub args: Vec<Tensor>,
+    /// The row of each tracked argument at recording time.
+    pub arg_rows: Vec<Option<u32>>,
+}
+
+/// How a row came to be.
+#[derive(Clone)]
+pub(crate) enum Origin {
+    /// A program input: a leaf, or a tensor whose own history was freed (re-rooted here).
+    Root,
+    /// Output `output` of a recorded operation.
+    Op { eqn: Rc<PrimalEqn>, output: usize },
+}
+
+pub(crate) struct Row {
+    pub var: Var,
+    pub node: Weak<Node>,
+    pub origin: Origin,
+    /// Set by a `backward` that went through this row without `retain_graph`.
+    pub freed: bool,
+}
+
+const NO_ROW: u32 = u32::MAX;
+static NEXT_EPOCH: AtomicU64 = AtomicU64::new(1);
+
+pub(crate) struct Tape {
+    pub epoch: u64,
+    /// The linear tape; its inputs are the root rows' tangent variables.
+    pub prog: Program,
+    pub rows: Vec<Row>,
+    /// For each program variable, the row whose tangent it is (`NO_ROW` if none).
+    pub var_row: Vec<u32>,
+    /// Rows of tensors from other generations (or threads) used here, by their home.
+    reroot: HashMap<(u64, u32), u32>,
+    /// True while a backward pass has the program out; operations then do not record.
+    pub busy: bool,
+    next_sweep: usize,
+}
+
+const FIRST_SWEEP: usize = 1 << 12;
+
+impl Tape {
+    fn new() -> Self {
+        Tape {
+            epoch: NEXT_EPOCH.fetch_add(1, Ordering::Relaxed),
+            prog: Program::default(),
+            rows: Vec::new(),
+            var_row: Vec::new(),
+            reroot: HashMap::new(),
+            busy: false,
+            next_sweep: FIRST_SWEEP,
+        }
+    }
+
+    /// The row of `node` on this tape: its own while it is live, else a root made for it.
+    pub fn row_of(&mut self, node: &Arc<Node>) -> u32 {
+        if node.epoch == self.epoch && !self.rows[node.row as usize].freed {
+            return node.row;
+        }
+        let home = (node.epoch, node.row);
+        if let Some(&r) = self.reroot.get(&home) {
+            return r;
+        }
+        let r = self.push_root(&node.value, Weak::new());
+        self.rows[r as usize].node = Arc::downgrade(node);
+        self.reroot.insert(home, r);
+        r
+    }
+
+    /// The current row of `node` if it has one, without creating it.
+    pub fn find_row(&self, node: &Arc<Node>) -> Option<u32> {
+        if node.epoch == self.epoch && !self.rows[node.row as usize].freed {
+            return Some(node.row);
+        }
+        self.reroot.get(&(node.epoch, node.row)).copied()
+    }
+
+    fn push_root(&mut self, value: &Array, node: Weak<Node>) -> u32 {
+        let v = self.prog.new_var(Aval::new(value.shape(), value.dtype()));
+        self.prog.inputs.push(v);
+        self.push_row(v, node, Origin::Root)
+    }
+
+    fn push_row(&mut self, var: Var, node: Weak<Node>, origin: Origin) -> u32 {
+        let r = self.rows.len() as u32;
+        self.rows.push(Row {
+            var,
+            node,
+            origin,
+            freed: false,
+        });
+        self.var_row.resize(self.prog.avals.len(), NO_ROW);
+        self.var_row[var.0 as usize] = r;
+        r
+    }
+
+    /// The row whose tangent is `v`, if any.
+    pub fn row_of_var(&self, v: Var) -> Option<u32> {
+        self.var_row
+            .get(v.0 as usize)
+            .copied()
+            .filter(|&r| r != NO_ROW)
+    }
+
+    /// Starts a new generation when no row can be differentiated through any more (each is
+    /// freed, or its tensor was dropped): this is when the tape's memory is given back.
+    pub fn reset_if_unused(&mut self) {
+        let in_use = self.rows.iter().any(|r| {
+            matches!(r.origin, Origin::Op { .. }) && !r.freed && r.node.strong_count() > 0
+        });
+        if in_use || self.busy {
+            self.next_sweep = (2 * self.rows.len()).max(FIRST_SWEEP);
+        } else {
+            *self = Tape::new();
+        }
+    }
+}
+
+thread_local! {
+    pub(crate) static TAPE: RefCell<Tape> = RefCell::new(Tape::new());
+    static NO_GRAD: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Restores the recording state when a [`super::no_grad`] scope ends (also on panic).
+pub(crate) struct NoGradGuard;
+
+impl NoGradGuard {
+    pub fn enter() -> Self {
+        NO_GRAD.with(|c| c.set(c.get() + 1));
+        NoGradGuard
+    }
+}
+
+impl Drop for NoGradGuard {
+    fn drop(&mut self) {
+        NO_GRAD.with(|c| c.set(c.get() - 1));
+    }
+}
+
+/// False inside [`super::no_grad`].
+pub fn is_grad_enabled() -> bool {
+    NO_GRAD.with(|c| c.get() == 0)
+}
+
+/// How many tensors this thread's tape currently records (rows, including roots). It drops
+/// back to zero once nothing recorded can be differentiated through any more; a number that
+/// keeps growing means tracked results are kept alive without ever calling `backward`.
+pub fn tape_len() -> usize {
+    TAPE.with(|t| t.borrow().rows.len())
+}
+
+/// A new leaf holding `value`.
+pub(crate) fn new_leaf(value: Array) -> Tensor {
+    TAPE.with(|t| {
+        let mut t = t.borrow_mut();
+        let row = t.push_root(&value, Weak::new());
+        let node = Arc::new(Node {
+            value,
+            epoch: t.epoch,
+            row,
+            leaf: true,
+            grad: Mutex::new(None),
+        });
+        t.rows[row as usize].node = Arc::downgrade(&node);
+        Tensor {
+            repr: Repr::Tracked(node),
+        }
+    })
+}
+
+/// Applies `prim` to arguments of which at least one is tracked (and none is a tracer).
+pub(crate) fn process(prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>> {
+    let rows = TAPE.with(|t| {
+        let mut t = t.borrow_mut();
+        if t.busy || !is_grad_enabled() {
+            return None;
+        }
+        if t.rows.len() >= t.next_sweep {
+            t.reset_if_unused();
+        }
+        let rows: Vec<Option<(u32, Var)>> = args
+            .iter()
+            .map(|a| match &a.repr {
+                Repr::Tracked(n) => {
+                    let r = t.row_of(n);
+                    Some((r, t.rows[r as usize].var))
+                }
+                _ => None,
+            })
+            .collect();
+        Some((rows, t.prog.avals.len()))
+    });
+    let Some((rows, first_new)) = rows else {
+        return interp::eval(prim, args);
+    };
+    let primals: Vec<Tensor> = args.iter().map(value_of).collect();
+    let (outs, out_vars) = linearize_one(prim, &primals, &rows, first_new)?;
+    if out_vars.iter().all(Option::is_none) {
+        return Ok(outs);
+    }
+    let eqn = Rc::new(PrimalEqn {
+        prim: prim.clone_rc(),
+        args: primals,
+        arg_rows: rows.iter().map(|r| r.map(|(r, _)| r)).collect(),
+    });
+    TAPE.with(|t| {
+        let mut t = t.borrow_mut();
+        outs.into_iter()
+            .zip(out_vars)
+            .enumerate()
+            .map(|(i, (y, v))| match v {
+                None => Ok(y),
+                Some(v) => {
+                    let origin = Origin::Op {
+                        eqn: eqn.clone(),
+                        output: i,
+                    };
+                    let row = t.push_row(v, Weak::new(), origin);
+                    let node = Arc::new(Node {
+                        value: concrete(prim, y)?,
+                        epoch: t.epoch,
+                        row,
+                        leaf: false,
+                        grad: Mutex::new(None),
+                    });
+                    t.rows[row as usize].node = Arc::downgrade(&node);
+                    Ok(Tensor {
+                        repr: Repr::Tracked(node),
+                    })
+                }
+            })
+            .collect()
+    })
+}
+
+/// Runs `prim`'s jvp rule on the primal values with tangents staged onto the tape. Returns the
+/// outputs and, for each, the fresh tangent variable that is its row's (`None`: no tangent).
+fn linearize_one(
+    prim: &dyn Primitive,
+    primals: &[Tensor],
+    rows: &[Option<(u32, Var)>],
+    first_new: usize,
+) -> Result<(Vec<Tensor>, Vec<Option<Var>>)> {
+    let (stage, _guard) = interp::push(|slot| TapeStage { slot });
+    let tangents: Vec<Tangent> = rows
+        .iter()
+        .zip(primals)
+        .map(|(r, p)| r.map(|(_, v)| stage.slot.tracer(v.0 as usize, p.aval())))
+        .collect();
+    let (outs, out_dots) = prim.jvp(primals, &tangents)?;
+    let mut vars: Vec<Option<Var>> = Vec::with_capacity(outs.len());
+    for t in &out_dots {
+        let Some(t) = t else {
+            vars.push(None);
+            continue;
+        };
+        let Some(i) = stage.slot.index_of(t) else {
+            // A tangent that does not depend on the inputs is zero: nothing to track.
+            vars.push(None);
+            continue;
+        };
+        let mut v = Var(i as u32);
+        // Rules may pass an input tangent through unchanged (`x + c`); every tensor needs a
+        // variable of its own so that its `.grad` counts only its own uses.
+        if i < first_new || vars.contains(&Some(v)) {
+            let copy = lax::add(t, &lax::zeros_like(t))?;
+            v = Var(stage
+                .slot
+                .index_of(&copy)
+                .ok_or(Error::TracerLeak { prim: prim.name() })? as u32);
+        }
+        vars.push(Some(v));
+    }
+    Ok((outs, vars))
+}
+
+/// The value of a tracked tensor as a plain one; other tensors unchanged.
+pub(crate) fn value_of(x: &Tensor) -> Tensor {
+    match &x.repr {
+        Repr::Tracked(n) => Tensor::from_array(n.value.clone()),
+        _ => x.clone(),
+    }
+}
+
+/// The array of an output computed from concrete values.
+fn concrete(prim: &dyn Primitive, y: Tensor) -> Result<Array> {
+    match y.repr {
+        Repr::Value(a) => Ok(a),
+        _ => Err(Error::invalid(
+            prim.name(),
+            "a rule computed a tracked or traced value from concrete inputs: a custom function captures a param or a traced value; pass it as an argument instead",
+        )),
+    }
+}
+
+/// Stages tangent work of one tape operation onto the tape's program. (It is `StageTrace`'s
+/// logic, writing into the persistent tape instead of a program of its own.)
+struct TapeStage {
+    slot: Slot,
+}
+
+impl Interpreter for TapeStage {
+    fn process(&self, prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>> {
+        let avals: Vec<Aval> = args.iter().map(Tensor::aval).collect();
+        let out_avals = prim.shape_rule(&avals)?;
+        let inputs = args
+            .iter()
+            .map(|a| match self.slot.index_of(a) {
+                Some(i) => Atom::Var(Var(i as u32)),
+                None => Atom::Const(a.clone()),
+            })
+            .collect();
+        let outputs: Vec<Var> = TAPE.with(|t| {
+            let p = &mut t.borrow_mut().prog;
+            let outputs: Vec<Var> = out_avals.iter().map(|a| p.new_var(a.clone())).collect();
+            p.eqns.push(Eqn {
+                prim: prim.clone_rc(),
+                inputs,
+                outputs: outputs.clone(),
+            });
+            outputs
+        });
+        Ok(outputs
+            .iter()
+            .zip(out_avals)
+            .map(|(v, a)| self.slot.tracer(v.0 as usize, a))
+            .collect())
+    }
+}
