@@ -49,8 +49,9 @@ pub(crate) fn clip_leaves(g: &[Tensor], max_norm: f64) -> Result<Vec<Tensor>> {
     // so it also works on traced gradients.
     let limit = lax::scalar_like(&norm, max_norm);
     let scale = lax::div(&limit, &lax::max(&norm, &limit)?)?;
+    // The api's `*` broadcasts the 0-d scale over each leaf.
     g.iter()
-        .map(|x| lax::mul(x, &lax::convert(&scale, x.dtype())?))
+        .map(|x| Ok(x * &lax::convert(&scale, x.dtype())?))
         .collect()
 }
 
