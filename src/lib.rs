@@ -17,10 +17,19 @@
 //! assert!((g.item() - 0.39322386648296376).abs() < 1e-15);
 //! ```
 
+// The derive macro names `::ferrograd`, which must resolve inside this crate too.
+extern crate self as ferrograd;
+
 mod check;
 mod custom;
 mod jacobian;
+pub mod io;
+pub mod nn;
 pub mod np;
+pub mod optim;
+pub mod optimizers;
+pub mod plot;
+pub mod progress;
 pub mod random;
 mod ravel;
 mod transforms;

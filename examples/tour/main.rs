@@ -6,6 +6,8 @@
 //! The sections of the core tutorials are in this file; each further topic is a module of its
 //! own beside it (one `mod` line and one call in `main`).
 
+mod training;
+
 use std::collections::BTreeMap;
 
 use ferrograd::{
@@ -25,6 +27,7 @@ fn main() {
     neural_net();
     custom_logsumexp();
     // Further topics, one module each:
+    training::run();
 }
 
 fn header(title: &str) {

@@ -40,6 +40,14 @@ pub enum Error {
     /// Any other invalid argument.
     #[error("{op}: {msg}")]
     Invalid { op: &'static str, msg: String },
+    /// Reading or writing a file failed, or its contents are not what was asked for
+    /// (corrupt, truncated, or of other shapes or dtypes).
+    #[error("{op}: {path}: {msg}")]
+    Io {
+        op: &'static str,
+        path: String,
+        msg: String,
+    },
 }
 
 /// Result with the core's [`Error`].

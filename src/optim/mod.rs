@@ -1,0 +1,206 @@
+//! Optimizers as transformations of gradient pytrees, as in optax: [`sgd`] (with momentum
+//! and Nesterov), [`adam`], [`adamw`], [`rmsprop`] and [`adagrad`], with learning-rate
+//! [`schedule`]s and gradient clipping by global norm.
+//!
+//! An optimizer is a value: `init(&params)` makes its state (shaped like the parameters) and
+//! `update(&params, &grads, state)` returns the new parameters and state. Parameters may be
+//! any [`Tree`]: a tensor, a map, a `Vec`, a `#[derive(Tree)]` struct. The tree handling is
+//! written once, in [`Optimizer`]; each rule only says what happens to one leaf.
+//!
+//! ```
+//! use ferrograd::{grad, optim, Tensor};
+//! let loss = |x: &Tensor| (x - 3.0).powi(2).sum();
+//! let opt = optim::adam(0.1);
+//! let mut x = Tensor::from(vec![0.0, 1.0]);
+//! let mut state = opt.init(&x);
+//! for _ in 0..500 {
+//!     let g = grad(loss)(&x);
+//!     (x, state) = opt.update(&x, &g, state);
+//! }
+//! assert!(loss(&x).item() < 1e-6);
+//! ```
+
+mod clip;
+mod fit;
+mod rules;
+pub mod schedule;
+
+pub use clip::{clip_by_global_norm, global_norm, try_clip_by_global_norm};
+pub use fit::{fit, fit_with, Fit, FitOptions};
+pub use rules::{adagrad, adam, adamw, rmsprop, sgd, Adagrad, Adam, RmsProp, Rule, Sgd};
+pub use schedule::Schedule;
+
+use ferrograd_core::api::ok;
+use ferrograd_core::tree::{leaves, rebuild, tree_map};
+use ferrograd_core::{lax, DType, Error, Result, Tensor, Tree};
+
+/// An optimizer's state: the number of updates done so far and the rule's per-parameter
+/// slots (each shaped like the parameters: Adam's first and second moments, SGD's momentum
+/// buffer, …). It is a [`Tree`], so it can be saved with [`crate::io::save`].
+#[derive(Debug, Clone, crate::Tree)]
+pub struct OptState<T> {
+    /// The step count, a 0-d int64 tensor.
+    pub count: Tensor,
+    /// The slots, in the order the rule documents.
+    pub slots: Vec<T>,
+}
+
+impl<T> OptState<T> {
+    /// The number of updates done so far.
+    ///
+    /// # Panics
+    /// If the count is being traced by a transform.
+    #[track_caller]
+    pub fn steps(&self) -> u64 {
+        ok(self.count.try_item()) as u64
+    }
+}
+
+/// A rule (what happens to each leaf) with the options common to all rules: global-norm
+/// clipping of the gradients before the rule sees them.
+#[derive(Debug, Clone)]
+pub struct Optimizer<R> {
+    /// The update rule and its hyperparameters.
+    pub rule: R,
+    /// If set, gradients are first clipped to this global norm.
+    pub clip_norm: Option<f64>,
+}
+
+impl<R: Rule> Optimizer<R> {
+    pub(crate) fn new(rule: R) -> Self {
+        Optimizer {
+            rule,
+            clip_norm: None,
+        }
+    }
+
+    /// Clips the gradients to global norm `max_norm` before each update (see
+    /// [`clip_by_global_norm`]).
+    ///
+    /// # Panics
+    /// If `max_norm` is not positive and finite.
+    #[track_caller]
+    pub fn clip_by_global_norm(mut self, max_norm: f64) -> Self {
+        ok(clip::check_max_norm(max_norm));
+        self.clip_norm = Some(max_norm);
+        self
+    }
+
+    /// The state before the first update: count 0 and zero slots shaped like `params`.
+    pub fn init<T: Tree + Clone>(&self, params: &T) -> OptState<T> {
+        let slots = (0..self.rule.num_slots())
+            .map(|_| tree_map(params, |p| self.rule.init_slot(p)))
+            .collect();
+        OptState {
+            count: Tensor::scalar(0i64),
+            slots,
+        }
+    }
+
+    /// One step: the new parameters and state, from the gradients `grads` (shaped like
+    /// `params`) of the loss at `params`.
+    ///
+    /// # Panics
+    /// If `grads` or `state` do not match `params` (see [`Optimizer::try_update`]).
+    #[track_caller]
+    pub fn update<T: Tree + Clone>(
+        &self,
+        params: &T,
+        grads: &T,
+        state: OptState<T>,
+    ) -> (T, OptState<T>) {
+        ok(self.try_update(params, grads, state))
+    }
+
+    /// Fallible [`Optimizer::update`].
+    ///
+    /// # Errors
+    /// If the trees have different numbers of leaves, a gradient's shape or dtype differs
+    /// from its parameter's, a parameter is not a float tensor, or the count is traced.
+    pub fn try_update<T: Tree + Clone>(
+        &self,
+        params: &T,
+        grads: &T,
+        state: OptState<T>,
+    ) -> Result<(T, OptState<T>)> {
+        let p = leaves(params);
+        let mut g = leaves(grads);
+        check_leaves(self.rule.name(), self.rule.num_slots(), &p, &g, &state)?;
+        if let Some(max) = self.clip_norm {
+            g = clip::clip_leaves(&g, max)?;
+        }
+        let count = state.count.try_item()? as u64;
+        let lr = self.rule.learning_rate().at(count);
+        let mut slots: Vec<Vec<Tensor>> = state.slots.iter().map(leaves).collect();
+        let mut new_p = Vec::with_capacity(p.len());
+        for i in 0..p.len() {
+            let mut s: Vec<Tensor> = slots.iter().map(|sl| sl[i].clone()).collect();
+            new_p.push(self.rule.step(&p[i], &g[i], &mut s, count + 1, lr)?);
+            for (sl, v) in slots.iter_mut().zip(s) {
+                sl[i] = v;
+            }
+        }
+        let state = OptState {
+            count: Tensor::scalar(count as i64 + 1),
+            slots: slots.into_iter().map(|l| rebuild(params, l)).collect(),
+        };
+        Ok((rebuild(params, new_p), state))
+    }
+}
+
+/// Refuses mismatched trees with a message naming the optimizer and the leaf.
+fn check_leaves<T: Tree>(
+    op: &'static str,
+    num_slots: usize,
+    p: &[Tensor],
+    g: &[Tensor],
+    s: &OptState<T>,
+) -> Result<()> {
+    if p.len() != g.len() {
+        return Err(Error::invalid(
+            op,
+            format!(
+                "the gradients have {} leaves but the parameters have {}; pass the gradient of the loss with respect to these parameters",
+                g.len(),
+                p.len()
+            ),
+        ));
+    }
+    for (i, (p, g)) in p.iter().zip(g).enumerate() {
+        lax::require_float(op, &p.aval())?;
+        if p.shape() != g.shape() || p.dtype() != g.dtype() {
+            return Err(Error::invalid(
+                op,
+                format!(
+                    "leaf {i}: the parameter is {} {:?} but its gradient is {} {:?}",
+                    p.dtype(),
+                    p.shape(),
+                    g.dtype(),
+                    g.shape()
+                ),
+            ));
+        }
+    }
+    if s.slots.len() != num_slots {
+        return Err(Error::invalid(
+            op,
+            format!("the state has {} slots but {op} keeps {num_slots}; make the state with this optimizer's init(&params)", s.slots.len()),
+        ));
+    }
+    for (k, slot) in s.slots.iter().enumerate() {
+        let n = leaves(slot).len();
+        if n != p.len() {
+            return Err(Error::invalid(
+                op,
+                format!("state slot {k} has {n} leaves but the parameters have {}; make the state with init(&params)", p.len()),
+            ));
+        }
+    }
+    if s.count.dtype() != DType::I64 || !s.count.shape().is_empty() {
+        return Err(Error::invalid(
+            op,
+            "the state's count must be a 0-d int64 tensor (as made by init)",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,310 @@
+//! The update rules, one leaf at a time. Hyperparameters are Rust scalars, which take the
+//! parameter's dtype (so float32 parameters stay float32); bias corrections and other
+//! per-step constants are computed in f64 first.
+//!
+//! With `t` the step number (1 for the first update), `g` the gradient, `p` the parameter
+//! and `lr` the schedule's rate at step `t − 1`:
+//!
+//! | rule | slots | update |
+//! | --- | --- | --- |
+//! | sgd | momentum `b` if `momentum > 0` | `b ← μ b + g`; `p ← p − lr·b` (Nesterov: `p ← p − lr·(g + μ b)`) |
+//! | adam | `m`, `v` | `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`, `p ← p − lr·m̂ / (√v̂ + ε)` with `m̂ = m/(1−β₁ᵗ)`, `v̂ = v/(1−β₂ᵗ)` |
+//! | adamw | `m`, `v` | adam's step plus `lr·λ·p` (decoupled weight decay) |
+//! | rmsprop | `v` | `v ← ρv + (1−ρ)g²`; `p ← p − lr·g / (√v + ε)` |
+//! | adagrad | `s` | `s ← s + g²`; `p ← p − lr·g / (√s + ε)` |
+//!
+//! These are the formulas of optax (sgd with `trace`, adam, adamw, rmsprop) and PyTorch
+//! (sgd's weight decay, adagrad with a zero initial accumulator).
+
+use ferrograd_core::{lax, Result, Tensor};
+
+use super::{Optimizer, Schedule};
+
+/// What an optimizer does to one leaf. Implement it to add a rule; [`Optimizer`] does the
+/// tree handling, the step count and clipping.
+pub trait Rule {
+    /// The rule's name, for error messages.
+    fn name(&self) -> &'static str;
+    /// The learning rate schedule.
+    fn learning_rate(&self) -> &Schedule;
+    /// How many state tensors each parameter has.
+    fn num_slots(&self) -> usize;
+    /// A slot's initial value for parameter `p` (zeros by default).
+    fn init_slot(&self, p: &Tensor) -> Tensor {
+        lax::zeros_like(p)
+    }
+    /// The new parameter, updating `slots` in place; `t` is the step number (1 first) and
+    /// `lr` the learning rate for this step.
+    fn step(&self, p: &Tensor, g: &Tensor, slots: &mut [Tensor], t: u64, lr: f64)
+        -> Result<Tensor>;
+}
+
+/// Stochastic gradient descent, optionally with momentum (heavy-ball or Nesterov) and L2
+/// weight decay added to the gradient (PyTorch's `weight_decay`).
+#[derive(Debug, Clone)]
+pub struct Sgd {
+    pub lr: Schedule,
+    pub momentum: f64,
+    pub nesterov: bool,
+    pub weight_decay: f64,
+}
+
+/// Plain gradient descent `p ← p − lr·g`; add `.momentum(μ)`, `.nesterov(true)`,
+/// `.weight_decay(λ)` as needed.
+///
+/// ```
+/// use ferrograd::{optim, Tensor};
+/// let opt = optim::sgd(0.1).momentum(0.9);
+/// let p = Tensor::from(1.0);
+/// let (p, s) = opt.update(&p, &Tensor::from(2.0), opt.init(&p));
+/// assert!((p.item() - 0.8).abs() < 1e-15); // b = 2, p = 1 − 0.1·2
+/// let (p, _) = opt.update(&p, &Tensor::from(2.0), s);
+/// assert!((p.item() - 0.42).abs() < 1e-15); // b = 0.9·2 + 2 = 3.8
+/// ```
+pub fn sgd(lr: impl Into<Schedule>) -> Optimizer<Sgd> {
+    Optimizer::new(Sgd {
+        lr: lr.into(),
+        momentum: 0.0,
+        nesterov: false,
+        weight_decay: 0.0,
+    })
+}
+
+impl Optimizer<Sgd> {
+    /// Heavy-ball momentum `μ` (0 turns it off).
+    pub fn momentum(mut self, mu: f64) -> Self {
+        self.rule.momentum = mu;
+        self
+    }
+    /// Nesterov's momentum (Sutskever et al. 2013's form, as PyTorch and optax).
+    pub fn nesterov(mut self, on: bool) -> Self {
+        self.rule.nesterov = on;
+        self
+    }
+    /// L2 weight decay `λ`: the gradient becomes `g + λp`.
+    pub fn weight_decay(mut self, lambda: f64) -> Self {
+        self.rule.weight_decay = lambda;
+        self
+    }
+}
+
+impl Rule for Sgd {
+    fn name(&self) -> &'static str {
+        "sgd"
+    }
+    fn learning_rate(&self) -> &Schedule {
+        &self.lr
+    }
+    fn num_slots(&self) -> usize {
+        usize::from(self.momentum != 0.0)
+    }
+    fn step(&self, p: &Tensor, g: &Tensor, s: &mut [Tensor], _t: u64, lr: f64) -> Result<Tensor> {
+        let g = if self.weight_decay != 0.0 {
+            g + self.weight_decay * p
+        } else {
+            g.clone()
+        };
+        let d = if self.momentum != 0.0 {
+            s[0] = self.momentum * &s[0] + &g;
+            if self.nesterov {
+                g + self.momentum * &s[0]
+            } else {
+                s[0].clone()
+            }
+        } else {
+            g
+        };
+        Ok(p - lr * d)
+    }
+}
+
+/// Adam (Kingma & Ba 2015), and AdamW's decoupled weight decay when `weight_decay > 0`
+/// (Loshchilov & Hutter 2019).
+#[derive(Debug, Clone)]
+pub struct Adam {
+    pub lr: Schedule,
+    pub b1: f64,
+    pub b2: f64,
+    pub eps: f64,
+    pub weight_decay: f64,
+}
+
+/// Adam with β₁ = 0.9, β₂ = 0.999, ε = 1e-8; change them with `.betas(b1, b2)`, `.eps(e)`.
+/// Slots: the first moment `m`, then the second `v`.
+///
+/// ```
+/// use ferrograd::{optim, Tensor};
+/// // The first step moves every coordinate by about lr, whatever the gradient's scale:
+/// // m̂ = g and v̂ = g², so the step is lr·g/(|g| + ε).
+/// let opt = optim::adam(0.01);
+/// let p = Tensor::from(vec![1.0, 1.0]);
+/// let (p, _) = opt.update(&p, &Tensor::from(vec![1000.0, -0.001]), opt.init(&p));
+/// let v = p.to_vec();
+/// assert!((v[0] - 0.99).abs() < 1e-12 && (v[1] - 1.01).abs() < 1e-7);
+/// ```
+pub fn adam(lr: impl Into<Schedule>) -> Optimizer<Adam> {
+    Optimizer::new(Adam {
+        lr: lr.into(),
+        b1: 0.9,
+        b2: 0.999,
+        eps: 1e-8,
+        weight_decay: 0.0,
+    })
+}
+
+/// AdamW: Adam plus decoupled weight decay `p ← p − lr·λ·p` (not added to the gradient, so
+/// not rescaled by the second moment). Slots as [`adam`].
+pub fn adamw(lr: impl Into<Schedule>, weight_decay: f64) -> Optimizer<Adam> {
+    let mut opt = adam(lr);
+    opt.rule.weight_decay = weight_decay;
+    opt
+}
+
+impl Optimizer<Adam> {
+    /// The moment decay rates β₁ and β₂.
+    pub fn betas(mut self, b1: f64, b2: f64) -> Self {
+        self.rule.b1 = b1;
+        self.rule.b2 = b2;
+        self
+    }
+    /// The ε added to √v̂.
+    pub fn eps(mut self, eps: f64) -> Self {
+        self.rule.eps = eps;
+        self
+    }
+}
+
+impl Rule for Adam {
+    fn name(&self) -> &'static str {
+        if self.weight_decay != 0.0 {
+            "adamw"
+        } else {
+            "adam"
+        }
+    }
+    fn learning_rate(&self) -> &Schedule {
+        &self.lr
+    }
+    fn num_slots(&self) -> usize {
+        2
+    }
+    fn step(&self, p: &Tensor, g: &Tensor, s: &mut [Tensor], t: u64, lr: f64) -> Result<Tensor> {
+        let (b1, b2) = (self.b1, self.b2);
+        s[0] = b1 * &s[0] + (1.0 - b1) * g;
+        s[1] = b2 * &s[1] + (1.0 - b2) * g * g;
+        // Bias corrections: the moments start at 0, so they are too small by 1 − βᵗ.
+        let m_hat = &s[0] / (1.0 - b1.powf(t as f64));
+        let v_hat = &s[1] / (1.0 - b2.powf(t as f64));
+        let mut d = m_hat / (v_hat.sqrt() + self.eps);
+        if self.weight_decay != 0.0 {
+            d = d + self.weight_decay * p;
+        }
+        Ok(p - lr * d)
+    }
+}
+
+/// RMSProp (Tieleman & Hinton 2012).
+#[derive(Debug, Clone)]
+pub struct RmsProp {
+    pub lr: Schedule,
+    pub decay: f64,
+    pub eps: f64,
+}
+
+/// RMSProp with decay ρ = 0.9 and ε = 1e-8 (optax's defaults); `.decay(ρ)`, `.eps(e)`.
+/// Slot: the running mean of g².
+///
+/// ```
+/// use ferrograd::{optim, Tensor};
+/// let opt = optim::rmsprop(0.01);
+/// let p = Tensor::from(0.0);
+/// let (p, _) = opt.update(&p, &Tensor::from(2.0), opt.init(&p));
+/// // v = 0.1·4, so p = −0.01·2/√0.4
+/// assert!((p.item() + 0.02 / 0.4f64.sqrt()).abs() < 1e-9);
+/// ```
+pub fn rmsprop(lr: impl Into<Schedule>) -> Optimizer<RmsProp> {
+    Optimizer::new(RmsProp {
+        lr: lr.into(),
+        decay: 0.9,
+        eps: 1e-8,
+    })
+}
+
+impl Optimizer<RmsProp> {
+    /// The decay ρ of the running mean of g².
+    pub fn decay(mut self, rho: f64) -> Self {
+        self.rule.decay = rho;
+        self
+    }
+    /// The ε added to √v.
+    pub fn eps(mut self, eps: f64) -> Self {
+        self.rule.eps = eps;
+        self
+    }
+}
+
+impl Rule for RmsProp {
+    fn name(&self) -> &'static str {
+        "rmsprop"
+    }
+    fn learning_rate(&self) -> &Schedule {
+        &self.lr
+    }
+    fn num_slots(&self) -> usize {
+        1
+    }
+    fn step(&self, p: &Tensor, g: &Tensor, s: &mut [Tensor], _t: u64, lr: f64) -> Result<Tensor> {
+        s[0] = self.decay * &s[0] + (1.0 - self.decay) * g * g;
+        Ok(p - lr * g / (s[0].sqrt() + self.eps))
+    }
+}
+
+/// Adagrad (Duchi, Hazan & Singer 2011).
+#[derive(Debug, Clone)]
+pub struct Adagrad {
+    pub lr: Schedule,
+    pub eps: f64,
+}
+
+/// Adagrad with a zero initial accumulator and ε = 1e-10 (PyTorch's defaults); `.eps(e)`.
+/// Slot: the sum of g².
+///
+/// ```
+/// use ferrograd::{optim, Tensor};
+/// let opt = optim::adagrad(0.5);
+/// let p = Tensor::from(1.0);
+/// let (p, s) = opt.update(&p, &Tensor::from(3.0), opt.init(&p));
+/// assert!((p.item() - 0.5).abs() < 1e-9); // 1 − 0.5·3/3
+/// let (p, _) = opt.update(&p, &Tensor::from(4.0), s);
+/// assert!((p.item() - 0.1).abs() < 1e-9); // 0.5 − 0.5·4/5
+/// ```
+pub fn adagrad(lr: impl Into<Schedule>) -> Optimizer<Adagrad> {
+    Optimizer::new(Adagrad {
+        lr: lr.into(),
+        eps: 1e-10,
+    })
+}
+
+impl Optimizer<Adagrad> {
+    /// The ε added to √s.
+    pub fn eps(mut self, eps: f64) -> Self {
+        self.rule.eps = eps;
+        self
+    }
+}
+
+impl Rule for Adagrad {
+    fn name(&self) -> &'static str {
+        "adagrad"
+    }
+    fn learning_rate(&self) -> &Schedule {
+        &self.lr
+    }
+    fn num_slots(&self) -> usize {
+        1
+    }
+    fn step(&self, p: &Tensor, g: &Tensor, s: &mut [Tensor], _t: u64, lr: f64) -> Result<Tensor> {
+        s[0] = &s[0] + g * g;
+        Ok(p - lr * g / (s[0].sqrt() + self.eps))
+    }
+}
