@@ -163,7 +163,7 @@ pub fn concrete_value(x: &Tensor) -> Option<Tensor> {
     let mut x = x.clone();
     loop {
         let (level, owner) = match &x.repr {
-            Repr::Value(_) => return Some(x),
+            Repr::Value(_) | Repr::Tracked(_) => return Some(x),
             Repr::Tracer(t) => (t.level, t.owner),
         };
         let interp = STACK.with(|s| {
