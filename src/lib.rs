@@ -22,8 +22,8 @@ extern crate self as ferrograd;
 
 mod check;
 mod custom;
-mod jacobian;
 pub mod io;
+mod jacobian;
 pub mod nn;
 pub mod np;
 pub mod optim;

@@ -62,7 +62,9 @@ fn mul_gradients_with_repeats_and_zeros() {
 #[test]
 fn slices_and_broadcast_values() {
     let x = np::zeros(&[3, 4]);
-    let y = x.at(&[Idx::step(.., -2), Idx::range(1..3)]).set(&t(&[7.0, 8.0]));
+    let y = x
+        .at(&[Idx::step(.., -2), Idx::range(1..3)])
+        .set(&t(&[7.0, 8.0]));
     assert_eq!(
         y.to_vec(),
         vec![0., 7., 8., 0., 0., 0., 0., 0., 0., 7., 8., 0.]
@@ -108,7 +110,7 @@ fn tutorial_assignment_loop() {
     let a = Tensor::from([[1.0, 2.0], [3.0, 4.0]]);
     let x = t(&[1.0, 2.0]);
     assert_eq!(f2(&a)(&x).item(), 16.0); // the tutorial prints 16.00
-    // dL/dvals = 1, so the gradient is Aᵀ·1 = column sums
+                                         // dL/dvals = 1, so the gradient is Aᵀ·1 = column sums
     assert_eq!(grad(f2(&a))(&x).to_vec(), vec![4.0, 6.0]);
     let (y, dy) = jvp(f2(&a), &x, &t(&[1.0, -1.0]));
     assert_eq!((y.item(), dy.item()), (16.0, -2.0));
@@ -130,11 +132,20 @@ fn assignment_errors() {
     let x = np::zeros(&[2, 3]);
     let e = x.at(0).try_set(&t(&[1.0, 2.0])).unwrap_err().to_string();
     assert!(
-        e.starts_with("at().set: values of shape [2] cannot be broadcast to the selected shape [3]"),
+        e.starts_with(
+            "at().set: values of shape [2] cannot be broadcast to the selected shape [3]"
+        ),
         "{e}"
     );
-    let e = x.at(&[Idx::from(0), Idx::from(-4)]).try_add(1.0).unwrap_err().to_string();
-    assert!(e.contains("index -4 is out of bounds for axis 1 with size 3"), "{e}");
+    let e = x
+        .at(&[Idx::from(0), Idx::from(-4)])
+        .try_add(1.0)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("index -4 is out of bounds for axis 1 with size 3"),
+        "{e}"
+    );
     let e = x.at(&t(&[0.0])).try_mul(1.0).unwrap_err().to_string();
     assert!(e.contains("integer"), "{e}");
 }

@@ -27,9 +27,15 @@ fn cumulative_values() {
         want.push(p);
     }
     let got = np::cumprod(&t(&long), 0).to_vec();
-    assert!(got.iter().zip(&want).all(|(a, b)| (a - b).abs() < 1e-12 * b.abs()));
+    assert!(got
+        .iter()
+        .zip(&want)
+        .all(|(a, b)| (a - b).abs() < 1e-12 * b.abs()));
     assert_eq!(np::diff(&x, 1, 0).to_vec(), vec![3.0, 3.0, 3.0]);
-    assert_eq!(np::diff(&t(&[1.0, 4.0, 9.0, 16.0]), 3, 0).to_vec(), vec![0.0]);
+    assert_eq!(
+        np::diff(&t(&[1.0, 4.0, 9.0, 16.0]), 3, 0).to_vec(),
+        vec![0.0]
+    );
     assert_eq!(np::diff(&x, 0, 1).to_vec(), x.to_vec());
     assert_eq!(np::diff(&t(&[1.0]), 2, 0).shape(), &[0]);
     let b = Tensor::from(vec![true, true, false]);
@@ -50,43 +56,88 @@ fn ordering_values() {
     assert_eq!((s[0], s[1]), (1.0, 3.0));
     assert!(s[2].is_nan());
     assert_eq!(&s[3..], &[-1.0, 2.0, 2.0]);
-    assert_eq!(np::argsort(&x, 1).to_vec(), vec![2.0, 0.0, 1.0, 2.0, 0.0, 1.0]);
-    assert_eq!(np::argsort(&x, 0).to_vec(), vec![1.0, 1.0, 1.0, 0.0, 0.0, 0.0]);
+    assert_eq!(
+        np::argsort(&x, 1).to_vec(),
+        vec![2.0, 0.0, 1.0, 2.0, 0.0, 1.0]
+    );
+    assert_eq!(
+        np::argsort(&x, 0).to_vec(),
+        vec![1.0, 1.0, 1.0, 0.0, 0.0, 0.0]
+    );
     let (v, i) = np::top_k(&m(&[1.0, 5.0, 3.0, 5.0, 0.0, 2.0], &[2, 3]), 2);
-    assert_eq!((v.to_vec(), i.to_vec()), (vec![5.0, 3.0, 5.0, 2.0], vec![1.0, 2.0, 0.0, 2.0]));
+    assert_eq!(
+        (v.to_vec(), i.to_vec()),
+        (vec![5.0, 3.0, 5.0, 2.0], vec![1.0, 2.0, 0.0, 2.0])
+    );
     let (v, i) = np::top_k(&t(&[1.0, 2.0]), 0);
     assert_eq!((v.shape(), i.shape()), (&[0][..], &[0][..]));
     let a = t(&[1.0, 2.0, 2.0, 5.0]);
     let q = m(&[2.0, 0.0, 9.0, 5.0], &[2, 2]);
     let r = np::searchsorted(&a, &q, false);
-    assert_eq!((r.shape(), r.to_vec()), (&[2, 2][..], vec![1.0, 0.0, 4.0, 3.0]));
-    assert_eq!(np::searchsorted(&a, &q, true).to_vec(), vec![3.0, 0.0, 4.0, 4.0]);
+    assert_eq!(
+        (r.shape(), r.to_vec()),
+        (&[2, 2][..], vec![1.0, 0.0, 4.0, 3.0])
+    );
+    assert_eq!(
+        np::searchsorted(&a, &q, true).to_vec(),
+        vec![3.0, 0.0, 4.0, 4.0]
+    );
     // integer queries promote against a float array
-    assert_eq!(np::searchsorted(&a, &Tensor::from(vec![3i64]), false).to_vec(), vec![3.0]);
-    assert_eq!(np::searchsorted(&t(&[]), &t(&[1.0]), false).to_vec(), vec![0.0]);
+    assert_eq!(
+        np::searchsorted(&a, &Tensor::from(vec![3i64]), false).to_vec(),
+        vec![3.0]
+    );
+    assert_eq!(
+        np::searchsorted(&t(&[]), &t(&[1.0]), false).to_vec(),
+        vec![0.0]
+    );
     let h = np::one_hot(&Tensor::from(vec![0i64, 2, 5, -1]), 3);
     assert_eq!(h.shape(), &[4, 3]);
-    assert_eq!(h.to_vec(), vec![1., 0., 0., 0., 0., 1., 0., 0., 0., 0., 0., 0.]);
+    assert_eq!(
+        h.to_vec(),
+        vec![1., 0., 0., 0., 0., 1., 0., 0., 0., 0., 0., 0.]
+    );
     let y = m(&[0.1, 0.7, 0.2, 0.5, 0.3, 0.2], &[2, 3]);
     // column 2 ties (0.2, 0.2): the first maximum wins
-    assert_eq!(np::argmax_one_hot(&y, 0).to_vec(), vec![0., 1., 1., 1., 0., 0.]);
-    assert_eq!(np::argmax_one_hot(&y, -1).to_vec(), vec![0., 1., 0., 1., 0., 0.]);
+    assert_eq!(
+        np::argmax_one_hot(&y, 0).to_vec(),
+        vec![0., 1., 1., 1., 0., 0.]
+    );
+    assert_eq!(
+        np::argmax_one_hot(&y, -1).to_vec(),
+        vec![0., 1., 0., 1., 0., 0.]
+    );
 }
 
 #[test]
 fn ordering_errors() {
-    let e = Tensor::from(1.0).try_sort_with_indices(0, false).unwrap_err().to_string();
+    let e = Tensor::from(1.0)
+        .try_sort_with_indices(0, false)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("0-d") && e.contains("reshape"), "{e}");
     let r = std::panic::catch_unwind(|| t(&[1.0, 2.0]).top_k(3));
-    let msg = r.unwrap_err().downcast::<String>().map(|s| *s).unwrap_or_default();
+    let msg = r
+        .unwrap_err()
+        .downcast::<String>()
+        .map(|s| *s)
+        .unwrap_or_default();
     assert!(msg.contains("top_k: k = 3") && msg.contains("[2]"), "{msg}");
     let r = std::panic::catch_unwind(|| np::cumsum(&t(&[1.0]), 1));
-    let msg = r.unwrap_err().downcast::<String>().map(|s| *s).unwrap_or_default();
+    let msg = r
+        .unwrap_err()
+        .downcast::<String>()
+        .map(|s| *s)
+        .unwrap_or_default();
     assert!(msg.contains("cumsum") && msg.contains("axis 1"), "{msg}");
     let r = std::panic::catch_unwind(|| np::one_hot(&t(&[1.0]), 2));
     assert!(r.is_err());
     let r = std::panic::catch_unwind(|| np::searchsorted(&np::zeros(&[2, 2]), &t(&[1.0]), false));
-    let msg = r.unwrap_err().downcast::<String>().map(|s| *s).unwrap_or_default();
+    let msg = r
+        .unwrap_err()
+        .downcast::<String>()
+        .map(|s| *s)
+        .unwrap_or_default();
     assert!(msg.contains("must be 1-d"), "{msg}");
 }
 
@@ -96,9 +147,15 @@ fn straight_through_estimator() {
     let w = t(&[1.0, 2.0, 3.0]);
     let y = t(&[0.1, 0.2, 0.7]);
     let f = |y: &Tensor| w.dot(&np::argmax_one_hot(y, -1));
-    assert_eq!((f(&y).item(), grad(f)(&y).to_vec()), (3.0, vec![0.0, 0.0, 0.0]));
+    assert_eq!(
+        (f(&y).item(), grad(f)(&y).to_vec()),
+        (3.0, vec![0.0, 0.0, 0.0])
+    );
     let f_ste = |y: &Tensor| w.dot(&np::straight_through(y, &np::argmax_one_hot(y, -1)));
-    assert_eq!((f_ste(&y).item(), grad(f_ste)(&y).to_vec()), (3.0, w.to_vec()));
+    assert_eq!(
+        (f_ste(&y).item(), grad(f_ste)(&y).to_vec()),
+        (3.0, w.to_vec())
+    );
 }
 
 #[test]
@@ -127,12 +184,32 @@ fn gradients_of_cumulative_and_ordering_ops() {
 
 #[test]
 fn gradients_of_indexing_functions() {
-    let x = m(&[0.3, -1.2, 0.5, 2.0, 0.7, -0.4, 1.1, 0.9, -0.2, 0.1, 0.6, -0.8], &[3, 4]);
+    let x = m(
+        &[
+            0.3, -1.2, 0.5, 2.0, 0.7, -0.4, 1.1, 0.9, -0.2, 0.1, 0.6, -0.8,
+        ],
+        &[3, 4],
+    );
     let i = Tensor::from(vec![2i64, 0, 2, -1]);
-    check_grads(|x: &Tensor| x.index(&[Idx::step(.., -2), Idx::from(-1)]).sin(), &x, 2).unwrap();
-    check_grads(|x: &Tensor| x.index(&[Idx::from(&i), Idx::range(1..)]).powi(2), &x, 2).unwrap();
+    check_grads(
+        |x: &Tensor| x.index(&[Idx::step(.., -2), Idx::from(-1)]).sin(),
+        &x,
+        2,
+    )
+    .unwrap();
+    check_grads(
+        |x: &Tensor| x.index(&[Idx::from(&i), Idx::range(1..)]).powi(2),
+        &x,
+        2,
+    )
+    .unwrap();
     let j = Tensor::from(vec![3i64, 3, 0, 1]);
-    check_grads(|x: &Tensor| x.index(&[Idx::from(&i), Idx::from(&j)]).exp(), &x, 2).unwrap();
+    check_grads(
+        |x: &Tensor| x.index(&[Idx::from(&i), Idx::from(&j)]).exp(),
+        &x,
+        2,
+    )
+    .unwrap();
     check_grads(|x: &Tensor| x.index(&x.greater(0.4)).powi(3), &x, 2).unwrap();
     check_grads(|x: &Tensor| np::take(x, &i, Some(-1)).tanh(), &x, 2).unwrap();
     check_grads(|x: &Tensor| np::take(x, &i, None).tanh(), &x, 2).unwrap();

@@ -102,11 +102,7 @@ impl<T: LinalgFloat> Out<T> {
 
     fn mat(&mut self, k: usize) -> MatMut<'_, T> {
         let n = self.rows * self.cols;
-        MatMut::from_row_major_slice_mut(
-            &mut self.data[k * n..(k + 1) * n],
-            self.rows,
-            self.cols,
-        )
+        MatMut::from_row_major_slice_mut(&mut self.data[k * n..(k + 1) * n], self.rows, self.cols)
     }
 
     fn array(self) -> Result<Array> {
@@ -218,7 +214,10 @@ fn triangular_solve_t<T: LinalgFloat>(
         if let Some(i) = (0..t.rows).find(|&i| tk[(i, i)] == T::zero()) {
             return Err(linalg_err(
                 op,
-                format!("the triangular matrix is singular: diagonal entry {i} is zero{}", at(&t.batch, k)),
+                format!(
+                    "the triangular matrix is singular: diagonal entry {i} is zero{}",
+                    at(&t.batch, k)
+                ),
             ));
         }
         let mut x = r.mat(k).to_owned();
@@ -297,7 +296,11 @@ fn odd_permutation(p: &[usize]) -> bool {
 fn lu_slogdet<T: LinalgFloat>(a: MatRef<'_, T>) -> (T, T) {
     let lu = a.partial_piv_lu();
     let fwd: Vec<usize> = lu.P().arrays().0.to_vec();
-    let mut sign = if odd_permutation(&fwd) { -T::one() } else { T::one() };
+    let mut sign = if odd_permutation(&fwd) {
+        -T::one()
+    } else {
+        T::one()
+    };
     let mut log = T::zero();
     let u = lu.U();
     for i in 0..u.nrows() {
@@ -386,7 +389,11 @@ fn adjugate_t<T: LinalgFloat>(a: &Array) -> Result<Array> {
             acc = acc * s[i];
         }
         let sign = u.determinant() * v.determinant();
-        let sign = if sign < T::zero() { -T::one() } else { T::one() };
+        let sign = if sign < T::zero() {
+            -T::one()
+        } else {
+            T::one()
+        };
         let mut o = out.mat(k);
         for i in 0..n {
             for j in 0..n {
@@ -473,7 +480,12 @@ fn eigh_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array)> {
         }
         let evd = symmetrized(x.mat(k))
             .self_adjoint_eigen(Side::Lower)
-            .map_err(|_| linalg_err(op, format!("the eigensolver did not converge{}", at(&x.batch, k))))?;
+            .map_err(|_| {
+                linalg_err(
+                    op,
+                    format!("the eigensolver did not converge{}", at(&x.batch, k)),
+                )
+            })?;
         let mut v = evd.U().to_owned();
         normalise_signs(&mut v, None);
         for (i, &w) in evd.S().column_vector().iter().enumerate() {
@@ -537,7 +549,10 @@ fn inv_t<T: LinalgFloat>(a: &Array) -> Result<Array> {
         if let Some(i) = singular_pivot(lu.U()) {
             return Err(linalg_err(
                 "inv",
-                format!("the matrix is singular (LU pivot {i} is zero){}", at(&m.batch, k)),
+                format!(
+                    "the matrix is singular (LU pivot {i} is zero){}",
+                    at(&m.batch, k)
+                ),
             ));
         }
         out.mat(k).copy_from(&lu.inverse());

@@ -33,7 +33,12 @@ fn positions(x: &Tensor, idx: Vec<Idx>) -> Result<Tensor> {
 
 /// `(flat x, flat positions, flat values)` for an update, with the values cast to x's dtype
 /// and broadcast to the selection.
-fn operands(op: &'static str, x: &Tensor, idx: Vec<Idx>, v: impl Operand) -> Result<(Tensor, Tensor, Tensor)> {
+fn operands(
+    op: &'static str,
+    x: &Tensor,
+    idx: Vec<Idx>,
+    v: impl Operand,
+) -> Result<(Tensor, Tensor, Tensor)> {
     let pos = positions(x, idx)?;
     let [_, v] = resolve([x.into_arg(), v.into_arg()]);
     let v = lax::convert(&v, x.dtype())?;
@@ -84,7 +89,10 @@ fn mul_impl(x: &Tensor, idx: Vec<Idx>, v: impl Operand) -> Result<Tensor> {
     for g in occurrence_groups(&concrete.to_vec()) {
         let n = g.len();
         let sel = Tensor::from_vec(g, &[n]);
-        let (p, f) = (lax::gather(&pos, &sel, FLAT)?, lax::gather(&vf, &sel, FLAT)?);
+        let (p, f) = (
+            lax::gather(&pos, &sel, FLAT)?,
+            lax::gather(&vf, &sel, FLAT)?,
+        );
         let ones = lax::scalar_like(&y, 1.0);
         y = lax::mul(&y, &lax::scatter(&ones, &p, &f, FLAT)?)?;
     }

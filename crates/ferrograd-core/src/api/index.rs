@@ -219,7 +219,12 @@ fn axes_before(entries: &[Idx]) -> usize {
 }
 
 /// NumPy's `slice.indices`: `(first, count, step)` of `start:stop:step` on an axis of `n`.
-fn resolve_slice(start: Option<i64>, stop: Option<i64>, step: i64, n: usize) -> Result<(i64, usize)> {
+fn resolve_slice(
+    start: Option<i64>,
+    stop: Option<i64>,
+    step: i64,
+    n: usize,
+) -> Result<(i64, usize)> {
     if step == 0 {
         return Err(Error::invalid("index", "a slice step cannot be 0"));
     }
@@ -229,18 +234,32 @@ fn resolve_slice(start: Option<i64>, stop: Option<i64>, step: i64, n: usize) -> 
     let first = start.map_or(if step > 0 { 0 } else { n - 1 }, norm);
     let end = stop.map_or(if step > 0 { n } else { -1 }, norm);
     let span = if step > 0 { end - first } else { first - end };
-    let count = if span <= 0 { 0 } else { (span + step.abs() - 1) / step.abs() };
+    let count = if span <= 0 {
+        0
+    } else {
+        (span + step.abs() - 1) / step.abs()
+    };
     Ok((first, count as usize))
 }
 
 /// Checks concrete indices against an axis of length `n` (traced ones are checked by the
 /// kernel when they are evaluated).
-pub(crate) fn check_bounds(op: &'static str, idx: &Tensor, n: usize, axis: usize, shape: &[usize]) -> Result<()> {
+pub(crate) fn check_bounds(
+    op: &'static str,
+    idx: &Tensor,
+    n: usize,
+    axis: usize,
+    shape: &[usize],
+) -> Result<()> {
     let Some(v) = crate::interp::concrete_value(idx) else {
         return Ok(());
     };
     let len = n as i64;
-    if let Some(&bad) = v.to_vec().iter().find(|&&i| i < -(len as f64) || i >= len as f64) {
+    if let Some(&bad) = v
+        .to_vec()
+        .iter()
+        .find(|&&i| i < -(len as f64) || i >= len as f64)
+    {
         return Err(Error::invalid(
             op,
             format!(
@@ -259,7 +278,8 @@ pub(crate) fn int_indices(op: &'static str, a: &Tensor) -> Result<Tensor> {
         DType::U32 => lax::convert(a, DType::I64),
         d => Err(Error::DType {
             op,
-            expected: "integer (int64) index arrays or bool masks (convert with astype(DType::I64))",
+            expected:
+                "integer (int64) index arrays or bool masks (convert with astype(DType::I64))",
             got: d,
         }),
     }
@@ -292,7 +312,11 @@ pub(crate) fn index_impl(x: &Tensor, idx: Vec<Idx>) -> Result<Tensor> {
                 (start[ax], limit[ax]) = (i, i + 1);
                 ax += 1;
             }
-            Idx::Slice { start: s, stop, step } => {
+            Idx::Slice {
+                start: s,
+                stop,
+                step,
+            } => {
                 let (first, count) = resolve_slice(s, stop, step, n)?;
                 let k = step.unsigned_abs() as usize;
                 // Walk the kept elements upwards: from the lowest one, `count` of them, `k` apart.
@@ -301,7 +325,11 @@ pub(crate) fn index_impl(x: &Tensor, idx: Vec<Idx>) -> Result<Tensor> {
                     (_, true) => first as usize,
                     (_, false) => (first - (count as i64 - 1) * k as i64) as usize,
                 };
-                let hi = if count == 0 { 0 } else { lo + (count - 1) * k + 1 };
+                let hi = if count == 0 {
+                    0
+                } else {
+                    lo + (count - 1) * k + 1
+                };
                 (start[ax], limit[ax], stride[ax]) = (lo, hi, k);
                 if step < 0 && count > 1 {
                     reversed.push(ax);
@@ -354,7 +382,11 @@ fn advanced(y: &Tensor, adv: Vec<(usize, Tensor, usize)>) -> Result<Tensor> {
     for (_, a, n) in &adv {
         let a = broadcast_to(a, &shape)?;
         let n_t = lax::scalar_like(&a, *n as f64);
-        let wrapped = lax::select(&lax::lt(&a, &lax::zeros_like(&a))?, &lax::add(&a, &n_t)?, &a)?;
+        let wrapped = lax::select(
+            &lax::lt(&a, &lax::zeros_like(&a))?,
+            &lax::add(&a, &n_t)?,
+            &a,
+        )?;
         flat = Some(match flat {
             None => wrapped,
             Some(f) => lax::add(&lax::mul(&f, &n_t)?, &wrapped)?,

@@ -53,6 +53,8 @@ impl Interpreter for JvpTrace {
     }
 
     fn primal_of(&self, x: &Tensor) -> Option<Tensor> {
-        self.slot.index_of(x).map(|i| self.arena.borrow()[i].0.clone())
+        self.slot
+            .index_of(x)
+            .map(|i| self.arena.borrow()[i].0.clone())
     }
 }

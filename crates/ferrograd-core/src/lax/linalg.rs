@@ -78,7 +78,10 @@ pub fn matrix_dims(op: &'static str, x: &Aval) -> Result<(Vec<usize>, usize, usi
     if s.len() < 2 {
         return Err(Error::invalid(
             op,
-            format!("needs a matrix or a stack of matrices (shape [..., m, n]); got shape {:?}", &s[..]),
+            format!(
+                "needs a matrix or a stack of matrices (shape [..., m, n]); got shape {:?}",
+                &s[..]
+            ),
         ));
     }
     Ok((s[..s.len() - 2].to_vec(), s[s.len() - 2], s[s.len() - 1]))
@@ -153,7 +156,10 @@ pub fn matrix_const(x: &Tensor, f: impl Fn(usize, usize) -> f64) -> Result<Tenso
     let s = x.shape();
     let (m, n) = (s[s.len() - 2], s[s.len() - 1]);
     let vals: Vec<f64> = (0..m * n).map(|k| f(k / n.max(1), k % n.max(1))).collect();
-    let base = convert(&Tensor::from_array(Array::from_vec(&[m, n], vals)?), x.dtype())?;
+    let base = convert(
+        &Tensor::from_array(Array::from_vec(&[m, n], vals)?),
+        x.dtype(),
+    )?;
     broadcast_in_dim(&base, s, &[s.len() - 2, s.len() - 1])
 }
 
@@ -184,7 +190,9 @@ pub fn diag_embed(v: &Tensor) -> Result<Tensor> {
     let n = s[s.len() - 1];
     s.push(n);
     let keep: Vec<usize> = (0..v.ndim() - 1).chain([v.ndim()]).collect();
-    mask(&broadcast_in_dim(v, &s, &keep)?, |i, j| f64::from(u8::from(i == j)))
+    mask(&broadcast_in_dim(v, &s, &keep)?, |i, j| {
+        f64::from(u8::from(i == j))
+    })
 }
 
 /// The vector `[..., k]` broadcast along a new axis: as rows (`[..., r, k]`, element `[i, j]`

@@ -56,7 +56,11 @@ mod tests {
     #[test]
     fn adjugate_of_singular_and_regular_matrices() {
         // adj [[a, b], [c, d]] = [[d, -b], [-c, a]], singular or not.
-        for v in [[1.0, 2.0, 2.0, 4.0], [3.0, 1.0, -2.0, 5.0], [0.0, 0.0, 0.0, 0.0]] {
+        for v in [
+            [1.0, 2.0, 2.0, 4.0],
+            [3.0, 1.0, -2.0, 5.0],
+            [0.0, 0.0, 0.0, 0.0],
+        ] {
             let a = Tensor::from_vec(v.to_vec(), &[2, 2]);
             let got = la::adjugate(&a).expect("adjugate").to_vec();
             let want = [v[3], -v[1], -v[2], v[0]];

@@ -49,6 +49,9 @@ mod tests {
         // det [[0, 1], [1, 0]] = -1 (a pivot swap); det [[2, 1], [1, 3]] = 5.
         let a = Tensor::from_vec(vec![0.0, 1.0, 1.0, 0.0, 2.0, 1.0, 1.0, 3.0], &[2, 2, 2]);
         let d = la::det(&a).expect("det").to_vec();
-        assert!((d[0] + 1.0).abs() < 1e-15 && (d[1] - 5.0).abs() < 1e-14, "{d:?}");
+        assert!(
+            (d[0] + 1.0).abs() < 1e-15 && (d[1] - 5.0).abs() < 1e-14,
+            "{d:?}"
+        );
     }
 }

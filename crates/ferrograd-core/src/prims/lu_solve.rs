@@ -22,7 +22,11 @@ impl Primitive for LuSolve {
     }
 
     fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::decomp::lu_solve(x[0], x[1], self.transpose_a)?])
+        Ok(vec![kernels::decomp::lu_solve(
+            x[0],
+            x[1],
+            self.transpose_a,
+        )?])
     }
 
     // op(A) X = B  ⇒  op(A) dX = dB - op(dA) X (Giles 2008, §2.2.3).
@@ -41,9 +45,7 @@ impl Primitive for LuSolve {
             })
             .transpose()?;
         let rhs = lax::add_tangents(x_dot[1].clone(), rhs_a)?;
-        let y_dot = rhs
-            .map(|r| lax::bind1(self, &[a.clone(), r]))
-            .transpose()?;
+        let y_dot = rhs.map(|r| lax::bind1(self, &[a.clone(), r])).transpose()?;
         Ok((vec![y], vec![y_dot]))
     }
 
@@ -56,7 +58,10 @@ impl Primitive for LuSolve {
         let t = LuSolve {
             transpose_a: !self.transpose_a,
         };
-        Ok(vec![None, Some(lax::bind1(&t, &[a.clone(), ct[0].clone()])?)])
+        Ok(vec![
+            None,
+            Some(lax::bind1(&t, &[a.clone(), ct[0].clone()])?),
+        ])
     }
 
     fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
@@ -72,10 +77,16 @@ mod tests {
     fn solves_and_rejects_singular() {
         let a = Tensor::from_vec(vec![0.0, 2.0, 1.0, 1.0], &[2, 2]);
         let b = Tensor::from_vec(vec![4.0, 3.0], &[2, 1]);
-        assert_eq!(la::lu_solve(&a, &b, false).expect("solve").to_vec(), vec![1.0, 2.0]);
+        assert_eq!(
+            la::lu_solve(&a, &b, false).expect("solve").to_vec(),
+            vec![1.0, 2.0]
+        );
         // Aᵀ = [[0, 1], [2, 1]]: x = [-0.5, 4] solves Aᵀ x = [4, 3].
         let x = la::lu_solve(&a, &b, true).expect("solve").to_vec();
-        assert!((x[0] + 0.5).abs() < 1e-15 && (x[1] - 4.0).abs() < 1e-15, "{x:?}");
+        assert!(
+            (x[0] + 0.5).abs() < 1e-15 && (x[1] - 4.0).abs() < 1e-15,
+            "{x:?}"
+        );
         let s = Tensor::from_vec(vec![1.0, 2.0, 2.0, 4.0], &[2, 2]);
         let e = la::lu_solve(&s, &b, false).expect_err("singular");
         assert!(e.to_string().contains("singular"), "{e}");

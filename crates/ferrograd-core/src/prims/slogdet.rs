@@ -32,7 +32,10 @@ impl Primitive for Slogdet {
             .as_ref()
             .map(|a_dot| {
                 let r = a_dot.ndim();
-                lax::reduce_sum(&la::diag_part(&la::lu_solve(&x[0], a_dot, false)?)?, &[r - 2])
+                lax::reduce_sum(
+                    &la::diag_part(&la::lu_solve(&x[0], a_dot, false)?)?,
+                    &[r - 2],
+                )
             })
             .transpose()?;
         Ok((vec![sign, log], vec![None, log_dot]))
@@ -53,6 +56,9 @@ mod tests {
         let (s, l) = la::slogdet(&a).expect("slogdet");
         assert_eq!(s.to_vec(), vec![-1.0, 0.0]);
         let l = l.to_vec();
-        assert!((l[0] - 6f64.ln()).abs() < 1e-15 && l[1] == f64::NEG_INFINITY, "{l:?}");
+        assert!(
+            (l[0] - 6f64.ln()).abs() < 1e-15 && l[1] == f64::NEG_INFINITY,
+            "{l:?}"
+        );
     }
 }

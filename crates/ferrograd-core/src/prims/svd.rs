@@ -71,10 +71,7 @@ impl Primitive for Svd {
             v_dot = lax::add(&v_dot, &la::div_columns_safe(&proj, &s)?)?;
         }
         let vt_dot = la::mt(&v_dot)?;
-        Ok((
-            vec![u, s, vt],
-            vec![Some(u_dot), Some(s_dot), Some(vt_dot)],
-        ))
+        Ok((vec![u, s, vt], vec![Some(u_dot), Some(s_dot), Some(vt_dot)]))
     }
 
     fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
@@ -93,7 +90,11 @@ mod tests {
         let (u, s, vt) = la::svd(&a).expect("svd");
         let s = s.to_vec();
         assert!((s[0] - 45f64.sqrt()).abs() < 1e-14 && (s[1] - 5f64.sqrt()).abs() < 1e-14);
-        let us = lax::mul(&u, &la::spread(&Tensor::from_vec(s, &[2]), 2, true).unwrap()).unwrap();
+        let us = lax::mul(
+            &u,
+            &la::spread(&Tensor::from_vec(s, &[2]), 2, true).unwrap(),
+        )
+        .unwrap();
         let back = la::matmul(&us, &vt).expect("matmul").to_vec();
         for (g, w) in back.iter().zip([3.0, 0.0, 4.0, 5.0]) {
             assert!((g - w).abs() < 1e-14, "{back:?}");

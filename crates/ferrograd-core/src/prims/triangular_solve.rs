@@ -60,9 +60,7 @@ impl Primitive for TriangularSolve {
             .map(|a_dot| lax::neg(&la::matmul(&self.op(&self.triangle(a_dot)?)?, &y)?))
             .transpose()?;
         let rhs = lax::add_tangents(x_dot[1].clone(), rhs_a)?;
-        let y_dot = rhs
-            .map(|r| lax::bind1(self, &[a.clone(), r]))
-            .transpose()?;
+        let y_dot = rhs.map(|r| lax::bind1(self, &[a.clone(), r])).transpose()?;
         Ok((vec![y], vec![y_dot]))
     }
 
@@ -78,7 +76,10 @@ impl Primitive for TriangularSolve {
             lower: self.lower,
             transpose_a: !self.transpose_a,
         };
-        Ok(vec![None, Some(lax::bind1(&t, &[a.clone(), ct[0].clone()])?)])
+        Ok(vec![
+            None,
+            Some(lax::bind1(&t, &[a.clone(), ct[0].clone()])?),
+        ])
     }
 
     fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {

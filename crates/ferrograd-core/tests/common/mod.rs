@@ -3,8 +3,8 @@
 
 pub mod table;
 pub mod table_indexing;
-pub mod table_special;
 pub mod table_linalg;
+pub mod table_special;
 
 use ferrograd_core::{lax, Aval, Tensor};
 

@@ -9,9 +9,9 @@ use ferrograd_core::prims::*;
 use ferrograd_core::{Aval, DType, Primitive};
 
 use super::table_indexing::indexing_rows;
+use super::table_linalg::linalg_rows;
 use super::table_special::special_rows;
 use super::Domain::{self, AwayFromZero, Bool, Range, SmallInts};
-use super::table_linalg::linalg_rows;
 
 /// Primitives without a batch rule of their own, batched by the loop-and-stack fallback
 /// (`interp::batch::batch_by_loop`). Every primitive has a real batch rule today.
