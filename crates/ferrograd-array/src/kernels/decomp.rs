@@ -311,7 +311,7 @@ fn lu_slogdet<T: LinalgFloat>(a: MatRef<'_, T>) -> (T, T) {
         if d < T::zero() {
             sign = -sign;
         }
-        log = log + num_traits::Float::ln(num_traits::Float::abs(d));
+        log += num_traits::Float::ln(num_traits::Float::abs(d));
     }
     (sign, log)
 }
@@ -381,12 +381,12 @@ fn adjugate_t<T: LinalgFloat>(a: &Array) -> Result<Array> {
         let mut acc = T::one();
         for i in 0..n {
             pi[i] = acc;
-            acc = acc * s[i];
+            acc *= s[i];
         }
         acc = T::one();
         for i in (0..n).rev() {
-            pi[i] = pi[i] * acc;
-            acc = acc * s[i];
+            pi[i] *= acc;
+            acc *= s[i];
         }
         let sign = u.determinant() * v.determinant();
         let sign = if sign < T::zero() {
@@ -399,7 +399,7 @@ fn adjugate_t<T: LinalgFloat>(a: &Array) -> Result<Array> {
             for j in 0..n {
                 let mut acc = T::zero();
                 for (l, &p) in pi.iter().enumerate() {
-                    acc = acc + v[(i, l)] * p * u[(j, l)];
+                    acc += v[(i, l)] * p * u[(j, l)];
                 }
                 o[(i, j)] = sign * acc;
             }
