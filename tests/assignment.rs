@@ -27,7 +27,7 @@ fn loss(op: &'static str) -> impl Fn(&(Tensor, Tensor)) -> Tensor {
 #[test]
 fn set_gradients_with_repeats() {
     let (x, v) = (t(&[0.5, -1.0, 2.0, 3.0, 1.5]), t(&[10.0, 20.0, 30.0]));
-    let y = x.at(&Tensor::from(vec![1i64, 3, -4])).set(&v);
+    let y = x.at(Tensor::from(vec![1i64, 3, -4])).set(&v);
     // the last write to position 1 (v[2]) wins
     assert_eq!(y.to_vec(), vec![0.5, 30.0, 2.0, 20.0, 1.5]);
     let (gx, gv) = grad(loss("set"))(&(x.clone(), v.clone()));
@@ -39,7 +39,7 @@ fn set_gradients_with_repeats() {
 #[test]
 fn add_gradients_with_repeats() {
     let (x, v) = (t(&[0.5, -1.0, 2.0, 3.0, 1.5]), t(&[10.0, 20.0, 30.0]));
-    let y = x.at(&Tensor::from(vec![1i64, 3, 1])).add(&v);
+    let y = x.at(Tensor::from(vec![1i64, 3, 1])).add(&v);
     assert_eq!(y.to_vec(), vec![0.5, 39.0, 2.0, 23.0, 1.5]);
     let (gx, gv) = grad(loss("add"))(&(x.clone(), v.clone()));
     assert_eq!(gx.to_vec(), W.to_vec());
@@ -50,7 +50,7 @@ fn add_gradients_with_repeats() {
 #[test]
 fn mul_gradients_with_repeats_and_zeros() {
     let (x, v) = (t(&[0.5, -1.0, 2.0, 3.0, 1.5]), t(&[2.0, 0.0, -3.0]));
-    let y = x.at(&Tensor::from(vec![1i64, 3, 1])).mul(&v);
+    let y = x.at(Tensor::from(vec![1i64, 3, 1])).mul(&v);
     assert_eq!(y.to_vec(), vec![0.5, 6.0, 2.0, 0.0, 1.5]);
     let (gx, gv) = grad(loss("mul"))(&(x.clone(), v.clone()));
     // ∂/∂x₁ = w₁ v₀ v₂, ∂/∂x₃ = w₃ v₁; ∂/∂v₀ = w₁ x₁ v₂, ∂/∂v₁ = w₃ x₃, ∂/∂v₂ = w₁ x₁ v₀
@@ -64,7 +64,7 @@ fn slices_and_broadcast_values() {
     let x = np::zeros(&[3, 4]);
     let y = x
         .at(&[Idx::step(.., -2), Idx::range(1..3)])
-        .set(&t(&[7.0, 8.0]));
+        .set(t(&[7.0, 8.0]));
     assert_eq!(
         y.to_vec(),
         vec![0., 7., 8., 0., 0., 0., 0., 0., 0., 7., 8., 0.]
@@ -83,7 +83,7 @@ fn slices_and_broadcast_values() {
     check_grads(f, &(ar(&[3, 4]), v), 2).unwrap();
     // a boolean mask selection as the target
     let x = t(&[-1.0, 2.0, -3.0]);
-    let y = x.at(&x.less(0.0)).set(0.0);
+    let y = x.at(x.less(0.0)).set(0.0);
     assert_eq!(y.to_vec(), vec![0.0, 2.0, 0.0]);
     assert_eq!(x.at(1).get().item(), 2.0);
 }
@@ -130,7 +130,7 @@ fn in_place_set_leaves_other_bindings() {
 #[test]
 fn assignment_errors() {
     let x = np::zeros(&[2, 3]);
-    let e = x.at(0).try_set(&t(&[1.0, 2.0])).unwrap_err().to_string();
+    let e = x.at(0).try_set(t(&[1.0, 2.0])).unwrap_err().to_string();
     assert!(
         e.starts_with(
             "at().set: values of shape [2] cannot be broadcast to the selected shape [3]"
@@ -146,7 +146,7 @@ fn assignment_errors() {
         e.contains("index -4 is out of bounds for axis 1 with size 3"),
         "{e}"
     );
-    let e = x.at(&t(&[0.0])).try_mul(1.0).unwrap_err().to_string();
+    let e = x.at(t(&[0.0])).try_mul(1.0).unwrap_err().to_string();
     assert!(e.contains("integer"), "{e}");
 }
 
@@ -154,7 +154,7 @@ fn assignment_errors() {
 fn masks_from_primal_values_under_grad_and_jvp() {
     // f(x) = Σ x[x > 0]², so ∇f = 2x where x > 0 and 0 elsewhere
     let f = |x: &Tensor| {
-        let pos = x.index(&x.greater(0.0));
+        let pos = x.index(x.greater(0.0));
         (&pos * &pos).sum()
     };
     let x = t(&[1.5, -2.0, 0.5, -0.1]);

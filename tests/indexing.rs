@@ -101,7 +101,7 @@ fn integer_arrays_follow_numpy_placement() {
 #[test]
 fn boolean_masks_and_nonzero() {
     let x = ar(&[2, 3, 4]);
-    assert_eq!(vals(&x.index(&x.greater(20.0))), vec![21.0, 22.0, 23.0]);
+    assert_eq!(vals(&x.index(x.greater(20.0))), vec![21.0, 22.0, 23.0]);
     let m = Tensor::from_vec(vec![true, false, false, false, false, true], &[2, 3]);
     let y = x.index(&m);
     assert_eq!(y.shape(), &[2, 4]);
@@ -118,7 +118,7 @@ fn boolean_masks_and_nonzero() {
         (&[2, 2][..], vec![2.0, 2.0, 2.0, 3.0])
     );
     // an all-false mask selects nothing
-    let none = x.index(&x.greater(100.0));
+    let none = x.index(x.greater(100.0));
     assert_eq!(none.shape(), &[0]);
 }
 
@@ -157,7 +157,7 @@ fn zero_d_and_size_zero() {
     assert_eq!(e.take(&ints(&[]), Some(0)).shape(), &[0, 3]);
     let x = ar(&[4]);
     assert_eq!(
-        x.index(&Tensor::from_vec(Vec::<i64>::new(), &[0])).shape(),
+        x.index(Tensor::from_vec(Vec::<i64>::new(), &[0])).shape(),
         &[0]
     );
     let i0 = Tensor::scalar(2i64);
@@ -177,7 +177,7 @@ fn errors_name_op_index_shape_and_fix() {
         "{e}"
     );
     assert!(e.contains("[2, 3]") && e.contains("clip"), "{e}");
-    let e = x.try_index(&ints(&[0, -3])).unwrap_err().to_string();
+    let e = x.try_index(ints(&[0, -3])).unwrap_err().to_string();
     assert!(
         e.contains("index -3 is out of bounds for axis 0 with size 2"),
         "{e}"
@@ -195,12 +195,12 @@ fn errors_name_op_index_shape_and_fix() {
     let e = x.try_index(Idx::step(.., 0)).unwrap_err().to_string();
     assert!(e.contains("step cannot be 0"), "{e}");
     let e = x
-        .try_index(&Tensor::from(vec![0.0]))
+        .try_index(Tensor::from(vec![0.0]))
         .unwrap_err()
         .to_string();
     assert!(e.contains("integer") && e.contains("astype"), "{e}");
     let e = x
-        .try_index(&Tensor::from(vec![true, false, true]))
+        .try_index(Tensor::from(vec![true, false, true]))
         .unwrap_err()
         .to_string();
     assert!(e.contains("boolean index of shape [3]"), "{e}");
@@ -219,5 +219,5 @@ fn integer_and_bool_arrays_index_too() {
     let y = x.index(Idx::step(.., -1));
     assert_eq!((y.dtype(), vals(&y)), (DType::I64, vec![7.0, 6.0, 5.0]));
     let b = Tensor::from(vec![true, false]);
-    assert_eq!(vals(&b.index(&ints(&[1, 0, 0]))), vec![0.0, 1.0, 1.0]);
+    assert_eq!(vals(&b.index(ints(&[1, 0, 0]))), vec![0.0, 1.0, 1.0]);
 }
