@@ -1,3 +1,4 @@
+#![allow(clippy::type_complexity)]
 //! Jacobians, Hessians and Hessian-vector products: closed forms from the JAX notebook and
 //! the autograd tutorial, forward mode against reverse mode, pytree inputs, check_grads.
 
