@@ -1,3 +1,4 @@
+#![allow(clippy::reversed_empty_ranges)] // NumPy-style descending slices are written as reversed ranges.
 //! Indexing values against NumPy's results (worked out by hand on small arange inputs):
 //! integers, NumPy slices with negative steps, newaxis/ellipsis, integer arrays (adjacent and
 //! separated), boolean masks, take/take_along_axis/nonzero, 0-d and size-0 cases, errors.
