@@ -143,7 +143,7 @@ fn primitives_without_a_batch_rule_fall_back_to_a_counted_loop() {
     let before = count("test_square_no_batch");
     let x = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &[2, 3]);
     let sq = |x: &[Tensor]| lax::bind(&SquareNoBatch, x);
-    let y = vmap_flat(sq, &[x.clone()], &[Some(1)], &[Some(1)]).unwrap();
+    let y = vmap_flat(sq, std::slice::from_ref(&x), &[Some(1)], &[Some(1)]).unwrap();
     assert_eq!(y[0].to_vec(), vec![1.0, 4.0, 9.0, 16.0, 25.0, 36.0]);
     assert_eq!(count("test_square_no_batch"), before + 1);
     // Its derivative under vmap (jvp inside, fallback on the primal and tangent rules' ops).
@@ -152,7 +152,7 @@ fn primitives_without_a_batch_rule_fall_back_to_a_counted_loop() {
             let (_, lin) = linearize_flat(|v| lax::bind(&SquareNoBatch, v), x)?;
             lin.transpose(&[Some(lax::scalar_like(&x[0], 1.0))])
         },
-        &[x.clone()],
+        std::slice::from_ref(&x),
         &[Some(0)],
         &[Some(0)],
     )
