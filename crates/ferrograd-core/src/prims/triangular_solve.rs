@@ -98,10 +98,10 @@ mod tests {
         let b = Tensor::from_vec(vec![2.0, 9.0], &[2, 1]);
         let x = la::triangular_solve(&a, &b, true, false).expect("solve");
         assert_eq!(x.to_vec(), vec![1.0, 2.0]);
-        // Transposed: [[2, 1], [0, 4]] x = [4, 8] → x = [1.5, 2].
+        // Transposed: [[2, 1], [0, 4]] x = [4, 8] → x₂ = 2, x₁ = (4 − 2)/2 = 1.
         let b = Tensor::from_vec(vec![4.0, 8.0], &[2, 1]);
         let x = la::triangular_solve(&a, &b, true, true).expect("solve");
-        assert_eq!(x.to_vec(), vec![1.5, 2.0]);
+        assert_eq!(x.to_vec(), vec![1.0, 2.0]);
     }
 
     #[test]
