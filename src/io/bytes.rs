@@ -4,10 +4,10 @@
 use ferrograd_core::{Array, DType, Result, Tensor};
 use safetensors::tensor::Dtype;
 
-fn le<T: Copy, const N: usize>(a: &Array, f: impl Fn(T) -> [u8; N]) -> Result<Vec<u8>>
-where
-    T: ferrograd_array::Element,
-{
+fn le<T: ferrograd_array::Element, const N: usize>(
+    a: &Array,
+    f: impl Fn(T) -> [u8; N],
+) -> Result<Vec<u8>> {
     Ok(a.view::<T>("io::save")?
         .iter()
         .flat_map(|&x| f(x))

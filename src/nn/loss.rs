@@ -212,7 +212,7 @@ pub fn try_accuracy(scores: &Tensor, labels: &Tensor) -> Result<f64> {
         ));
     }
     let pred = scores.argmax_axis(-1);
-    pred.equal(&labels.astype(DType::I64))
+    pred.equal(labels.astype(DType::I64))
         .astype(DType::F64)
         .mean()
         .try_item()
