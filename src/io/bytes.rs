@@ -4,7 +4,7 @@
 use ferrograd_core::{Array, DType, Result, Tensor};
 use safetensors::tensor::Dtype;
 
-fn le<T: Copy + ferrograd_array::Element, const N: usize>(
+fn le<T: ferrograd_array::Element, const N: usize>(
     a: &Array,
     f: impl Fn(T) -> [u8; N],
 ) -> Result<Vec<u8>> {

@@ -61,8 +61,8 @@ pub(crate) fn clip_leaves(g: &[Tensor], max_norm: f64) -> Result<Vec<Tensor>> {
 /// ```
 /// use ferrograd::{optim, Tensor};
 /// let g = vec![Tensor::from(vec![3.0, 0.0]), Tensor::from(vec![4.0])];
-/// let c = optim::clip_by_global_norm(&g, 1.0);
-/// assert_eq!((c[0].to_vec(), c[1].to_vec()), (vec![0.6, 0.0], vec![0.8]));
+/// let c = optim::clip_by_global_norm(&g, 2.5); // ‖g‖ = 5: halved
+/// assert_eq!((c[0].to_vec(), c[1].to_vec()), (vec![1.5, 0.0], vec![2.0]));
 /// assert_eq!(optim::clip_by_global_norm(&g, 10.0)[1].to_vec(), vec![4.0]);
 /// ```
 ///
