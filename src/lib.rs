@@ -22,6 +22,7 @@ extern crate self as ferrograd;
 
 mod check;
 mod custom;
+pub mod guide;
 pub mod io;
 mod jacobian;
 pub mod nn;

@@ -1,0 +1,60 @@
+//! # ferrograd for NumPy users
+//!
+//! A [`Tensor`](crate::Tensor) is an immutable, cheaply cloned n-dimensional array (f64 by
+//! default; f32, i64 and bool with explicit [`astype`](crate::Tensor::astype)). Every NumPy
+//! function below is differentiable where NumPy's is continuous, under every transform.
+//!
+//! ```
+//! use ferrograd::{np, Tensor};
+//! let a = Tensor::from([[1.0, 2.0], [3.0, 4.0]]);
+//! let b = np::linspace(0.0, 1.0, 2);          // np.linspace(0, 1, 2)
+//! let c = &a * &b + 1.0;                      // broadcasting as in NumPy
+//! assert_eq!(c.to_vec(), vec![1.0, 3.0, 1.0, 5.0]);
+//! assert_eq!(c.sum_axes(&[-1], true).shape(), &[2, 1]); // c.sum(axis=-1, keepdims=True)
+//! ```
+//!
+//! ## Differences that matter
+//! - **No in-place mutation of shared data.** `x[i] = v` is `x.set(i, v)` on a `mut` binding
+//!   (it rebinds `x` to an updated copy), or the functional `x.at(i).set(v)` (JAX's
+//!   `x.at[i].set(v)`); both are differentiable in `x` and `v`. `x[i] += v` is
+//!   `x.at(i).add(v)`, which accumulates repeated indices like `np.add.at`.
+//! - **Axes are `i64`** so that negative axes work: `x.sum_axis(-1)`.
+//! - **Shape errors panic** with a message naming the operation and both shapes, like
+//!   NumPy's `ValueError`; data-dependent failures (a singular solve, a bad file) are
+//!   `try_*` functions returning `Result`.
+//! - **Random numbers take explicit keys** ([`crate::random::key`], `split`, `fold_in`), as
+//!   in JAX; [`crate::random::Generator`] is the stateful `np.random.default_rng()` style.
+//!
+//! ## The mapping
+//! | NumPy | ferrograd |
+//! | --- | --- |
+//! | `np.array([[1., 2.]])` | `Tensor::from([[1.0, 2.0]])`, `np::array`, `Tensor::from_vec(v, &shape)` |
+//! | `np.zeros((2, 3))`, `ones`, `full`, `eye`, `*_like` | `np::zeros(&[2, 3])`, `np::ones`, `np::full`, `np::eye`, `np::zeros_like` … |
+//! | `np.arange(0, 1, .1)`, `np.linspace(0, 1, 5)` | `np::arange(0.0, 1.0, 0.1)`, `np::linspace(0.0, 1.0, 5)` |
+//! | `x.astype(np.float32)` | `x.astype(DType::F32)` |
+//! | `x.shape`, `x.ndim`, `x.size`, `x.item()`, `x.tolist()` | `x.shape()`, `x.ndim()`, `x.size()`, `x.item()`, `x.to_vec()` |
+//! | `np.exp`, `log`, `sin`, `tanh`, `sqrt`, `abs`, `sign`, `clip`, `floor` … | `np::exp(&x)` or `x.exp()`, and so on under the same names |
+//! | `x ** 3`, `x ** 0.5`, `np.power(x, y)` | `x.powi(3)`, `x.powf(0.5)`, `np::power(&x, &y)` |
+//! | `np.where(c, a, b)`, `np.where(c)` | `np::where_(&c, &a, &b)`, `np::where_indices(&c)` |
+//! | `x.sum()`, `x.sum(axis=(0, -1), keepdims=True)` | `x.sum()`, `x.sum_axes(&[0, -1], true)` (also `mean`, `prod`, `max`, `min`) |
+//! | `x.var(ddof=1)`, `x.std(axis=0)` | `x.var_axes(&[..], 1, false)`, `x.std_axis(0)` |
+//! | `x.argmax(axis=1)` | `x.argmax_axis(1)` |
+//! | `x.reshape(-1, 2)`, `x.T`, `x.transpose(1, 0, 2)` | `x.reshape(&[-1, 2])`, `x.t()`, `x.permute(&[1, 0, 2])` |
+//! | `np.swapaxes`, `np.moveaxis`, `np.expand_dims`, `np.squeeze`, `np.broadcast_to` | same names in `np` and as methods |
+//! | `np.concatenate([a, b], 0)`, `np.stack` | `np::concatenate(&[&a, &b], 0)`, `np::stack` |
+//! | `x[1]`, `x[-1, ::2]`, `x[idx_array]`, `x[mask]` | `x.get(1)`, `x.index(&[Idx::from(-1), Idx::step(.., 2)])`, `x.index(&idx)`, `x.index(&mask)` |
+//! | `np.take`, `np.take_along_axis`, `np.nonzero` | `np::take`, `np::take_along_axis`, `np::nonzero` |
+//! | `np.cumsum`, `np.cumprod`, `np.diff`, `np.sort`, `np.argsort`, `np.searchsorted` | same names in `np` |
+//! | `a @ b`, `np.dot`, `np.outer`, `np.inner` | `a.matmul(&b)` (batch-broadcasting), `a.dot(&b)`, `np::outer`, `np::inner` |
+//! | `np.einsum('ij,jk->ik', a, b)`, `np.tensordot` | `np::einsum("ij,jk->ik", &[&a, &b])`, `np::tensordot` |
+//! | `np.linalg.inv`, `solve`, `det`, `slogdet`, `cholesky`, `eigh`, `svd`, `qr`, `pinv`, `lstsq`, `norm` | [`crate::linalg`], same names; batched over leading axes |
+//! | `scipy.special.erf`, `erfinv`, `ndtr`, `ndtri`, `gammaln`, `digamma`, `logit`, `xlogy` | `np::erf`, `np::erfinv`, `np::ndtr`, `np::ndtri`, `np::gammaln`, `np::digamma`, `np::logit`, `np::xlogy` |
+//! | `scipy.special.logsumexp`, `softmax`, `log_softmax` | `np::logsumexp`, `np::softmax`, `np::log_softmax` (stable at ±1000) |
+//! | `np.random.seed(0); np.random.randn(3)` | `random::normal(&random::key(0), &[3])` |
+//!
+//! ## autograd's `autograd.numpy`
+//! Code written against `autograd.numpy as np` ports line by line: `grad(f)(x)`,
+//! `elementwise_grad(f)(x)`, `autograd.misc.flatten` is [`crate::ravel`], and
+//! `autograd.misc.optimizers.sgd` is [`crate::optimizers::sgd`]. What autograd cannot do —
+//! assigning into an array inside a differentiated function — works here through
+//! `x.at(i).set(v)`.
