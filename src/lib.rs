@@ -24,6 +24,7 @@ mod check;
 mod custom;
 pub mod io;
 mod jacobian;
+pub mod linalg;
 pub mod nn;
 pub mod np;
 pub mod optim;
