@@ -7,6 +7,7 @@
 //! own beside it (one `mod` line and one call in `main`).
 
 mod training;
+mod linalg;
 
 use std::collections::BTreeMap;
 
@@ -28,6 +29,7 @@ fn main() {
     custom_logsumexp();
     // Further topics, one module each:
     training::run();
+    linalg::run();
 }
 
 fn header(title: &str) {
