@@ -24,7 +24,9 @@ fn inputs() -> (Tensor, Tensor, Tensor) {
 fn forward(c: &mut Criterion) {
     let (a, spd, b) = inputs();
     let mut group = c.benchmark_group("linalg_500_forward");
-    group.sample_size(10).measurement_time(Duration::from_secs(5));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5));
     group.bench_function("solve", |bn| bn.iter(|| linalg::solve(black_box(&a), &b)));
     group.bench_function("cholesky", |bn| {
         bn.iter(|| linalg::cholesky(black_box(&spd)))
@@ -37,7 +39,9 @@ fn forward(c: &mut Criterion) {
 fn gradient(c: &mut Criterion) {
     let (a, spd, b) = inputs();
     let mut group = c.benchmark_group("linalg_500_grad");
-    group.sample_size(10).measurement_time(Duration::from_secs(8));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(8));
     let solve = grad(|a: &Tensor| linalg::solve(a, &b).sum());
     group.bench_function("solve", |bn| bn.iter(|| solve(black_box(&a))));
     let chol = grad(|a: &Tensor| linalg::cholesky(a).sum());

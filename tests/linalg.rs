@@ -64,7 +64,12 @@ fn inverse_solve_and_determinants() {
     // 2(12 − 2) − 0 + 1(1 − 3) = 18
     assert!((linalg::det(&m).item() - 18.0).abs() < 1e-13);
     let (sign, logdet) = linalg::slogdet(&a);
-    assert_close("sign·exp(logdet) = det", &(&sign * logdet.exp()), &linalg::det(&a), 1e-12);
+    assert_close(
+        "sign·exp(logdet) = det",
+        &(&sign * logdet.exp()),
+        &linalg::det(&a),
+        1e-12,
+    );
     // det(A) = product of the eigenvalues for symmetric A.
     let s = spd(3, &[2], 4);
     let w = linalg::eigh(&s).0;
@@ -76,7 +81,9 @@ fn triangular_solves_in_every_mode() {
     let a = well_conditioned(4, &[2], 4);
     let b = randn(5, &[2, 4, 3]);
     let low = Tensor::from_vec(
-        (0..16).map(|k| f64::from(u8::from(k % 4 <= k / 4))).collect::<Vec<_>>(),
+        (0..16)
+            .map(|k| f64::from(u8::from(k % 4 <= k / 4)))
+            .collect::<Vec<_>>(),
         &[4, 4],
     );
     let eye = np::eye(4);
@@ -86,13 +93,21 @@ fn triangular_solves_in_every_mode() {
             for unit in [false, true] {
                 let mask = if lower { low.clone() } else { mt(&low) };
                 let t = if unit {
-                    let strict = if lower { strict_low.clone() } else { mt(&strict_low) };
+                    let strict = if lower {
+                        strict_low.clone()
+                    } else {
+                        mt(&strict_low)
+                    };
                     &a * &strict + &eye
                 } else {
                     &a * &mask
                 };
                 let op_t = if transpose { mt(&t) } else { t };
-                let mut opts = if lower { Triangular::lower() } else { Triangular::upper() };
+                let mut opts = if lower {
+                    Triangular::lower()
+                } else {
+                    Triangular::upper()
+                };
                 if transpose {
                     opts = opts.transposed();
                 }
@@ -117,16 +132,36 @@ fn decompositions_reconstruct() {
         let (q, r) = linalg::qr(&a);
         assert_close("Q R = A", &q.matmul(&r), &a, 1e-13);
         let k = shape[1].min(shape[2]);
-        assert_close("QᵀQ = I", &mt(&q).matmul(&q), &np::eye(k).broadcast_to(&[2, k, k]), 1e-13);
+        assert_close(
+            "QᵀQ = I",
+            &mt(&q).matmul(&q),
+            &np::eye(k).broadcast_to(&[2, k, k]),
+            1e-13,
+        );
         let (u, sv, vt) = linalg::svd(&a);
-        assert_close("U S Vᵀ = A", &(&u * &sv.expand_dims(-2)).matmul(&vt), &a, 1e-13);
+        assert_close(
+            "U S Vᵀ = A",
+            &(&u * &sv.expand_dims(-2)).matmul(&vt),
+            &a,
+            1e-13,
+        );
         for row in sv.to_vec().chunks(k) {
             assert!(row.windows(2).all(|w| w[0] >= w[1]), "descending: {row:?}");
         }
     }
     let (w, v) = linalg::eigh(&s);
-    assert_close("V diag(w) Vᵀ = A", &(&v * &w.expand_dims(-2)).matmul(&mt(&v)), &s, 1e-12);
-    assert_close("A V = V diag(w)", &s.matmul(&v), &(&v * &w.expand_dims(-2)), 1e-12);
+    assert_close(
+        "V diag(w) Vᵀ = A",
+        &(&v * &w.expand_dims(-2)).matmul(&mt(&v)),
+        &s,
+        1e-12,
+    );
+    assert_close(
+        "A V = V diag(w)",
+        &s.matmul(&v),
+        &(&v * &w.expand_dims(-2)),
+        1e-12,
+    );
 }
 
 #[test]
@@ -150,9 +185,19 @@ fn pinv_lstsq_and_matrix_power() {
     let a = well_conditioned(12, &[2], 3);
     let a3 = a.matmul(&a).matmul(&a);
     assert_close("A³", &linalg::matrix_power(&a, 3), &a3, 1e-12);
-    assert_close("A⁰ = I", &linalg::matrix_power(&a, 0), &np::eye(3).broadcast_to(&[2, 3, 3]), 0.0);
+    assert_close(
+        "A⁰ = I",
+        &linalg::matrix_power(&a, 0),
+        &np::eye(3).broadcast_to(&[2, 3, 3]),
+        0.0,
+    );
     let ai = linalg::inv(&a);
-    assert_close("A⁻² = inv(A)²", &linalg::matrix_power(&a, -2), &ai.matmul(&ai), 1e-14);
+    assert_close(
+        "A⁻² = inv(A)²",
+        &linalg::matrix_power(&a, -2),
+        &ai.matmul(&ai),
+        1e-14,
+    );
 }
 
 #[test]
@@ -184,7 +229,12 @@ fn norms_match_closed_forms() {
     let x = randn(13, &[2, 3, 4]);
     let rows = linalg::norm(&x, NormOrd::Default, Some(&[-1]), true);
     assert_eq!(rows.shape(), &[2, 3, 1]);
-    assert_close("vector norms", &rows, &x.square().sum_axes(&[2], true).sqrt(), 1e-14);
+    assert_close(
+        "vector norms",
+        &rows,
+        &x.square().sum_axes(&[2], true).sqrt(),
+        1e-14,
+    );
     let mats = linalg::norm(&x, 1, Some(&[0, 2]), false);
     assert_eq!(mats.shape(), &[3]);
     let want = x.abs().sum_axis(0).max_axis(1); // columns of the (axis 0, axis 2) matrix
@@ -201,8 +251,12 @@ fn solves_and_inverses_check_grads() {
     let a = well_conditioned(20, &[2], 3);
     let b = randn(21, &[2, 3, 2]);
     check_grads(|a: &Tensor| linalg::inv(a), &a, 2).unwrap();
-    check_grads(|(a, b): &(Tensor, Tensor)| linalg::solve(a, b), &(a.clone(), b.clone()), 2)
-        .unwrap();
+    check_grads(
+        |(a, b): &(Tensor, Tensor)| linalg::solve(a, b),
+        &(a.clone(), b.clone()),
+        2,
+    )
+    .unwrap();
     check_grads(|a: &Tensor| linalg::det(a), &a, 2).unwrap();
     check_grads(|a: &Tensor| linalg::slogdet(a).1, &a, 2).unwrap();
     for n in [-2, 3] {
@@ -230,7 +284,12 @@ fn decompositions_check_grads() {
     let tall = randn(24, &[2, 4, 3]) + 2.0 * np::eye_nm(4, 3, 0);
     check_grads(|a: &Tensor| linalg::pinv(a), &tall, 2).unwrap();
     let y = randn(25, &[2, 4, 2]);
-    check_grads(|(a, b): &(Tensor, Tensor)| linalg::lstsq(a, b, None), &(tall, y), 2).unwrap();
+    check_grads(
+        |(a, b): &(Tensor, Tensor)| linalg::lstsq(a, b, None),
+        &(tall, y),
+        2,
+    )
+    .unwrap();
 }
 
 #[test]
@@ -259,7 +318,12 @@ fn norms_check_grads() {
 #[test]
 fn norm_at_zero_has_subgradient_zero() {
     let z = np::zeros(&[3]);
-    for ord in [NormOrd::Default, NormOrd::P(2.0), NormOrd::P(3.0), NormOrd::P(0.5)] {
+    for ord in [
+        NormOrd::Default,
+        NormOrd::P(2.0),
+        NormOrd::P(3.0),
+        NormOrd::P(0.5),
+    ] {
         let f = move |x: &Tensor| linalg::norm(x, ord, None, false);
         let g = grad(f)(&z);
         assert_eq!(g.to_vec(), vec![0.0; 3], "{ord:?}");
@@ -298,11 +362,21 @@ fn degenerate_spectra_stay_exact_where_defined() {
     let (_, t) = jvp(|a: &Tensor| linalg::pinv(a), &at(0.0), &tangent);
     let h = 1e-5;
     let fd = (linalg::pinv(&at(h)) - linalg::pinv(&at(-h))) / (2.0 * h);
-    assert_close("d pinv at rank 1", &t, &fd, 1e-6 * (1.0 + fd.abs().max().item()));
+    assert_close(
+        "d pinv at rank 1",
+        &t,
+        &fd,
+        1e-6 * (1.0 + fd.abs().max().item()),
+    );
     // det of a singular matrix: the derivative is the adjugate (transposed), finite.
     let s = Tensor::from_vec(vec![1.0, 2.0, 2.0, 4.0], &[2, 2]);
     let g = grad(|a: &Tensor| linalg::det(a))(&s);
-    assert_close("d det", &g, &Tensor::from_vec(vec![4.0, -2.0, -2.0, 1.0], &[2, 2]), 1e-13);
+    assert_close(
+        "d det",
+        &g,
+        &Tensor::from_vec(vec![4.0, -2.0, -2.0, 1.0], &[2, 2]),
+        1e-13,
+    );
 }
 
 // ---- f32, vmap, errors ----------------------------------------------------------------------
@@ -313,7 +387,12 @@ fn float32_forward_values() {
     let a32 = a.astype(DType::F32);
     let close = |what: &str, x: Tensor, want: Tensor| {
         assert_eq!(x.dtype(), DType::F32, "{what}");
-        assert_close(what, &x.astype(DType::F64), &want, 1e-4 * (1.0 + want.abs().max().item()));
+        assert_close(
+            what,
+            &x.astype(DType::F64),
+            &want,
+            1e-4 * (1.0 + want.abs().max().item()),
+        );
     };
     close("inv", linalg::inv(&a32), linalg::inv(&a));
     close("det", linalg::det(&a32), linalg::det(&a));
@@ -324,9 +403,17 @@ fn float32_forward_values() {
     close("svd", linalg::svd(&a32).1, linalg::svd(&a).1);
     close("qr", linalg::qr(&a32).1, linalg::qr(&a).1);
     close("pinv", linalg::pinv(&a32), linalg::pinv(&a));
-    close("norm nuc", linalg::norm(&a32, NormOrd::Nuc, Some(&[-2, -1]), false), linalg::norm(&a, NormOrd::Nuc, Some(&[-2, -1]), false));
+    close(
+        "norm nuc",
+        linalg::norm(&a32, NormOrd::Nuc, Some(&[-2, -1]), false),
+        linalg::norm(&a, NormOrd::Nuc, Some(&[-2, -1]), false),
+    );
     let b = randn(42, &[2, 4, 1]);
-    close("solve", linalg::solve(&a32, &b.astype(DType::F32)), linalg::solve(&a, &b));
+    close(
+        "solve",
+        linalg::solve(&a32, &b.astype(DType::F32)),
+        linalg::solve(&a, &b),
+    );
 }
 
 #[test]
@@ -334,17 +421,52 @@ fn vmap_equals_the_batched_call() {
     let a = well_conditioned(50, &[3], 3);
     let b = randn(51, &[3, 3, 2]);
     let s = spd(52, &[3], 3);
-    assert_close("inv", &vmap(|a: &Tensor| linalg::inv(a))(&a), &linalg::inv(&a), 1e-14);
-    assert_close("det", &vmap(|a: &Tensor| linalg::det(a))(&a), &linalg::det(&a), 1e-13);
+    assert_close(
+        "inv",
+        &vmap(|a: &Tensor| linalg::inv(a))(&a),
+        &linalg::inv(&a),
+        1e-14,
+    );
+    assert_close(
+        "det",
+        &vmap(|a: &Tensor| linalg::det(a))(&a),
+        &linalg::det(&a),
+        1e-13,
+    );
     let solve = vmap(|(a, b): &(Tensor, Tensor)| linalg::solve(a, b));
-    assert_close("solve", &solve(&(a.clone(), b.clone())), &linalg::solve(&a, &b), 1e-14);
+    assert_close(
+        "solve",
+        &solve(&(a.clone(), b.clone())),
+        &linalg::solve(&a, &b),
+        1e-14,
+    );
     let chol = vmap(|a: &Tensor| linalg::cholesky(a));
     assert_close("cholesky", &chol(&s), &linalg::cholesky(&s), 1e-14);
-    assert_close("eigh", &vmap(|a: &Tensor| linalg::eigh(a).1)(&s), &linalg::eigh(&s).1, 1e-13);
-    assert_close("svd", &vmap(|a: &Tensor| linalg::svd(a).0)(&a), &linalg::svd(&a).0, 1e-13);
-    assert_close("pinv", &vmap(|a: &Tensor| linalg::pinv(a))(&a), &linalg::pinv(&a), 1e-13);
+    assert_close(
+        "eigh",
+        &vmap(|a: &Tensor| linalg::eigh(a).1)(&s),
+        &linalg::eigh(&s).1,
+        1e-13,
+    );
+    assert_close(
+        "svd",
+        &vmap(|a: &Tensor| linalg::svd(a).0)(&a),
+        &linalg::svd(&a).0,
+        1e-13,
+    );
+    assert_close(
+        "pinv",
+        &vmap(|a: &Tensor| linalg::pinv(a))(&a),
+        &linalg::pinv(&a),
+        1e-13,
+    );
     let nrm = |x: &Tensor| linalg::norm(x, 2, None, false);
-    assert_close("norm", &vmap(nrm)(&a), &linalg::norm(&a, 2, Some(&[-2, -1]), false), 1e-13);
+    assert_close(
+        "norm",
+        &vmap(nrm)(&a),
+        &linalg::norm(&a, 2, Some(&[-2, -1]), false),
+        1e-13,
+    );
     // Per-example gradients of log det under vmap equal the batched gradient (A⁻ᵀ).
     let g = vmap(grad(|a: &Tensor| linalg::slogdet(a).1))(&a);
     assert_close("vmap grad logdet", &g, &mt(&linalg::inv(&a)), 1e-13);
@@ -364,7 +486,10 @@ fn errors_name_the_op_and_shapes() {
     let m = panic_message(|| {
         linalg::solve(&np::eye(3), &np::ones(&[2]));
     });
-    assert!(m.contains("solve") && m.contains("[3, 3]") && m.contains("[2]"), "{m}");
+    assert!(
+        m.contains("solve") && m.contains("[3, 3]") && m.contains("[2]"),
+        "{m}"
+    );
     let m = panic_message(|| {
         linalg::det(&np::ones(&[3]));
     });

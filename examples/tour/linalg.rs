@@ -34,8 +34,14 @@ fn regression_pinv() {
     let w_pinv = linalg::pinv(&x).dot(&y);
     let w_lstsq = linalg::lstsq(&x, &y, None);
     let w_normal = linalg::solve(&x.t().matmul(&x), &x.t().dot(&y));
-    println!("  gradient descent w[..4] = {}", w_grad.slice(ndarray::s![..4]));
-    println!("  pinv(X)·y        w[..4] = {}", w_pinv.slice(ndarray::s![..4]));
+    println!(
+        "  gradient descent w[..4] = {}",
+        w_grad.slice(ndarray::s![..4])
+    );
+    println!(
+        "  pinv(X)·y        w[..4] = {}",
+        w_pinv.slice(ndarray::s![..4])
+    );
     println!(
         "  relative difference      = {:.2e} (the tutorial: within 1e-3)",
         l2(&(&w_grad - &w_pinv)) / l2(&w_pinv)

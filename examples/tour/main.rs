@@ -6,8 +6,8 @@
 //! The sections of the core tutorials are in this file; each further topic is a module of its
 //! own beside it (one `mod` line and one call in `main`).
 
-mod training;
 mod linalg;
+mod training;
 
 use std::collections::BTreeMap;
 

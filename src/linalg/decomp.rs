@@ -232,7 +232,11 @@ pub fn try_lstsq(a: &Tensor, b: &Tensor, rcond: Option<f64>) -> Result<Tensor> {
     }
     let (a, b) = same_float(&a, b)?;
     let vector = b.ndim() == 1;
-    let b = if vector { lax::reshape(&b, &[m, 1])? } else { b };
+    let b = if vector {
+        lax::reshape(&b, &[m, 1])?
+    } else {
+        b
+    };
     let (a, b) = broadcast_batches(op, &a, &b, 2)?;
     let x = la::matmul(&try_pinv(&a, rcond)?, &b)?;
     if vector {

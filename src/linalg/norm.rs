@@ -148,7 +148,10 @@ fn vector_norm(x: &Tensor, a: usize, ord: NormOrd) -> Result<Tensor> {
         NormOrd::Fro | NormOrd::Nuc => {
             return Err(Error::invalid(
                 "norm",
-                format!("ord {ord:?} is a matrix norm; it needs two axes (got one, for shape {:?})", x.shape()),
+                format!(
+                    "ord {ord:?} is a matrix norm; it needs two axes (got one, for shape {:?})",
+                    x.shape()
+                ),
             ))
         }
     };

@@ -29,7 +29,11 @@ fn rhs(op: &'static str, a: &Tensor, b: &Tensor) -> Result<(Tensor, Tensor, bool
         .into());
     }
     let (a, b) = same_float(a, b)?;
-    let b = if vector { lax::reshape(&b, &[n, 1])? } else { b };
+    let b = if vector {
+        lax::reshape(&b, &[n, 1])?
+    } else {
+        b
+    };
     let (a, b) = broadcast_batches(op, &a, &b, 2)?;
     Ok((a, b, vector))
 }
@@ -323,4 +327,3 @@ pub fn try_matrix_power(a: &Tensor, n: i64) -> Result<Tensor> {
     }
     acc.ok_or_else(|| Error::invalid("matrix_power", "unreachable: n ≠ 0"))
 }
-
