@@ -25,6 +25,7 @@ mod custom;
 pub mod guide;
 pub mod io;
 mod jacobian;
+pub mod linalg;
 pub mod nn;
 pub mod np;
 pub mod optim;
