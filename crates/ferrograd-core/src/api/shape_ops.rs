@@ -393,6 +393,14 @@ impl Tensor {
         ok(concatenate_impl(xs, axis))
     }
 
+    /// Fallible [`Tensor::concatenate`].
+    ///
+    /// # Errors
+    /// If the list is empty, the tensors are 0-d, or their other axes differ.
+    pub fn try_concatenate(xs: &[&Tensor], axis: i64) -> Result<Tensor> {
+        concatenate_impl(xs, axis)
+    }
+
     /// Joins equal-shape tensors along a new axis, promoting to their common dtype.
     ///
     /// ```
