@@ -4,6 +4,7 @@
 
 mod creation;
 mod diag;
+mod einsum;
 mod indexing;
 mod math;
 mod nn;
@@ -12,6 +13,7 @@ mod special;
 
 pub use creation::*;
 pub use diag::*;
+pub use einsum::*;
 pub use indexing::*;
 pub use math::*;
 pub use nn::*;
