@@ -3,15 +3,21 @@
 //! composition of primitives, so all of them can be differentiated to any order.
 
 mod creation;
+mod diag;
+mod einsum;
 mod indexing;
 mod math;
 mod nn;
+mod shape;
 mod special;
 
 pub use creation::*;
+pub use diag::*;
+pub use einsum::*;
 pub use indexing::*;
 pub use math::*;
 pub use nn::*;
+pub use shape::*;
 pub use special::*;
 
 pub use crate::Tensor;

@@ -73,6 +73,21 @@ pub fn slice(x: &Array, start: &[usize], limit: &[usize], stride: &[usize]) -> R
     })
 }
 
+/// Reverses the listed axes (a copy in row-major order, so later kernels see no negative
+/// strides).
+pub fn rev(x: &Array, axes: &[usize]) -> Result<Array> {
+    if let Some(&bad) = axes.iter().find(|&&a| a >= x.ndim()) {
+        return Err(Error::AxisOutOfRange { op: "rev", axis: bad as i64, rank: x.ndim() });
+    }
+    with_dtype!(x, T => {
+        let mut s: ArcArray<T, IxDyn> = x.to_shared("rev")?;
+        for &ax in axes {
+            s.invert_axis(Axis(ax));
+        }
+        Ok(Array::from_ndarray(s.as_standard_layout().into_owned()))
+    })
+}
+
 /// Pads with `value`: `lo[i]` before, `hi[i]` after, `interior[i]` between elements of axis i.
 /// This is `slice`'s transpose when `value` is zero.
 pub fn pad(x: &Array, lo: &[usize], hi: &[usize], interior: &[usize], value: f64) -> Result<Array> {

@@ -66,26 +66,9 @@ fn perm_of(op: &'static str, axes: &[i64], rank: usize) -> Result<Vec<usize>> {
     Ok(perm)
 }
 
-/// Reverses `axis` by joining its one-element slices in reverse order (there is no reverse
-/// primitive; this costs one slice per element plus one concatenate).
+/// Reverses `axis` (the `rev` primitive).
 fn reverse_axis(x: &Tensor, axis: usize) -> Result<Tensor> {
-    let n = x.shape()[axis];
-    if n <= 1 {
-        return Ok(x.clone());
-    }
-    let zeros = vec![0; x.ndim()];
-    let ones = vec![1; x.ndim()];
-    let parts = (0..n)
-        .rev()
-        .map(|i| {
-            let mut start = zeros.clone();
-            start[axis] = i;
-            let mut limit = x.shape().to_vec();
-            limit[axis] = i + 1;
-            lax::slice(x, &start, &limit, &ones)
-        })
-        .collect::<Result<Vec<_>>>()?;
-    lax::concatenate(&parts, axis)
+    lax::rev(x, &[axis])
 }
 
 /// A possibly negative index into an axis of length `len`, clamped like a NumPy slice bound.
@@ -373,7 +356,7 @@ impl Tensor {
     ///
     /// A negative step follows ndarray, not NumPy: `s![a..b;-k]` takes `a..b` and walks it
     /// backwards from its last element (NumPy's `x[b-1:a-1:-k]`, so `s![..;-1]` reverses like
-    /// `x[::-1]`). Reversal costs one slice per element of that axis.
+    /// `x[::-1]`).
     ///
     /// ```
     /// use ferrograd_core::Tensor;
@@ -408,6 +391,14 @@ impl Tensor {
     #[track_caller]
     pub fn concatenate(xs: &[&Tensor], axis: i64) -> Tensor {
         ok(concatenate_impl(xs, axis))
+    }
+
+    /// Fallible [`Tensor::concatenate`].
+    ///
+    /// # Errors
+    /// If the list is empty, the tensors are 0-d, or their other axes differ.
+    pub fn try_concatenate(xs: &[&Tensor], axis: i64) -> Result<Tensor> {
+        concatenate_impl(xs, axis)
     }
 
     /// Joins equal-shape tensors along a new axis, promoting to their common dtype.

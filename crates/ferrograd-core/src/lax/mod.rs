@@ -193,6 +193,19 @@ pub fn slice(x: &Tensor, start: &[usize], limit: &[usize], stride: &[usize]) -> 
     )
 }
 
+/// Reverses the listed axes (sorted, unique; no-op for none).
+pub fn rev(x: &Tensor, axes: &[usize]) -> Result<Tensor> {
+    if axes.is_empty() {
+        return Ok(x.clone());
+    }
+    bind1(
+        &Rev {
+            axes: axes.to_vec(),
+        },
+        std::slice::from_ref(x),
+    )
+}
+
 /// Pads with `value`: `lo`/`hi` per axis, `interior` between elements.
 pub fn pad(
     x: &Tensor,

@@ -25,6 +25,7 @@ pub mod qr;
 pub mod reduce_extremum;
 pub mod reduce_sum;
 pub mod reshape;
+pub mod rev;
 pub mod select;
 pub mod slice;
 pub mod slogdet;
@@ -56,6 +57,7 @@ pub use polygamma::Polygamma;
 pub use reduce_extremum::ReduceExtremum;
 pub use reduce_sum::ReduceSum;
 pub use reshape::Reshape;
+pub use rev::Rev;
 pub use select::Select;
 pub use slice::Slice;
 pub use stop_gradient::StopGradient;
@@ -130,6 +132,7 @@ pub const ALL_PRIMITIVES: &[&str] = &[
     "transpose",
     "slice",
     "pad",
+    "rev",
     "concatenate",
     "dot_general",
     "convert_element_type",
