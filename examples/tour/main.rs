@@ -6,6 +6,8 @@
 //! The sections of the core tutorials are in this file; each further topic is a module of its
 //! own beside it (one `mod` line and one call in `main`).
 
+mod assignment;
+mod special;
 mod training;
 
 use std::collections::BTreeMap;
@@ -28,6 +30,8 @@ fn main() {
     custom_logsumexp();
     // Further topics, one module each:
     training::run();
+    assignment::run();
+    special::run();
 }
 
 fn header(title: &str) {
