@@ -7,6 +7,8 @@
 //! own beside it (one `mod` line and one call in `main`).
 
 mod linalg;
+mod assignment;
+mod special;
 mod training;
 
 use std::collections::BTreeMap;
@@ -30,6 +32,8 @@ fn main() {
     // Further topics, one module each:
     training::run();
     linalg::run();
+    assignment::run();
+    special::run();
 }
 
 fn header(title: &str) {
