@@ -6,6 +6,7 @@
 //! The sections of the core tutorials are in this file; each further topic is a module of its
 //! own beside it (one `mod` line and one call in `main`).
 
+mod jax;
 mod training;
 
 use std::collections::BTreeMap;
@@ -28,6 +29,7 @@ fn main() {
     custom_logsumexp();
     // Further topics, one module each:
     training::run();
+    jax::run();
 }
 
 fn header(title: &str) {
