@@ -9,6 +9,7 @@
 mod linalg;
 mod assignment;
 mod special;
+mod jax;
 mod training;
 
 use std::collections::BTreeMap;
@@ -34,6 +35,7 @@ fn main() {
     linalg::run();
     assignment::run();
     special::run();
+    jax::run();
 }
 
 fn header(title: &str) {

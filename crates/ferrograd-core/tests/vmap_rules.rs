@@ -284,3 +284,40 @@ fn dot_general_folded_batch_axes_match_loops() {
         .unwrap();
     }
 }
+
+#[test]
+fn a_batched_reshape_keeps_an_interior_batch_axis_in_place() {
+    let f64a = |s: &[usize]| Aval::new(s, ferrograd_core::DType::F64);
+    // Members [4, 1] batched at axis 1 ([4, B, 1]) reshaped to [4]: [4, B] with no transpose.
+    let names = staged_names(
+        |v| Ok(vec![lax::reshape(&v[0], &[4])?]),
+        &[f64a(&[4, 7, 1])],
+        &[Some(1)],
+    );
+    assert_eq!(names, vec!["reshape", "transpose"], "{names:?}");
+    // Values, against a loop, for prefixes that match, that match through size-1 axes, and
+    // that do not match (the batch axis then moves to the front).
+    let mut rng = Rng::new(91);
+    let r = common::Domain::Range(-1.0, 1.0);
+    let cases: [(&[usize], usize, &[usize]); 5] = [
+        (&[4, 3, 1], 1, &[4]),
+        (&[2, 3, 3, 2], 2, &[6, 2]),
+        (&[1, 1, 3, 6], 2, &[2, 3]),
+        (&[2, 3, 3, 2], 2, &[3, 4]),
+        (&[2, 3, 3, 2], 3, &[2, 3, 3]),
+    ];
+    for (shape, d, new) in cases {
+        let x = sample(&mut rng, &f64a(shape), r);
+        let y = vmap_flat(
+            |v| Ok(vec![lax::reshape(&v[0], new)?]),
+            std::slice::from_ref(&x),
+            &[Some(d as i64)],
+            &[Some(0)],
+        )
+        .unwrap();
+        for k in 0..shape[d] {
+            let want = lax::reshape(&unstack_one(&x, d, k), new).unwrap();
+            close("reshape", &unstack_one(&y[0], 0, k), &want, 0.0, 0.0).unwrap();
+        }
+    }
+}

@@ -45,10 +45,27 @@ impl Primitive for Reshape {
         Ok(vec![Some(lax::reshape(&ct[0], &x[0].aval().shape)?)])
     }
 
+    // A batch axis at `d` of [pre.., B, post..] stays where it is when the new shape starts
+    // with axes holding exactly the `pre` elements: [new[..k], B, new[k..]] is the same
+    // row-major order (the prefix and the suffix are reshaped separately), so no transpose
+    // and no copy. Otherwise the batch axis moves to the front first.
     fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
-        let x0 = lax::move_batch_to_front(&x[0], dims[0])?;
-        let mut shape = vec![x0.shape()[0]];
-        shape.extend(&self.shape);
-        Ok((vec![lax::reshape(&x0, &shape)?], vec![Some(0)]))
+        let d =
+            dims[0].ok_or_else(|| Error::invalid("reshape", "batch rule without a batch axis"))?;
+        let (pre, b): (usize, usize) = (x[0].shape()[..d].iter().product(), x[0].shape()[d]);
+        let mut prefix = 1;
+        let k = (0..=self.shape.len()).find(|&k| {
+            if k > 0 {
+                prefix *= self.shape[k - 1];
+            }
+            prefix == pre
+        });
+        let (x0, k) = match k {
+            Some(k) if pre > 0 => (x[0].clone(), k),
+            _ => (lax::move_batch_to_front(&x[0], dims[0])?, 0),
+        };
+        let mut shape = self.shape.clone();
+        shape.insert(k, b);
+        Ok((vec![lax::reshape(&x0, &shape)?], vec![Some(k)]))
     }
 }
