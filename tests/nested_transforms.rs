@@ -154,7 +154,10 @@ fn jacfwd_equals_jacrev_on_random_compositions() {
         let fd = (f(&(&x + &e)) - f(&(&x - &e))) / 2e-6;
         let col = jf.t().get(2);
         for (a, b) in col.to_vec().iter().zip(fd.to_vec()) {
-            assert!((a - b).abs() <= 1e-6 * (1.0 + b.abs()), "seed {seed} ops {ops:?}");
+            assert!(
+                (a - b).abs() <= 1e-6 * (1.0 + b.abs()),
+                "seed {seed} ops {ops:?}"
+            );
         }
     }
 }
@@ -166,7 +169,11 @@ fn staged_eqns(n: usize, reverse: bool) -> usize {
     let w = stage.input(Aval::new(&[n, n], DType::F64));
     let x = stage.input(Aval::new(&[n], DType::F64));
     let f = |x: &Tensor| w.matmul(x).tanh();
-    let j = if reverse { jacrev(f)(&x) } else { jacfwd(f)(&x) };
+    let j = if reverse {
+        jacrev(f)(&x)
+    } else {
+        jacfwd(f)(&x)
+    };
     assert_eq!(j.shape(), &[n, n]);
     let atom = stage.atom(&j);
     stage.finish(vec![atom]).eqns.len()
@@ -177,7 +184,8 @@ fn jacobians_are_one_vmapped_pass_not_a_loop() {
     for reverse in [false, true] {
         let (small, large) = (staged_eqns(3, reverse), staged_eqns(40, reverse));
         assert_eq!(
-            small, large,
+            small,
+            large,
             "jac{} staged {small} equations at n = 3 but {large} at n = 40",
             if reverse { "rev" } else { "fwd" }
         );

@@ -6,10 +6,10 @@
 //! The sections of the core tutorials are in this file; each further topic is a module of its
 //! own beside it (one `mod` line and one call in `main`).
 
-mod linalg;
 mod assignment;
-mod special;
 mod jax;
+mod linalg;
+mod special;
 mod training;
 
 use std::collections::BTreeMap;

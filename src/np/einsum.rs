@@ -96,10 +96,14 @@ fn parse(subscripts: &str, ranks: &[usize]) -> Result<(Vec<Vec<char>>, Vec<char>
 fn explicit_output(sub: &str, inputs: &[Vec<char>], out: Vec<char>) -> Result<Vec<char>> {
     for (i, c) in out.iter().enumerate() {
         if out[..i].contains(c) {
-            return Err(bad(format!("output subscript '{c}' appears more than once in '{sub}'")));
+            return Err(bad(format!(
+                "output subscript '{c}' appears more than once in '{sub}'"
+            )));
         }
         if !inputs.iter().any(|t| t.contains(c)) {
-            return Err(bad(format!("output subscript '{c}' of '{sub}' is in no operand")));
+            return Err(bad(format!(
+                "output subscript '{c}' of '{sub}' is in no operand"
+            )));
         }
     }
     Ok(out)
@@ -161,7 +165,12 @@ impl Term {
 }
 
 fn first_repeat(labels: &[char]) -> Option<(usize, usize)> {
-    (0..labels.len()).find_map(|j| labels[..j].iter().position(|&c| c == labels[j]).map(|i| (i, j)))
+    (0..labels.len()).find_map(|j| {
+        labels[..j]
+            .iter()
+            .position(|&c| c == labels[j])
+            .map(|i| (i, j))
+    })
 }
 
 /// The length of every label; size-1 ellipsis axes broadcast, named ones must agree.
@@ -174,7 +183,11 @@ fn label_sizes(terms: &[Term]) -> Result<Vec<(char, usize)>> {
                 Some((_, m)) if *m == n => {}
                 Some((_, m)) if !c.is_ascii_alphabetic() && (*m == 1 || n == 1) => *m = n.max(*m),
                 Some((_, m)) => {
-                    let name = if c.is_ascii_alphabetic() { format!("'{c}'") } else { "'...'".into() };
+                    let name = if c.is_ascii_alphabetic() {
+                        format!("'{c}'")
+                    } else {
+                        "'...'".into()
+                    };
                     return Err(bad(format!(
                         "subscript {name} has length {m} in one operand and {n} in another"
                     )));
@@ -203,12 +216,36 @@ fn broadcast_term(t: Term, sizes: &[(char, usize)]) -> Result<Term> {
 fn contract(a: Term, b: Term, keep: &[char]) -> Result<Term> {
     let shared = |c: &char| a.labels.contains(c) && b.labels.contains(c);
     let need = |c: &char, other: &Term| keep.contains(c) || other.labels.contains(c);
-    let a = a.clone().sum_except(&a.labels.iter().copied().filter(|c| need(c, &b)).collect::<Vec<_>>())?;
-    let b = b.clone().sum_except(&b.labels.iter().copied().filter(|c| need(c, &a)).collect::<Vec<_>>())?;
-    let batch: Vec<char> = a.labels.iter().copied().filter(|c| shared(c) && keep.contains(c)).collect();
-    let summed: Vec<char> = a.labels.iter().copied().filter(|c| shared(c) && !keep.contains(c)).collect();
+    let a = a.clone().sum_except(
+        &a.labels
+            .iter()
+            .copied()
+            .filter(|c| need(c, &b))
+            .collect::<Vec<_>>(),
+    )?;
+    let b = b.clone().sum_except(
+        &b.labels
+            .iter()
+            .copied()
+            .filter(|c| need(c, &a))
+            .collect::<Vec<_>>(),
+    )?;
+    let batch: Vec<char> = a
+        .labels
+        .iter()
+        .copied()
+        .filter(|c| shared(c) && keep.contains(c))
+        .collect();
+    let summed: Vec<char> = a
+        .labels
+        .iter()
+        .copied()
+        .filter(|c| shared(c) && !keep.contains(c))
+        .collect();
     let pos = |t: &Term, cs: &[char]| -> Vec<usize> {
-        cs.iter().map(|c| t.labels.iter().position(|d| d == c).expect("shared label")).collect()
+        cs.iter()
+            .map(|c| t.labels.iter().position(|d| d == c).expect("shared label"))
+            .collect()
     };
     let dims = DotDims {
         lhs_contract: pos(&a, &summed),
@@ -245,8 +282,17 @@ fn best_pair(terms: &[Term], output: &[char], sizes: &[(char, usize)]) -> (usize
         for j in i + 1..terms.len() {
             let keep = needed(terms, i, j, output);
             let mut labels: Vec<char> = terms[i].labels.clone();
-            labels.extend(terms[j].labels.iter().filter(|c| !terms[i].labels.contains(c)));
-            let n: usize = labels.iter().filter(|c| keep.contains(c)).map(size_of).product();
+            labels.extend(
+                terms[j]
+                    .labels
+                    .iter()
+                    .filter(|c| !terms[i].labels.contains(c)),
+            );
+            let n: usize = labels
+                .iter()
+                .filter(|c| keep.contains(c))
+                .map(size_of)
+                .product();
             if n < best.2 {
                 best = (i, j, n);
             }
@@ -261,17 +307,33 @@ fn einsum_impl(subscripts: &str, operands: &[&Tensor]) -> Result<Tensor> {
     }
     let ranks: Vec<usize> = operands.iter().map(|x| x.ndim()).collect();
     let (inputs, output) = parse(subscripts, &ranks)?;
-    let dtype = operands.iter().map(|x| x.dtype()).fold(DType::F32, DType::promote);
+    let dtype = operands
+        .iter()
+        .map(|x| x.dtype())
+        .fold(DType::F32, DType::promote);
     let dtype = if dtype.is_float() { dtype } else { DType::F64 };
     let mut terms = operands
         .iter()
         .zip(inputs)
-        .map(|(x, labels)| Term { x: lax::convert(x, dtype)?, labels }.diagonals())
+        .map(|(x, labels)| {
+            Term {
+                x: lax::convert(x, dtype)?,
+                labels,
+            }
+            .diagonals()
+        })
         .collect::<Result<Vec<_>>>()?;
     let sizes = label_sizes(&terms)?;
-    terms = terms.into_iter().map(|t| broadcast_term(t, &sizes)).collect::<Result<_>>()?;
+    terms = terms
+        .into_iter()
+        .map(|t| broadcast_term(t, &sizes))
+        .collect::<Result<_>>()?;
     while terms.len() > 1 {
-        let (i, j) = if terms.len() == 2 { (0, 1) } else { best_pair(&terms, &output, &sizes) };
+        let (i, j) = if terms.len() == 2 {
+            (0, 1)
+        } else {
+            best_pair(&terms, &output, &sizes)
+        };
         let keep = needed(&terms, i, j, &output);
         let b = terms.remove(j);
         let a = terms.remove(i);
@@ -280,7 +342,12 @@ fn einsum_impl(subscripts: &str, operands: &[&Tensor]) -> Result<Tensor> {
     let t = terms.pop().expect("one term").sum_except(&output)?;
     let perm: Vec<usize> = output
         .iter()
-        .map(|c| t.labels.iter().position(|d| d == c).expect("output label kept"))
+        .map(|c| {
+            t.labels
+                .iter()
+                .position(|d| d == c)
+                .expect("output label kept")
+        })
         .collect();
     lax::transpose(&t.x, &perm)
 }
@@ -343,7 +410,11 @@ fn tensordot_impl(a: &Tensor, b: &Tensor, axes: TensordotAxes) -> Result<Tensor>
             if n > a.ndim() || n > b.ndim() {
                 return Err(Error::invalid(
                     "tensordot",
-                    format!("cannot contract {n} axes of shapes {:?} and {:?}", a.shape(), b.shape()),
+                    format!(
+                        "cannot contract {n} axes of shapes {:?} and {:?}",
+                        a.shape(),
+                        b.shape()
+                    ),
                 ));
             }
             ((a.ndim() - n..a.ndim()).collect(), (0..n).collect())
@@ -355,8 +426,14 @@ fn tensordot_impl(a: &Tensor, b: &Tensor, axes: TensordotAxes) -> Result<Tensor>
                     format!("axes {x:?} and {y:?} must pair up (same length)"),
                 ));
             }
-            let na = x.iter().map(|&v| normalize_axis("tensordot", v, a.ndim())).collect::<std::result::Result<_, _>>()?;
-            let nb = y.iter().map(|&v| normalize_axis("tensordot", v, b.ndim())).collect::<std::result::Result<_, _>>()?;
+            let na = x
+                .iter()
+                .map(|&v| normalize_axis("tensordot", v, a.ndim()))
+                .collect::<std::result::Result<_, _>>()?;
+            let nb = y
+                .iter()
+                .map(|&v| normalize_axis("tensordot", v, b.ndim()))
+                .collect::<std::result::Result<_, _>>()?;
             (na, nb)
         }
     };
@@ -370,7 +447,12 @@ fn tensordot_impl(a: &Tensor, b: &Tensor, axes: TensordotAxes) -> Result<Tensor>
         ));
     }
     let (a, b) = ferrograd_core::api::promote_pair(a, b)?;
-    let dims = DotDims { lhs_contract: la, rhs_contract: lb, lhs_batch: vec![], rhs_batch: vec![] };
+    let dims = DotDims {
+        lhs_contract: la,
+        rhs_contract: lb,
+        lhs_batch: vec![],
+        rhs_batch: vec![],
+    };
     lax::dot_general(&a, &b, &dims)
 }
 
