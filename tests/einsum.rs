@@ -5,7 +5,10 @@ use ferrograd::{check_grads, np, DType, Tensor};
 
 fn wavy(shape: &[usize], phase: f64) -> Tensor {
     let n: usize = shape.iter().product();
-    Tensor::from_vec((0..n).map(|i| (0.7 * i as f64 + phase).sin()).collect(), shape)
+    Tensor::from_vec(
+        (0..n).map(|i| (0.7 * i as f64 + phase).sin()).collect(),
+        shape,
+    )
 }
 
 fn close(a: &Tensor, b: &Tensor) {
@@ -46,7 +49,10 @@ fn single_operand_forms() {
     assert_eq!(np::einsum("ji", &[&m]).to_vec(), m.transpose().to_vec());
     // 'iji->j' on a 2×2×2 cube: x[i, j, i] summed over i.
     let cube = Tensor::from_vec((0..8).map(f64::from).collect(), &[2, 2, 2]);
-    assert_eq!(np::einsum("iji->j", &[&cube]).to_vec(), vec![0.0 + 5.0, 2.0 + 7.0]);
+    assert_eq!(
+        np::einsum("iji->j", &[&cube]).to_vec(),
+        vec![0.0 + 5.0, 2.0 + 7.0]
+    );
     assert_eq!(np::einsum("iii", &[&cube]).item(), 7.0);
     assert_eq!(np::einsum("", &[&Tensor::from(3.0)]).item(), 3.0);
 }
@@ -61,9 +67,15 @@ fn batched_ellipsis_and_higher_rank() {
     close(&np::einsum("...ij,jk->...ik", &[&a, &w]), &a.matmul(&w));
     // Size-1 ellipsis axes broadcast.
     let one = wavy(&[1, 4, 5], 0.3);
-    close(&np::einsum("...ij,...jk->...ik", &[&a, &one]), &a.matmul(&one));
+    close(
+        &np::einsum("...ij,...jk->...ik", &[&a, &one]),
+        &a.matmul(&one),
+    );
     // Implicit output puts the ellipsis first.
-    close(&np::einsum("...j,j", &[&a, &wavy(&[4], 0.0)]), &a.matmul(&wavy(&[4], 0.0)));
+    close(
+        &np::einsum("...j,j", &[&a, &wavy(&[4], 0.0)]),
+        &a.matmul(&wavy(&[4], 0.0)),
+    );
     close(&np::einsum("ijk,kl->ijl", &[&a, &w]), &a.matmul(&w));
     // Batch axes in the middle, output permuted.
     let t = np::einsum("ibj,bjk->kbi", &[&a.permute(&[1, 0, 2]), &b]);
@@ -73,10 +85,16 @@ fn batched_ellipsis_and_higher_rank() {
 #[test]
 fn three_operands() {
     let (a, b, c) = (wavy(&[3, 4], 0.1), wavy(&[4, 5], 0.2), wavy(&[5, 2], 0.3));
-    close(&np::einsum("ij,jk,kl->il", &[&a, &b, &c]), &a.matmul(&b).matmul(&c));
+    close(
+        &np::einsum("ij,jk,kl->il", &[&a, &b, &c]),
+        &a.matmul(&b).matmul(&c),
+    );
     let (u, v) = (wavy(&[3], 0.4), wavy(&[4], 0.5));
     // u^T A v
-    close(&np::einsum("i,ij,j->", &[&u, &a, &v]), &np::dot(&u, &a.matmul(&v)));
+    close(
+        &np::einsum("i,ij,j->", &[&u, &a, &v]),
+        &np::dot(&u, &a.matmul(&v)),
+    );
     // A label shared by all three: sum_j a[i,j] b[j,k] v[j]
     let want = (&a * &v).matmul(&b);
     close(&np::einsum("ij,jk,j->ik", &[&a, &b, &v]), &want);
@@ -92,7 +110,13 @@ fn dtypes_and_empty() {
     for (x, y) in r.to_vec().iter().zip(want) {
         assert!((x - y).abs() < 1e-6);
     }
-    let e = np::einsum("ij,jk->ik", &[&Tensor::from_vec(Vec::<f64>::new(), &[2, 0]), &Tensor::from_vec(Vec::<f64>::new(), &[0, 3])]);
+    let e = np::einsum(
+        "ij,jk->ik",
+        &[
+            &Tensor::from_vec(Vec::<f64>::new(), &[2, 0]),
+            &Tensor::from_vec(Vec::<f64>::new(), &[0, 3]),
+        ],
+    );
     assert_eq!((e.shape(), e.to_vec()), (&[2usize, 3][..], vec![0.0; 6]));
     let i = Tensor::from_vec(vec![1i64, 2, 3, 4], &[2, 2]);
     assert_eq!(np::einsum("ii", &[&i]).item(), 5.0);
@@ -114,7 +138,11 @@ fn gradients_both_modes_order_two() {
         ("ij,jk,kl->il", &[&[2, 3], &[3, 2], &[2, 2]]),
     ];
     for &(sub, shapes) in cases {
-        let xs: Vec<Tensor> = shapes.iter().enumerate().map(|(k, s)| wavy(s, 0.3 * k as f64)).collect();
+        let xs: Vec<Tensor> = shapes
+            .iter()
+            .enumerate()
+            .map(|(k, s)| wavy(s, 0.3 * k as f64))
+            .collect();
         let f = |xs: &Vec<Tensor>| {
             let refs: Vec<&Tensor> = xs.iter().collect();
             // Squared, so the second derivative is not trivially zero.
@@ -158,12 +186,29 @@ fn bad_character() {
 #[test]
 fn tensordot_forms() {
     let (a, b) = (wavy(&[2, 3, 4], 0.1), wavy(&[3, 4, 5], 0.2));
-    close(&np::tensordot(&a, &b, 2), &np::einsum("ijk,jkl->il", &[&a, &b]));
-    close(&np::tensordot(&a, &b, ([1, -1], [0, 1])), &np::einsum("ijk,jkl->il", &[&a, &b]));
-    close(&np::tensordot(&a, &b, 0), &np::einsum("ijk,lmn->ijklmn", &[&a, &b]));
+    close(
+        &np::tensordot(&a, &b, 2),
+        &np::einsum("ijk,jkl->il", &[&a, &b]),
+    );
+    close(
+        &np::tensordot(&a, &b, ([1, -1], [0, 1])),
+        &np::einsum("ijk,jkl->il", &[&a, &b]),
+    );
+    close(
+        &np::tensordot(&a, &b, 0),
+        &np::einsum("ijk,lmn->ijklmn", &[&a, &b]),
+    );
     let (m, n) = (wavy(&[3, 2], 0.3), wavy(&[3, 4], 0.4));
-    close(&np::tensordot(&m, &n, ([0], [0])), &m.transpose().matmul(&n));
-    check_grads(|p: &(Tensor, Tensor)| np::tensordot(&p.0, &p.1, 1).sin(), &(m.transpose(), n.clone()), 2).unwrap();
+    close(
+        &np::tensordot(&m, &n, ([0], [0])),
+        &m.transpose().matmul(&n),
+    );
+    check_grads(
+        |p: &(Tensor, Tensor)| np::tensordot(&p.0, &p.1, 1).sin(),
+        &(m.transpose(), n.clone()),
+        2,
+    )
+    .unwrap();
 }
 
 #[test]

@@ -11,7 +11,10 @@ fn ar(n: usize, shape: &[usize]) -> Tensor {
 /// A smooth, non-symmetric test input.
 fn wavy(shape: &[usize]) -> Tensor {
     let n: usize = shape.iter().product();
-    Tensor::from_vec((0..n).map(|i| (0.7 * i as f64 + 0.3).sin()).collect(), shape)
+    Tensor::from_vec(
+        (0..n).map(|i| (0.7 * i as f64 + 0.3).sin()).collect(),
+        shape,
+    )
 }
 
 #[test]
@@ -23,10 +26,16 @@ fn split_and_array_split() {
     // np.array_split(np.arange(7), 3) -> [0,1,2], [3,4], [5,6]
     let q = np::array_split(&ar(7, &[7]), 3, 0);
     let got: Vec<Vec<f64>> = q.iter().map(|t| t.to_vec()).collect();
-    assert_eq!(got, vec![vec![0.0, 1.0, 2.0], vec![3.0, 4.0], vec![5.0, 6.0]]);
+    assert_eq!(
+        got,
+        vec![vec![0.0, 1.0, 2.0], vec![3.0, 4.0], vec![5.0, 6.0]]
+    );
     // More sections than elements: trailing empty parts.
     let e = np::array_split(&ar(2, &[2]), 3, 0);
-    assert_eq!(e.iter().map(|t| t.size()).collect::<Vec<_>>(), vec![1, 1, 0]);
+    assert_eq!(
+        e.iter().map(|t| t.size()).collect::<Vec<_>>(),
+        vec![1, 1, 0]
+    );
     // np.split(np.arange(6), [1, 4]) -> [0], [1,2,3], [4,5]
     let s = np::split_indices(&ar(6, &[6]), &[1, 4], 0);
     assert_eq!(s[1].to_vec(), vec![1.0, 2.0, 3.0]);
@@ -43,7 +52,10 @@ fn split_unequal_is_refused() {
 fn tile_values_and_grad() {
     let x = Tensor::from([[1.0, 2.0], [3.0, 4.0]]);
     // np.tile(x, 2) -> [[1,2,1,2],[3,4,3,4]]
-    assert_eq!(np::tile(&x, &[2]).to_vec(), vec![1.0, 2.0, 1.0, 2.0, 3.0, 4.0, 3.0, 4.0]);
+    assert_eq!(
+        np::tile(&x, &[2]).to_vec(),
+        vec![1.0, 2.0, 1.0, 2.0, 3.0, 4.0, 3.0, 4.0]
+    );
     assert_eq!(np::tile(&x, &[2, 1]).shape(), &[4, 2]);
     assert_eq!(np::tile(&x, &[2, 1, 1]).shape(), &[2, 2, 2]);
     assert_eq!(np::tile(&Tensor::from(3.0), &[3]).to_vec(), vec![3.0; 3]);
@@ -54,18 +66,35 @@ fn tile_values_and_grad() {
 #[test]
 fn repeat_scalar_and_per_element() {
     let x = Tensor::from([[1.0, 2.0], [3.0, 4.0]]);
-    assert_eq!(np::repeat(&x, 2, None).to_vec(), vec![1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 4.0, 4.0]);
+    assert_eq!(
+        np::repeat(&x, 2, None).to_vec(),
+        vec![1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 4.0, 4.0]
+    );
     // np.repeat(x, 2, axis=-1) -> [[1,1,2,2],[3,3,4,4]]
     let r = np::repeat(&x, 2, Some(-1));
-    assert_eq!((r.shape(), r.to_vec()), (&[2usize, 4][..], vec![1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 4.0, 4.0]));
+    assert_eq!(
+        (r.shape(), r.to_vec()),
+        (
+            &[2usize, 4][..],
+            vec![1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 4.0, 4.0]
+        )
+    );
     // np.repeat(x, [1, 2], axis=0) -> [[1,2],[3,4],[3,4]]
     let p = np::repeat_each(&x, &[1, 2], Some(0));
     assert_eq!(p.to_vec(), vec![1.0, 2.0, 3.0, 4.0, 3.0, 4.0]);
-    assert_eq!(np::repeat(&Tensor::from(5.0), 3, None).to_vec(), vec![5.0; 3]);
+    assert_eq!(
+        np::repeat(&Tensor::from(5.0), 3, None).to_vec(),
+        vec![5.0; 3]
+    );
     assert_eq!(np::repeat(&x, 0, Some(1)).shape(), &[2, 0]);
     let f = Tensor::from(vec![1.5f32, 2.5]);
     assert_eq!(np::repeat(&f, 2, None).dtype(), DType::F32);
-    check_grads(|x: &Tensor| np::repeat_each(x, &[2, 0, 3], Some(1)), &wavy(&[2, 3]), 2).unwrap();
+    check_grads(
+        |x: &Tensor| np::repeat_each(x, &[2, 0, 3], Some(1)),
+        &wavy(&[2, 3]),
+        2,
+    )
+    .unwrap();
 }
 
 #[test]
@@ -77,22 +106,54 @@ fn repeat_counts_must_fit() {
 #[test]
 fn pad_modes() {
     let x = Tensor::from(vec![1.0, 2.0, 3.0]);
-    assert_eq!(np::pad(&x, &[(2, 2)], PadMode::Constant(0.0)).to_vec(), vec![0.0, 0.0, 1.0, 2.0, 3.0, 0.0, 0.0]);
-    assert_eq!(np::pad(&x, &[(2, 2)], PadMode::Edge).to_vec(), vec![1.0, 1.0, 1.0, 2.0, 3.0, 3.0, 3.0]);
+    assert_eq!(
+        np::pad(&x, &[(2, 2)], PadMode::Constant(0.0)).to_vec(),
+        vec![0.0, 0.0, 1.0, 2.0, 3.0, 0.0, 0.0]
+    );
+    assert_eq!(
+        np::pad(&x, &[(2, 2)], PadMode::Edge).to_vec(),
+        vec![1.0, 1.0, 1.0, 2.0, 3.0, 3.0, 3.0]
+    );
     // np.pad([1,2,3], 2, 'reflect') -> [3,2,1,2,3,2,1]
-    assert_eq!(np::pad(&x, &[(2, 2)], PadMode::Reflect).to_vec(), vec![3.0, 2.0, 1.0, 2.0, 3.0, 2.0, 1.0]);
+    assert_eq!(
+        np::pad(&x, &[(2, 2)], PadMode::Reflect).to_vec(),
+        vec![3.0, 2.0, 1.0, 2.0, 3.0, 2.0, 1.0]
+    );
     // Wider than the axis: np.pad([1,2,3], (5,0), 'reflect') -> [2,1,2,3,2,1,2,3]
-    assert_eq!(np::pad(&x, &[(5, 0)], PadMode::Reflect).to_vec(), vec![2.0, 1.0, 2.0, 3.0, 2.0, 1.0, 2.0, 3.0]);
-    assert_eq!(np::pad(&x, &[(2, 2)], PadMode::Symmetric).to_vec(), vec![2.0, 1.0, 1.0, 2.0, 3.0, 3.0, 2.0]);
-    assert_eq!(np::pad(&x, &[(2, 2)], PadMode::Wrap).to_vec(), vec![2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0]);
+    assert_eq!(
+        np::pad(&x, &[(5, 0)], PadMode::Reflect).to_vec(),
+        vec![2.0, 1.0, 2.0, 3.0, 2.0, 1.0, 2.0, 3.0]
+    );
+    assert_eq!(
+        np::pad(&x, &[(2, 2)], PadMode::Symmetric).to_vec(),
+        vec![2.0, 1.0, 1.0, 2.0, 3.0, 3.0, 2.0]
+    );
+    assert_eq!(
+        np::pad(&x, &[(2, 2)], PadMode::Wrap).to_vec(),
+        vec![2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0]
+    );
     // 2-D with per-axis widths: np.pad([[1,2],[3,4]], ((1,0),(0,1)), 'edge')
     let m = Tensor::from([[1.0, 2.0], [3.0, 4.0]]);
     let e = np::pad(&m, &[(1, 0), (0, 1)], PadMode::Edge);
-    assert_eq!(e.to_vec(), vec![1.0, 2.0, 2.0, 1.0, 2.0, 2.0, 3.0, 4.0, 4.0]);
+    assert_eq!(
+        e.to_vec(),
+        vec![1.0, 2.0, 2.0, 1.0, 2.0, 2.0, 3.0, 4.0, 4.0]
+    );
     let c = np::pad(&m.astype(DType::F32), &[(1, 1)], PadMode::Constant(7.0));
     assert_eq!((c.dtype(), c.shape()), (DType::F32, &[4usize, 4][..]));
-    for mode in [PadMode::Constant(1.5), PadMode::Edge, PadMode::Reflect, PadMode::Symmetric, PadMode::Wrap] {
-        check_grads(|x: &Tensor| np::pad(x, &[(2, 1), (1, 3)], mode), &wavy(&[3, 2]), 2).unwrap();
+    for mode in [
+        PadMode::Constant(1.5),
+        PadMode::Edge,
+        PadMode::Reflect,
+        PadMode::Symmetric,
+        PadMode::Wrap,
+    ] {
+        check_grads(
+            |x: &Tensor| np::pad(x, &[(2, 1), (1, 3)], mode),
+            &wavy(&[3, 2]),
+            2,
+        )
+        .unwrap();
     }
 }
 
@@ -105,17 +166,37 @@ fn pad_widths_must_fit() {
 #[test]
 fn flip_and_roll() {
     let x = ar(6, &[2, 3]);
-    assert_eq!(np::flip(&x, Some(&[-1])).to_vec(), vec![2.0, 1.0, 0.0, 5.0, 4.0, 3.0]);
+    assert_eq!(
+        np::flip(&x, Some(&[-1])).to_vec(),
+        vec![2.0, 1.0, 0.0, 5.0, 4.0, 3.0]
+    );
     assert_eq!(np::flipud(&x).to_vec(), vec![3.0, 4.0, 5.0, 0.0, 1.0, 2.0]);
     assert_eq!(np::fliplr(&x).to_vec(), np::flip(&x, Some(&[1])).to_vec());
-    assert_eq!(np::flip(&x, None).to_vec(), vec![5.0, 4.0, 3.0, 2.0, 1.0, 0.0]);
+    assert_eq!(
+        np::flip(&x, None).to_vec(),
+        vec![5.0, 4.0, 3.0, 2.0, 1.0, 0.0]
+    );
     assert_eq!(np::flip(&Tensor::from(2.0), None).item(), 2.0);
     // np.roll(arange(6).reshape(2,3), 1) -> [[5,0,1],[2,3,4]]
-    assert_eq!(np::roll(&x, 1, None).to_vec(), vec![5.0, 0.0, 1.0, 2.0, 3.0, 4.0]);
-    assert_eq!(np::roll(&x, -1, Some(-1)).to_vec(), vec![1.0, 2.0, 0.0, 4.0, 5.0, 3.0]);
-    assert_eq!(np::roll(&x, 7, Some(0)).to_vec(), vec![3.0, 4.0, 5.0, 0.0, 1.0, 2.0]);
+    assert_eq!(
+        np::roll(&x, 1, None).to_vec(),
+        vec![5.0, 0.0, 1.0, 2.0, 3.0, 4.0]
+    );
+    assert_eq!(
+        np::roll(&x, -1, Some(-1)).to_vec(),
+        vec![1.0, 2.0, 0.0, 4.0, 5.0, 3.0]
+    );
+    assert_eq!(
+        np::roll(&x, 7, Some(0)).to_vec(),
+        vec![3.0, 4.0, 5.0, 0.0, 1.0, 2.0]
+    );
     assert_eq!(np::roll(&ar(0, &[0]), 3, None).shape(), &[0]);
-    check_grads(|x: &Tensor| np::flip(x, Some(&[0, -1])) * x, &wavy(&[2, 3]), 2).unwrap();
+    check_grads(
+        |x: &Tensor| np::flip(x, Some(&[0, -1])) * x,
+        &wavy(&[2, 3]),
+        2,
+    )
+    .unwrap();
     check_grads(|x: &Tensor| np::roll(x, 2, Some(1)) * x, &wavy(&[2, 3]), 2).unwrap();
     // The rev primitive's batch rule: vmap of flip equals flipping each row.
     let v = vmap(|r: &Tensor| np::flip(r, None))(&x);
@@ -133,18 +214,35 @@ fn stacking() {
     let (a, b) = (Tensor::from(vec![1.0, 2.0]), Tensor::from(vec![3.0, 4.0]));
     assert_eq!(np::hstack(&[&a, &b]).to_vec(), vec![1.0, 2.0, 3.0, 4.0]);
     let v = np::vstack(&[&a, &b]);
-    assert_eq!((v.shape(), v.to_vec()), (&[2usize, 2][..], vec![1.0, 2.0, 3.0, 4.0]));
+    assert_eq!(
+        (v.shape(), v.to_vec()),
+        (&[2usize, 2][..], vec![1.0, 2.0, 3.0, 4.0])
+    );
     let c = np::column_stack(&[&a, &b]);
-    assert_eq!((c.shape(), c.to_vec()), (&[2usize, 2][..], vec![1.0, 3.0, 2.0, 4.0]));
+    assert_eq!(
+        (c.shape(), c.to_vec()),
+        (&[2usize, 2][..], vec![1.0, 3.0, 2.0, 4.0])
+    );
     let d = np::dstack(&[&a, &b]);
-    assert_eq!((d.shape(), d.to_vec()), (&[1usize, 2, 2][..], vec![1.0, 3.0, 2.0, 4.0]));
+    assert_eq!(
+        (d.shape(), d.to_vec()),
+        (&[1usize, 2, 2][..], vec![1.0, 3.0, 2.0, 4.0])
+    );
     let m = ar(4, &[2, 2]);
     assert_eq!(np::hstack(&[&m, &m]).shape(), &[2, 4]);
     assert_eq!(np::vstack(&[&m, &a]).shape(), &[3, 2]);
-    assert_eq!(np::hstack(&[&Tensor::from(1.0), &Tensor::from(2.0)]).to_vec(), vec![1.0, 2.0]);
+    assert_eq!(
+        np::hstack(&[&Tensor::from(1.0), &Tensor::from(2.0)]).to_vec(),
+        vec![1.0, 2.0]
+    );
     let f = |x: &Tensor| np::vstack(&[x, &(x * x)]) * 2.0;
     check_grads(f, &wavy(&[3]), 2).unwrap();
-    check_grads(|x: &Tensor| np::column_stack(&[x, &x.sin()]), &wavy(&[3]), 2).unwrap();
+    check_grads(
+        |x: &Tensor| np::column_stack(&[x, &x.sin()]),
+        &wavy(&[3]),
+        2,
+    )
+    .unwrap();
 }
 
 #[test]
@@ -165,12 +263,23 @@ fn diagonal_trace_diag() {
     assert_eq!(np::trace(&x, 1, 0, 1).item(), 18.0);
     assert_eq!(np::trace(&s, 0, 0, 1).to_vec(), vec![6.0, 8.0]);
     let v = Tensor::from(vec![1.0, 2.0]);
-    assert_eq!(np::diag(&v, -1).to_vec(), vec![0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 2.0, 0.0]);
+    assert_eq!(
+        np::diag(&v, -1).to_vec(),
+        vec![0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 2.0, 0.0]
+    );
     assert_eq!(np::diag(&x, 2).to_vec(), vec![2.0, 7.0]);
     let f32d = np::diag(&v.astype(DType::F32), 0);
-    assert_eq!((f32d.dtype(), f32d.to_vec()), (DType::F32, vec![1.0, 0.0, 0.0, 2.0]));
+    assert_eq!(
+        (f32d.dtype(), f32d.to_vec()),
+        (DType::F32, vec![1.0, 0.0, 0.0, 2.0])
+    );
     check_grads(|x: &Tensor| np::diagonal(x, 1, -1, 0), &wavy(&[3, 4]), 2).unwrap();
-    check_grads(|x: &Tensor| np::trace(&(x * x), -1, 0, 1), &wavy(&[3, 3]), 2).unwrap();
+    check_grads(
+        |x: &Tensor| np::trace(&(x * x), -1, 0, 1),
+        &wavy(&[3, 3]),
+        2,
+    )
+    .unwrap();
     check_grads(|v: &Tensor| np::diag(&(v * v), 1), &wavy(&[3]), 2).unwrap();
 }
 
@@ -189,10 +298,22 @@ fn diag_rank() {
 #[test]
 fn tril_triu() {
     let x = ar(9, &[3, 3]) + 1.0;
-    assert_eq!(np::tril(&x, 0).to_vec(), vec![1.0, 0.0, 0.0, 4.0, 5.0, 0.0, 7.0, 8.0, 9.0]);
-    assert_eq!(np::tril(&x, -1).to_vec(), vec![0.0, 0.0, 0.0, 4.0, 0.0, 0.0, 7.0, 8.0, 0.0]);
-    assert_eq!(np::triu(&x, 1).to_vec(), vec![0.0, 2.0, 3.0, 0.0, 0.0, 6.0, 0.0, 0.0, 0.0]);
-    assert_eq!(np::triu(&ar(6, &[2, 3]), 0).to_vec(), vec![0.0, 1.0, 2.0, 0.0, 4.0, 5.0]);
+    assert_eq!(
+        np::tril(&x, 0).to_vec(),
+        vec![1.0, 0.0, 0.0, 4.0, 5.0, 0.0, 7.0, 8.0, 9.0]
+    );
+    assert_eq!(
+        np::tril(&x, -1).to_vec(),
+        vec![0.0, 0.0, 0.0, 4.0, 0.0, 0.0, 7.0, 8.0, 0.0]
+    );
+    assert_eq!(
+        np::triu(&x, 1).to_vec(),
+        vec![0.0, 2.0, 3.0, 0.0, 0.0, 6.0, 0.0, 0.0, 0.0]
+    );
+    assert_eq!(
+        np::triu(&ar(6, &[2, 3]), 0).to_vec(),
+        vec![0.0, 1.0, 2.0, 0.0, 4.0, 5.0]
+    );
     check_grads(|x: &Tensor| np::tril(&(x * x), 0), &wavy(&[2, 3, 3]), 2).unwrap();
     check_grads(|x: &Tensor| np::triu(x, -1).sin(), &wavy(&[3, 2]), 2).unwrap();
 }
@@ -214,13 +335,24 @@ fn kron_values_and_grad() {
     assert_eq!(np::kron(&a, &b).to_vec(), want);
     // Mixed ranks: np.kron([1, 2], [[1], [1]]) -> [[1, 2], [1, 2]]
     let k = np::kron(&Tensor::from(vec![1.0, 2.0]), &Tensor::from([[1.0], [1.0]]));
-    assert_eq!((k.shape(), k.to_vec()), (&[2usize, 2][..], vec![1.0, 2.0, 1.0, 2.0]));
-    check_grads(|p: &(Tensor, Tensor)| np::kron(&p.0, &p.1), &(wavy(&[2, 2]), wavy(&[3, 1])), 2).unwrap();
+    assert_eq!(
+        (k.shape(), k.to_vec()),
+        (&[2usize, 2][..], vec![1.0, 2.0, 1.0, 2.0])
+    );
+    check_grads(
+        |p: &(Tensor, Tensor)| np::kron(&p.0, &p.1),
+        &(wavy(&[2, 2]), wavy(&[3, 1])),
+        2,
+    )
+    .unwrap();
 }
 
 #[test]
 fn meshgrid_xy_and_ij() {
-    let (x, y) = (Tensor::from(vec![1.0, 2.0, 3.0]), Tensor::from(vec![4.0, 5.0]));
+    let (x, y) = (
+        Tensor::from(vec![1.0, 2.0, 3.0]),
+        Tensor::from(vec![4.0, 5.0]),
+    );
     let ij = np::meshgrid(&[&x, &y], Indexing::Ij);
     assert_eq!(ij[0].shape(), &[3, 2]);
     assert_eq!(ij[0].to_vec(), vec![1.0, 1.0, 2.0, 2.0, 3.0, 3.0]);

@@ -38,7 +38,10 @@ pub fn run() {
     let x = Tensor::from(vec![1.0, 2.0]);
     println!("  f2(x) = {:.2}   (tutorial: 16.00)", f2(&a, &x).item());
     let g = grad(|x: &Tensor| f2(&a, x))(&x);
-    println!("  grad f2 = {:?}   (closed form Aᵀ1 = [4.0, 6.0])", g.to_vec());
+    println!(
+        "  grad f2 = {:?}   (closed form Aᵀ1 = [4.0, 6.0])",
+        g.to_vec()
+    );
 
     // The tutorial's f3 setting: A is 100×2 random.
     let a = random::normal(&random::key(3), &[100, 2]);
@@ -77,6 +80,10 @@ pub fn run() {
         max_abs_diff(&batched, &want)
     );
     let small = a.slice(ndarray::s![..4, ..]);
-    let ok = check_grads(|p: &(Tensor, Tensor)| f2(&p.0, &p.1), &(small, x.clone()), 2);
+    let ok = check_grads(
+        |p: &(Tensor, Tensor)| f2(&p.0, &p.1),
+        &(small, x.clone()),
+        2,
+    );
     println!("  check_grads (both modes, orders 1-2) on (A, x): {ok:?}\n");
 }

@@ -21,7 +21,9 @@ fn diagonal_impl(x: &Tensor, offset: i64, axis1: i64, axis2: i64) -> Result<Tens
     if a1 == a2 {
         return Err(Error::invalid(
             "diagonal",
-            format!("axis1 and axis2 are the same axis ({axis1}, {axis2}); give two different axes"),
+            format!(
+                "axis1 and axis2 are the same axis ({axis1}, {axis2}); give two different axes"
+            ),
         ));
     }
     let mut perm: Vec<usize> = (0..x.ndim()).filter(|&a| a != a1 && a != a2).collect();
@@ -92,13 +94,20 @@ pub fn diag(v: &Tensor, k: i64) -> Tensor {
         1 => {
             let m = la::diag_embed(v)?;
             let a = k.unsigned_abs() as usize;
-            let (lo, hi) = if k >= 0 { ([0, a], [a, 0]) } else { ([a, 0], [0, a]) };
+            let (lo, hi) = if k >= 0 {
+                ([0, a], [a, 0])
+            } else {
+                ([a, 0], [0, a])
+            };
             lax::pad(&m, &lo, &hi, &[0, 0], 0.0)
         }
         2 => diagonal_impl(v, k, 0, 1),
         _ => Err(Error::invalid(
             "diag",
-            format!("needs a 1-D or 2-D array, got shape {:?} (use diagonal for stacks)", v.shape()),
+            format!(
+                "needs a 1-D or 2-D array, got shape {:?} (use diagonal for stacks)",
+                v.shape()
+            ),
         )),
     })())
 }
@@ -191,7 +200,11 @@ pub enum Indexing {
 /// ```
 #[track_caller]
 pub fn meshgrid(xs: &[&Tensor], indexing: Indexing) -> Vec<Tensor> {
-    ok((|| {
+    ok(meshgrid_impl(xs, indexing))
+}
+
+fn meshgrid_impl(xs: &[&Tensor], indexing: Indexing) -> Result<Vec<Tensor>> {
+    {
         let mut shape: Vec<usize> = xs.iter().map(|x| x.size()).collect();
         let swap = indexing == Indexing::Xy && xs.len() >= 2;
         let axis_of = |i: usize| match (swap, i) {
@@ -209,5 +222,5 @@ pub fn meshgrid(xs: &[&Tensor], indexing: Indexing) -> Vec<Tensor> {
                 lax::broadcast_in_dim(&v, &shape, &[axis_of(i)])
             })
             .collect()
-    })())
+    }
 }

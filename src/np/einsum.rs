@@ -7,7 +7,6 @@
 //! (ties: the leftmost pair), like `opt_einsum`'s greedy path.
 
 use ferrograd_array::kernels::DotDims;
-use ferrograd_array::shape::normalize_axis;
 use ferrograd_array::DType;
 use ferrograd_core::api::ok;
 use ferrograd_core::lax::linalg as la;
@@ -96,10 +95,14 @@ fn parse(subscripts: &str, ranks: &[usize]) -> Result<(Vec<Vec<char>>, Vec<char>
 fn explicit_output(sub: &str, inputs: &[Vec<char>], out: Vec<char>) -> Result<Vec<char>> {
     for (i, c) in out.iter().enumerate() {
         if out[..i].contains(c) {
-            return Err(bad(format!("output subscript '{c}' appears more than once in '{sub}'")));
+            return Err(bad(format!(
+                "output subscript '{c}' appears more than once in '{sub}'"
+            )));
         }
         if !inputs.iter().any(|t| t.contains(c)) {
-            return Err(bad(format!("output subscript '{c}' of '{sub}' is in no operand")));
+            return Err(bad(format!(
+                "output subscript '{c}' of '{sub}' is in no operand"
+            )));
         }
     }
     Ok(out)
@@ -161,7 +164,12 @@ impl Term {
 }
 
 fn first_repeat(labels: &[char]) -> Option<(usize, usize)> {
-    (0..labels.len()).find_map(|j| labels[..j].iter().position(|&c| c == labels[j]).map(|i| (i, j)))
+    (0..labels.len()).find_map(|j| {
+        labels[..j]
+            .iter()
+            .position(|&c| c == labels[j])
+            .map(|i| (i, j))
+    })
 }
 
 /// The length of every label; size-1 ellipsis axes broadcast, named ones must agree.
@@ -174,7 +182,11 @@ fn label_sizes(terms: &[Term]) -> Result<Vec<(char, usize)>> {
                 Some((_, m)) if *m == n => {}
                 Some((_, m)) if !c.is_ascii_alphabetic() && (*m == 1 || n == 1) => *m = n.max(*m),
                 Some((_, m)) => {
-                    let name = if c.is_ascii_alphabetic() { format!("'{c}'") } else { "'...'".into() };
+                    let name = if c.is_ascii_alphabetic() {
+                        format!("'{c}'")
+                    } else {
+                        "'...'".into()
+                    };
                     return Err(bad(format!(
                         "subscript {name} has length {m} in one operand and {n} in another"
                     )));
@@ -203,12 +215,36 @@ fn broadcast_term(t: Term, sizes: &[(char, usize)]) -> Result<Term> {
 fn contract(a: Term, b: Term, keep: &[char]) -> Result<Term> {
     let shared = |c: &char| a.labels.contains(c) && b.labels.contains(c);
     let need = |c: &char, other: &Term| keep.contains(c) || other.labels.contains(c);
-    let a = a.clone().sum_except(&a.labels.iter().copied().filter(|c| need(c, &b)).collect::<Vec<_>>())?;
-    let b = b.clone().sum_except(&b.labels.iter().copied().filter(|c| need(c, &a)).collect::<Vec<_>>())?;
-    let batch: Vec<char> = a.labels.iter().copied().filter(|c| shared(c) && keep.contains(c)).collect();
-    let summed: Vec<char> = a.labels.iter().copied().filter(|c| shared(c) && !keep.contains(c)).collect();
+    let a = a.clone().sum_except(
+        &a.labels
+            .iter()
+            .copied()
+            .filter(|c| need(c, &b))
+            .collect::<Vec<_>>(),
+    )?;
+    let b = b.clone().sum_except(
+        &b.labels
+            .iter()
+            .copied()
+            .filter(|c| need(c, &a))
+            .collect::<Vec<_>>(),
+    )?;
+    let batch: Vec<char> = a
+        .labels
+        .iter()
+        .copied()
+        .filter(|c| shared(c) && keep.contains(c))
+        .collect();
+    let summed: Vec<char> = a
+        .labels
+        .iter()
+        .copied()
+        .filter(|c| shared(c) && !keep.contains(c))
+        .collect();
     let pos = |t: &Term, cs: &[char]| -> Vec<usize> {
-        cs.iter().map(|c| t.labels.iter().position(|d| d == c).expect("shared label")).collect()
+        cs.iter()
+            .map(|c| t.labels.iter().position(|d| d == c).expect("shared label"))
+            .collect()
     };
     let dims = DotDims {
         lhs_contract: pos(&a, &summed),
@@ -245,8 +281,17 @@ fn best_pair(terms: &[Term], output: &[char], sizes: &[(char, usize)]) -> (usize
         for j in i + 1..terms.len() {
             let keep = needed(terms, i, j, output);
             let mut labels: Vec<char> = terms[i].labels.clone();
-            labels.extend(terms[j].labels.iter().filter(|c| !terms[i].labels.contains(c)));
-            let n: usize = labels.iter().filter(|c| keep.contains(c)).map(size_of).product();
+            labels.extend(
+                terms[j]
+                    .labels
+                    .iter()
+                    .filter(|c| !terms[i].labels.contains(c)),
+            );
+            let n: usize = labels
+                .iter()
+                .filter(|c| keep.contains(c))
+                .map(size_of)
+                .product();
             if n < best.2 {
                 best = (i, j, n);
             }
@@ -261,17 +306,33 @@ fn einsum_impl(subscripts: &str, operands: &[&Tensor]) -> Result<Tensor> {
     }
     let ranks: Vec<usize> = operands.iter().map(|x| x.ndim()).collect();
     let (inputs, output) = parse(subscripts, &ranks)?;
-    let dtype = operands.iter().map(|x| x.dtype()).fold(DType::F32, DType::promote);
+    let dtype = operands
+        .iter()
+        .map(|x| x.dtype())
+        .fold(DType::F32, DType::promote);
     let dtype = if dtype.is_float() { dtype } else { DType::F64 };
     let mut terms = operands
         .iter()
         .zip(inputs)
-        .map(|(x, labels)| Term { x: lax::convert(x, dtype)?, labels }.diagonals())
+        .map(|(x, labels)| {
+            Term {
+                x: lax::convert(x, dtype)?,
+                labels,
+            }
+            .diagonals()
+        })
         .collect::<Result<Vec<_>>>()?;
     let sizes = label_sizes(&terms)?;
-    terms = terms.into_iter().map(|t| broadcast_term(t, &sizes)).collect::<Result<_>>()?;
+    terms = terms
+        .into_iter()
+        .map(|t| broadcast_term(t, &sizes))
+        .collect::<Result<_>>()?;
     while terms.len() > 1 {
-        let (i, j) = if terms.len() == 2 { (0, 1) } else { best_pair(&terms, &output, &sizes) };
+        let (i, j) = if terms.len() == 2 {
+            (0, 1)
+        } else {
+            best_pair(&terms, &output, &sizes)
+        };
         let keep = needed(&terms, i, j, &output);
         let b = terms.remove(j);
         let a = terms.remove(i);
@@ -280,7 +341,12 @@ fn einsum_impl(subscripts: &str, operands: &[&Tensor]) -> Result<Tensor> {
     let t = terms.pop().expect("one term").sum_except(&output)?;
     let perm: Vec<usize> = output
         .iter()
-        .map(|c| t.labels.iter().position(|d| d == c).expect("output label kept"))
+        .map(|c| {
+            t.labels
+                .iter()
+                .position(|d| d == c)
+                .expect("output label kept")
+        })
         .collect();
     lax::transpose(&t.x, &perm)
 }
@@ -314,81 +380,4 @@ pub fn einsum(subscripts: &str, operands: &[&Tensor]) -> Tensor {
 /// As [`einsum`] panics.
 pub fn try_einsum(subscripts: &str, operands: &[&Tensor]) -> Result<Tensor> {
     einsum_impl(subscripts, operands)
-}
-
-/// The axes [`tensordot`] contracts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TensordotAxes {
-    /// The last `n` axes of `a` with the first `n` of `b` (NumPy's integer `axes`).
-    Last(usize),
-    /// `a`'s axes `.0[i]` with `b`'s axes `.1[i]` (negative counts from the end).
-    Pairs(Vec<i64>, Vec<i64>),
-}
-
-impl From<usize> for TensordotAxes {
-    fn from(n: usize) -> Self {
-        TensordotAxes::Last(n)
-    }
-}
-
-impl<const N: usize> From<([i64; N], [i64; N])> for TensordotAxes {
-    fn from((a, b): ([i64; N], [i64; N])) -> Self {
-        TensordotAxes::Pairs(a.to_vec(), b.to_vec())
-    }
-}
-
-fn tensordot_impl(a: &Tensor, b: &Tensor, axes: TensordotAxes) -> Result<Tensor> {
-    let (la, lb): (Vec<usize>, Vec<usize>) = match axes {
-        TensordotAxes::Last(n) => {
-            if n > a.ndim() || n > b.ndim() {
-                return Err(Error::invalid(
-                    "tensordot",
-                    format!("cannot contract {n} axes of shapes {:?} and {:?}", a.shape(), b.shape()),
-                ));
-            }
-            ((a.ndim() - n..a.ndim()).collect(), (0..n).collect())
-        }
-        TensordotAxes::Pairs(x, y) => {
-            if x.len() != y.len() {
-                return Err(Error::invalid(
-                    "tensordot",
-                    format!("axes {x:?} and {y:?} must pair up (same length)"),
-                ));
-            }
-            let na = x.iter().map(|&v| normalize_axis("tensordot", v, a.ndim())).collect::<std::result::Result<_, _>>()?;
-            let nb = y.iter().map(|&v| normalize_axis("tensordot", v, b.ndim())).collect::<std::result::Result<_, _>>()?;
-            (na, nb)
-        }
-    };
-    if let Some(k) = (0..la.len()).find(|&k| a.shape()[la[k]] != b.shape()[lb[k]]) {
-        return Err(Error::invalid(
-            "tensordot",
-            format!(
-                "axis {} of shape {:?} (length {}) cannot contract with axis {} of shape {:?} (length {})",
-                la[k], a.shape(), a.shape()[la[k]], lb[k], b.shape(), b.shape()[lb[k]]
-            ),
-        ));
-    }
-    let (a, b) = ferrograd_core::api::promote_pair(a, b)?;
-    let dims = DotDims { lhs_contract: la, rhs_contract: lb, lhs_batch: vec![], rhs_batch: vec![] };
-    lax::dot_general(&a, &b, &dims)
-}
-
-/// `np.tensordot(a, b, axes)`: sums products over the paired axes; the result has `a`'s
-/// other axes, then `b`'s. `axes` is a count (`2`: the last two of `a` with the first two of
-/// `b`) or a pair of axis lists (`([1, 0], [0, 1])`).
-///
-/// ```
-/// use ferrograd::{np, Tensor};
-/// let a = Tensor::from_vec((0..6).map(f64::from).collect(), &[2, 3]);
-/// let b = Tensor::from_vec((0..6).map(f64::from).collect(), &[3, 2]);
-/// assert_eq!(np::tensordot(&a, &b, 1).to_vec(), a.matmul(&b).to_vec());
-/// assert_eq!(np::tensordot(&a, &b, ([0], [1])).shape(), &[3, 3]);
-/// ```
-///
-/// # Panics
-/// If the paired axes are out of range or their lengths differ.
-#[track_caller]
-pub fn tensordot(a: &Tensor, b: &Tensor, axes: impl Into<TensordotAxes>) -> Tensor {
-    ok(tensordot_impl(a, b, axes.into()))
 }

@@ -37,7 +37,10 @@ fn split_at(x: &Tensor, bounds: &[usize], axis: usize) -> Result<Vec<Tensor>> {
 fn array_split_impl(x: &Tensor, sections: usize, axis: i64) -> Result<Vec<Tensor>> {
     let axis = axis_of("array_split", x, axis)?;
     if sections == 0 {
-        return Err(Error::invalid("array_split", "the number of sections must be ≥ 1"));
+        return Err(Error::invalid(
+            "array_split",
+            "the number of sections must be ≥ 1",
+        ));
     }
     // NumPy: the first n % sections parts get one extra element.
     let (n, s) = (x.shape()[axis], sections);
@@ -61,7 +64,7 @@ fn array_split_impl(x: &Tensor, sections: usize, axis: i64) -> Result<Vec<Tensor
 pub fn split(x: &Tensor, sections: usize, axis: i64) -> Vec<Tensor> {
     ok((|| {
         let a = axis_of("split", x, axis)?;
-        if sections == 0 || !x.shape()[a].is_multiple_of(sections) {
+        if sections == 0 || x.shape()[a] % sections != 0 {
             return Err(Error::invalid(
                 "split",
                 format!(
@@ -200,11 +203,19 @@ fn source_index(mode: PadMode, i: i64, n: i64) -> i64 {
         PadMode::Reflect if n == 1 => 0,
         PadMode::Reflect => {
             let m = i.rem_euclid(2 * (n - 1));
-            if m < n { m } else { 2 * (n - 1) - m }
+            if m < n {
+                m
+            } else {
+                2 * (n - 1) - m
+            }
         }
         PadMode::Symmetric => {
             let m = i.rem_euclid(2 * n);
-            if m < n { m } else { 2 * n - 1 - m }
+            if m < n {
+                m
+            } else {
+                2 * n - 1 - m
+            }
         }
     }
 }
@@ -216,7 +227,11 @@ fn pad_impl(x: &Tensor, widths: &[(usize, usize)], mode: PadMode) -> Result<Tens
         k => {
             return Err(Error::invalid(
                 "pad",
-                format!("{k} (before, after) widths for an array of shape {:?} (give 1 or {})", x.shape(), x.ndim()),
+                format!(
+                    "{k} (before, after) widths for an array of shape {:?} (give 1 or {})",
+                    x.shape(),
+                    x.ndim()
+                ),
             ))
         }
     };
@@ -233,7 +248,10 @@ fn pad_impl(x: &Tensor, widths: &[(usize, usize)], mode: PadMode) -> Result<Tens
         if n == 0 {
             return Err(Error::invalid(
                 "pad",
-                format!("cannot extend the empty axis {axis} of shape {:?} with {mode:?}", x.shape()),
+                format!(
+                    "cannot extend the empty axis {axis} of shape {:?} with {mode:?}",
+                    x.shape()
+                ),
             ));
         }
         let idx: Vec<i64> = (-(lo as i64)..n + hi as i64)
@@ -351,7 +369,10 @@ fn stack_along(op: &'static str, xs: &[&Tensor], r: usize, axis: i64) -> Result<
     if xs.is_empty() {
         return Err(Error::invalid(op, "needs at least one array"));
     }
-    let parts = xs.iter().map(|x| at_least(x, r)).collect::<Result<Vec<_>>>()?;
+    let parts = xs
+        .iter()
+        .map(|x| at_least(x, r))
+        .collect::<Result<Vec<_>>>()?;
     let refs: Vec<&Tensor> = parts.iter().collect();
     Tensor::try_concatenate(&refs, axis)
 }

@@ -77,7 +77,11 @@ pub fn slice(x: &Array, start: &[usize], limit: &[usize], stride: &[usize]) -> R
 /// strides).
 pub fn rev(x: &Array, axes: &[usize]) -> Result<Array> {
     if let Some(&bad) = axes.iter().find(|&&a| a >= x.ndim()) {
-        return Err(Error::AxisOutOfRange { op: "rev", axis: bad as i64, rank: x.ndim() });
+        return Err(Error::AxisOutOfRange {
+            op: "rev",
+            axis: bad as i64,
+            rank: x.ndim(),
+        });
     }
     with_dtype!(x, T => {
         let mut s: ArcArray<T, IxDyn> = x.to_shared("rev")?;

@@ -56,7 +56,10 @@ impl Primitive for Rev {
     // Axes at or after the batch axis shift right by one; the batch axis stays where it is.
     fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
         let Some(b) = dims[0] else {
-            return Err(Error::invalid("vmap", "rev's batch rule needs a batched input"));
+            return Err(Error::invalid(
+                "vmap",
+                "rev's batch rule needs a batched input",
+            ));
         };
         let axes: Vec<usize> = self
             .axes

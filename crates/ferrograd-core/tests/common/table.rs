@@ -222,7 +222,11 @@ fn structural_rows(rows: &mut Vec<Row>) {
         };
         rows.push(Row::new(p, inputs(&[&[3, 2]], r), linear));
     }
-    for (s, axes) in [(&[3, 2][..], &[0][..]), (&[2, 3, 4][..], &[0, 2][..]), (&[0, 2][..], &[1][..])] {
+    for (s, axes) in [
+        (&[3, 2][..], &[0][..]),
+        (&[2, 3, 4][..], &[0, 2][..]),
+        (&[0, 2][..], &[1][..]),
+    ] {
         let axes = axes.to_vec();
         rows.push(Row::new(Rev { axes }, inputs(&[s], r), &[&[0]]));
     }
