@@ -200,7 +200,11 @@ pub enum Indexing {
 /// ```
 #[track_caller]
 pub fn meshgrid(xs: &[&Tensor], indexing: Indexing) -> Vec<Tensor> {
-    ok((|| {
+    ok(meshgrid_impl(xs, indexing))
+}
+
+fn meshgrid_impl(xs: &[&Tensor], indexing: Indexing) -> Result<Vec<Tensor>> {
+    {
         let mut shape: Vec<usize> = xs.iter().map(|x| x.size()).collect();
         let swap = indexing == Indexing::Xy && xs.len() >= 2;
         let axis_of = |i: usize| match (swap, i) {
@@ -218,5 +222,5 @@ pub fn meshgrid(xs: &[&Tensor], indexing: Indexing) -> Vec<Tensor> {
                 lax::broadcast_in_dim(&v, &shape, &[axis_of(i)])
             })
             .collect()
-    })())
+    }
 }

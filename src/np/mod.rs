@@ -10,6 +10,7 @@ mod math;
 mod nn;
 mod shape;
 mod special;
+mod tensordot;
 
 pub use creation::*;
 pub use diag::*;
@@ -19,5 +20,6 @@ pub use math::*;
 pub use nn::*;
 pub use shape::*;
 pub use special::*;
+pub use tensordot::*;
 
 pub use crate::Tensor;
