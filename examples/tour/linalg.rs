@@ -75,7 +75,7 @@ fn showcase() {
     println!("  ∇ log|det A| vs inv(A)ᵀ       : max |difference| {err:.1e} (should be ~1e-16)");
     let singular = Tensor::from_vec(vec![1.0, 2.0, 2.0, 4.0], &[2, 2]);
     let g = grad(|a: &Tensor| linalg::det(a))(&singular);
-    println!("  ∇ det at singular [[1,2],[2,4]] = {g} (the adjugate: [[4 -2] [-2 1]])");
+    println!("  ∇ det at singular [[1,2],[2,4]] = {g} (adj(A)ᵀ: [[4 -2] [-2 1]])");
     match linalg::try_solve(&singular, &Tensor::from(vec![1.0, 1.0])) {
         Ok(x) => println!("  try_solve(singular) unexpectedly gave {x}"),
         Err(e) => println!("  try_solve(singular)           = Err: {e}"),
