@@ -117,7 +117,7 @@ fn step(k: usize, h: &Tensor, x: &Tensor, w: &Tensor) -> Tensor {
         4 => h * x,
         5 => h - h.max() + h.mean(),
         6 => h.reshape(&[2, 3]).t().reshape(&[-1]).sigmoid(),
-        7 => np::where_(&h.greater(0.0), &h.powi(2), &(h * 0.1)),
+        7 => np::where_(&h.greater(0.0), h.powi(2), h * 0.1),
         8 => (h * h + 1.0).sqrt().log(),
         _ => np::concatenate(&[&h.get_range(3, 6), &h.get_range(0, 3).cos()], 0),
     }
@@ -154,7 +154,10 @@ fn jacfwd_equals_jacrev_on_random_compositions() {
         let fd = (f(&(&x + &e)) - f(&(&x - &e))) / 2e-6;
         let col = jf.t().get(2);
         for (a, b) in col.to_vec().iter().zip(fd.to_vec()) {
-            assert!((a - b).abs() <= 1e-6 * (1.0 + b.abs()), "seed {seed} ops {ops:?}");
+            assert!(
+                (a - b).abs() <= 1e-6 * (1.0 + b.abs()),
+                "seed {seed} ops {ops:?}"
+            );
         }
     }
 }
@@ -166,7 +169,11 @@ fn staged_eqns(n: usize, reverse: bool) -> usize {
     let w = stage.input(Aval::new(&[n, n], DType::F64));
     let x = stage.input(Aval::new(&[n], DType::F64));
     let f = |x: &Tensor| w.matmul(x).tanh();
-    let j = if reverse { jacrev(f)(&x) } else { jacfwd(f)(&x) };
+    let j = if reverse {
+        jacrev(f)(&x)
+    } else {
+        jacfwd(f)(&x)
+    };
     assert_eq!(j.shape(), &[n, n]);
     let atom = stage.atom(&j);
     stage.finish(vec![atom]).eqns.len()
@@ -177,7 +184,8 @@ fn jacobians_are_one_vmapped_pass_not_a_loop() {
     for reverse in [false, true] {
         let (small, large) = (staged_eqns(3, reverse), staged_eqns(40, reverse));
         assert_eq!(
-            small, large,
+            small,
+            large,
             "jac{} staged {small} equations at n = 3 but {large} at n = 40",
             if reverse { "rev" } else { "fwd" }
         );

@@ -330,7 +330,7 @@ fn errors_inside_other_transforms_still_teach() {
         assert!(msg.contains(word), "{word} missing from: {msg}");
     }
     // The same function written with a select works, and its gradient is 2x or -1.
-    let g = vmap(grad(|x: &Tensor| np::where_(&x.greater(0.0), &(x * x), &(-x))))(&xs);
+    let g = vmap(grad(|x: &Tensor| np::where_(&x.greater(0.0), x * x, -x)))(&xs);
     close(&g, &Tensor::from(vec![2.0, -1.0]), 0.0);
     // Mismatched sizes along different mapped axes name both inputs' shapes.
     let a = np::ones(&[3, 2]);
