@@ -117,7 +117,7 @@ fn step(k: usize, h: &Tensor, x: &Tensor, w: &Tensor) -> Tensor {
         4 => h * x,
         5 => h - h.max() + h.mean(),
         6 => h.reshape(&[2, 3]).t().reshape(&[-1]).sigmoid(),
-        7 => np::where_(&h.greater(0.0), &h.powi(2), &(h * 0.1)),
+        7 => np::where_(&h.greater(0.0), h.powi(2), h * 0.1),
         8 => (h * h + 1.0).sqrt().log(),
         _ => np::concatenate(&[&h.get_range(3, 6), &h.get_range(0, 3).cos()], 0),
     }

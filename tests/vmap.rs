@@ -318,3 +318,47 @@ fn size_zero_batches_and_f32() {
     assert_eq!(g.dtype(), ferrograd::DType::F32);
     assert_eq!(g.to_vec(), vec![2.0, 4.0, 6.0, 8.0]);
 }
+
+#[test]
+fn errors_inside_other_transforms_still_teach() {
+    let xs = Tensor::from(vec![1.0, -2.0]);
+    // Branching on a batched value under grad, inside vmap.
+    let msg = panic_text(|| {
+        vmap(grad(|x: &Tensor| if x.item() > 0.0 { x * x } else { -x }))(&xs);
+    });
+    for word in ["vmap", "np::where_", "cond"] {
+        assert!(msg.contains(word), "{word} missing from: {msg}");
+    }
+    // The same function written with a select works, and its gradient is 2x or -1.
+    let g = vmap(grad(|x: &Tensor| np::where_(&x.greater(0.0), x * x, -x)))(&xs);
+    close(&g, &Tensor::from(vec![2.0, -1.0]), 0.0);
+    // Mismatched sizes along different mapped axes name both inputs' shapes.
+    let a = np::ones(&[3, 2]);
+    let b = np::ones(&[2, 4]);
+    let msg = panic_text(|| {
+        vmap_axes(
+            |(a, b): &(Tensor, Tensor)| a.sum() + b.sum(),
+            &[Some(0), Some(1)],
+            &[Some(0)],
+        )(&(a.clone(), b.clone()));
+    });
+    assert!(
+        msg.contains("[3, 2]") && msg.contains("[2, 4]") && msg.contains("along axis 1"),
+        "{msg}"
+    );
+    // A negative axis beyond the rank, and the range it must lie in.
+    let msg = panic_text(|| {
+        vmap_axes(|a: &Tensor| a.sin(), &[Some(-3)], &[Some(0)])(&a);
+    });
+    assert!(
+        msg.contains("in_axes[0] = -3 is out of range") && msg.contains("-2..2"),
+        "{msg}"
+    );
+    // Inner vmap sizes that disagree with each other inside an outer vmap.
+    let msg = panic_text(|| {
+        vmap(|x: &Tensor| vmap(|(p, q): &(Tensor, Tensor)| p * q)(&(x.clone(), np::ones(&[5]))))(
+            &np::ones(&[2, 4]),
+        );
+    });
+    assert!(msg.contains("size 4") && msg.contains("size 5"), "{msg}");
+}

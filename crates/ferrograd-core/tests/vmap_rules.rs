@@ -321,3 +321,41 @@ fn a_batched_reshape_keeps_an_interior_batch_axis_in_place() {
         }
     }
 }
+
+#[test]
+fn both_batched_contractions_small_and_large_match_loops() {
+    // Small members go through one broadcast multiply (and a sum when k > 1), large ones
+    // through one batched GEMM; both against a loop.
+    let mut rng = Rng::new(93);
+    let r = common::Domain::Range(-1.0, 1.0);
+    let f64a = |s: &[usize]| Aval::new(s, ferrograd_core::DType::F64);
+    let mm = DotDims {
+        lhs_contract: vec![1],
+        rhs_contract: vec![0],
+        lhs_batch: vec![],
+        rhs_batch: vec![],
+    };
+    // (lhs shape, rhs shape, lhs batch axis, rhs batch axis): outer product (k = 1), a small
+    // product (k = 3), and one of 12·12·12 multiply-adds per member.
+    let cases: [(&[usize], &[usize], usize, usize); 3] = [
+        (&[5, 2, 1], &[1, 5, 4], 0, 1),
+        (&[2, 3, 5], &[3, 5, 4], 2, 1),
+        (&[12, 12, 4], &[4, 12, 12], 2, 0),
+    ];
+    for (ls, rs, la, ra) in cases {
+        let a = sample(&mut rng, &f64a(ls), r);
+        let b = sample(&mut rng, &f64a(rs), r);
+        let y = vmap_flat(
+            |v| Ok(vec![lax::dot_general(&v[0], &v[1], &mm)?]),
+            &[a.clone(), b.clone()],
+            &[Some(la as i64), Some(ra as i64)],
+            &[Some(0)],
+        )
+        .unwrap();
+        for k in 0..ls[la] {
+            let want =
+                lax::dot_general(&unstack_one(&a, la, k), &unstack_one(&b, ra, k), &mm).unwrap();
+            close("dot", &unstack_one(&y[0], 0, k), &want, 1e-13, 1e-13).unwrap();
+        }
+    }
+}

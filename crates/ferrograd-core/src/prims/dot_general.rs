@@ -71,6 +71,57 @@ fn transpose_lhs(
     lax::transpose(&lax::dot_general(g, y, &dims)?, &argsort(&order))
 }
 
+/// Multiply-adds per batch member of the contraction `d` (m·n·k).
+fn per_member_work(x: &Tensor, y: &Tensor, d: &DotDims) -> usize {
+    let size = |t: &Tensor, axes: &[usize]| axes.iter().map(|&a| t.shape()[a]).product::<usize>();
+    let m = size(x, &DotDims::free(x.ndim(), &d.lhs_contract, &d.lhs_batch));
+    let n = size(y, &DotDims::free(y.ndim(), &d.rhs_contract, &d.rhs_batch));
+    m * n * size(x, &d.lhs_contract)
+}
+
+/// Below this many multiply-adds per batch member, a batched contraction is computed as one
+/// broadcast multiply and a sum instead of one tiny GEMM call per member (per-example
+/// gradients make 1000 GEMMs of 1×1×100 otherwise; each call costs far more than its work).
+const SMALL_DOT: usize = 256;
+
+/// `dot_general(x, y, d)` as `sum(x[b, xf, 1, c] * y[b, 1, yf, c], c)`: elementwise work on
+/// the batch as a whole. Used for small per-member contractions under vmap.
+fn dot_by_broadcast(x: &Tensor, y: &Tensor, d: &DotDims) -> Result<Tensor> {
+    let pick = |t: &Tensor, axes: &[usize]| axes.iter().map(|&a| t.shape()[a]).collect::<Vec<_>>();
+    let order = |batch: &[usize], free: &[usize], contract: &[usize]| -> Vec<usize> {
+        batch.iter().chain(free).chain(contract).copied().collect()
+    };
+    let xf = DotDims::free(x.ndim(), &d.lhs_contract, &d.lhs_batch);
+    let yf = DotDims::free(y.ndim(), &d.rhs_contract, &d.rhs_batch);
+    let (batch, x_free, y_free) = (pick(x, &d.lhs_batch), pick(x, &xf), pick(y, &yf));
+    let mut contract = pick(x, &d.lhs_contract);
+    let xt = lax::transpose(x, &order(&d.lhs_batch, &xf, &d.lhs_contract))?;
+    let yt = lax::transpose(y, &order(&d.rhs_batch, &yf, &d.rhs_contract))?;
+    // A contraction of size 1 is an outer product: drop those axes, nothing to sum.
+    let (xt, yt) = if contract.iter().product::<usize>() == 1 {
+        contract.clear();
+        (
+            lax::reshape(&xt, &[batch.clone(), x_free.clone()].concat())?,
+            lax::reshape(&yt, &[batch.clone(), y_free.clone()].concat())?,
+        )
+    } else {
+        (xt, yt)
+    };
+    let (nb, nxf, nyf, nc) = (batch.len(), x_free.len(), y_free.len(), contract.len());
+    let full = [batch, x_free, y_free, contract].concat();
+    let total = full.len();
+    let x_dims: Vec<usize> = (0..nb + nxf).chain(nb + nxf + nyf..total).collect();
+    let y_dims: Vec<usize> = (0..nb).chain(nb + nxf..total).collect();
+    let prod = lax::mul(
+        &lax::broadcast_in_dim(&xt, &full, &x_dims)?,
+        &lax::broadcast_in_dim(&yt, &full, &y_dims)?,
+    )?;
+    if nc == 0 {
+        return Ok(prod);
+    }
+    lax::reduce_sum(&prod, &(total - nc..total).collect::<Vec<_>>())
+}
+
 fn swapped(d: &DotDims) -> DotDims {
     DotDims {
         lhs_contract: d.rhs_contract.clone(),
@@ -174,10 +225,12 @@ impl Primitive for DotGeneral {
                     lhs_batch: [0].into_iter().chain(shift(&d.lhs_batch)).collect(),
                     rhs_batch: [0].into_iter().chain(shift(&d.rhs_batch)).collect(),
                 };
-                Ok((
-                    vec![lax::dot_general(&args[0], &args[1], &nd)?],
-                    vec![Some(0)],
-                ))
+                let y = if per_member_work(&args[0], &args[1], &nd) <= SMALL_DOT {
+                    dot_by_broadcast(&args[0], &args[1], &nd)?
+                } else {
+                    lax::dot_general(&args[0], &args[1], &nd)?
+                };
+                Ok((vec![y], vec![Some(0)]))
             }
         }
     }
