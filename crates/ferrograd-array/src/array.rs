@@ -3,6 +3,13 @@
 //! Invariant: when `bcast` is `Some(shape)`, `data` has the same rank as `shape` and every
 //! axis of `data` is 1 or equal to `shape`'s; the logical array is `data` broadcast to `shape`
 //! (a zero-copy view with stride 0 on the broadcast axes).
+//!
+//! The storage and view metadata sit behind one `Arc`, so an `Array` is one pointer wide:
+//! tensors move and clone as 8 bytes plus a refcount, which is most of the cost of eager
+//! dispatch on small arrays.
+
+use std::fmt;
+use std::sync::Arc;
 
 use ndarray::{ArcArray, ArrayD, ArrayViewD, IxDyn};
 
@@ -20,23 +27,38 @@ pub enum Data {
 }
 
 /// An immutable n-dimensional array of one [`DType`]; `clone` is a reference-count bump.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Array {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     data: Data,
     bcast: Option<Shape>,
 }
 
+impl fmt::Debug for Array {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Array")
+            .field("data", &self.inner.data)
+            .field("bcast", &self.inner.bcast)
+            .finish()
+    }
+}
+
 impl Array {
     pub(crate) fn from_data(data: Data) -> Self {
-        Array { data, bcast: None }
+        Array {
+            inner: Arc::new(Inner { data, bcast: None }),
+        }
     }
 
     pub(crate) fn data(&self) -> &Data {
-        &self.data
+        &self.inner.data
     }
 
     pub(crate) fn logical_view<'a, T>(&'a self, x: &'a ArcArray<T, IxDyn>) -> ArrayViewD<'a, T> {
-        match &self.bcast {
+        match &self.inner.bcast {
             None => x.view(),
             Some(s) => x
                 .broadcast(IxDyn(s))
@@ -96,7 +118,7 @@ impl Array {
 
     /// The element type.
     pub fn dtype(&self) -> DType {
-        match &self.data {
+        match &self.inner.data {
             Data::Bool(_) => DType::Bool,
             Data::U32(_) => DType::U32,
             Data::I64(_) => DType::I64,
@@ -107,10 +129,10 @@ impl Array {
 
     /// The logical shape.
     pub fn shape(&self) -> &[usize] {
-        if let Some(s) = &self.bcast {
+        if let Some(s) = &self.inner.bcast {
             return s;
         }
-        match &self.data {
+        match &self.inner.data {
             Data::Bool(x) => x.shape(),
             Data::U32(x) => x.shape(),
             Data::I64(x) => x.shape(),
@@ -142,7 +164,7 @@ impl Array {
 
     /// A shared ndarray holding the logical array (copies only if this array is a broadcast).
     pub fn to_shared<T: Element>(&self, op: &'static str) -> Result<ArcArray<T, IxDyn>> {
-        if self.bcast.is_none() {
+        if self.inner.bcast.is_none() {
             if let Some(x) = T::storage(self) {
                 return Ok(x.clone());
             }
@@ -197,14 +219,16 @@ impl Array {
         }
         let base = self.materialize().reshape_storage(&expanded)?;
         Ok(Array {
-            data: base.data,
-            bcast: Some(Shape::from_slice(shape)),
+            inner: Arc::new(Inner {
+                data: base.inner.data.clone(),
+                bcast: Some(Shape::from_slice(shape)),
+            }),
         })
     }
 
     /// The same logical array with its own storage (no broadcast view).
     pub fn materialize(&self) -> Self {
-        if self.bcast.is_none() {
+        if self.inner.bcast.is_none() {
             return self.clone();
         }
         fn own<T: Element>(a: &Array) -> Array {
@@ -235,7 +259,7 @@ impl Array {
                 .map(T::wrap)
                 .map_err(|e| Error::invalid("reshape", e.to_string()))
         }
-        match &self.data {
+        match &self.inner.data {
             Data::Bool(x) => go(x, shape),
             Data::U32(x) => go(x, shape),
             Data::I64(x) => go(x, shape),

@@ -5,6 +5,8 @@
 use std::fmt;
 use std::rc::Rc;
 
+use smallvec::SmallVec;
+
 use crate::interp::bind;
 use crate::{lax, Aval, LinearArg, Primitive, Result, Tensor};
 
@@ -56,7 +58,7 @@ impl Program {
             Atom::Const(t) => t.clone(),
         };
         for eqn in &self.eqns {
-            let args: Vec<Tensor> = eqn.inputs.iter().map(|a| read(&env, a)).collect();
+            let args: SmallVec<[Tensor; 4]> = eqn.inputs.iter().map(|a| read(&env, a)).collect();
             for (v, y) in eqn.outputs.iter().zip(bind(eqn.prim.as_ref(), &args)?) {
                 env[v.0 as usize] = Some(y);
             }
@@ -93,25 +95,21 @@ impl Program {
             }
         }
         for eqn in self.eqns.iter().rev() {
-            let outs: Vec<Option<Tensor>> = eqn
-                .outputs
-                .iter()
-                .map(|v| ct_env[v.0 as usize].take())
-                .collect();
-            if outs.iter().all(Option::is_none) {
+            if eqn.outputs.iter().all(|v| ct_env[v.0 as usize].is_none()) {
                 continue;
             }
-            for (v, ct) in eqn.outputs.iter().zip(&outs) {
-                if let Some(ct) = ct {
-                    tap(*v, ct)?;
-                }
+            let mut outs: SmallVec<[Tensor; 2]> = SmallVec::with_capacity(eqn.outputs.len());
+            for v in &eqn.outputs {
+                let aval = &self.avals[v.0 as usize];
+                outs.push(match ct_env[v.0 as usize].take() {
+                    Some(ct) => {
+                        tap(*v, &ct)?;
+                        ct
+                    }
+                    None => Tensor::zeros_aval(aval),
+                });
             }
-            let outs: Vec<Tensor> = outs
-                .into_iter()
-                .zip(&eqn.outputs)
-                .map(|(ct, v)| ct.unwrap_or_else(|| Tensor::zeros_aval(&self.avals[v.0 as usize])))
-                .collect();
-            let args: Vec<LinearArg> = eqn
+            let args: SmallVec<[LinearArg; 4]> = eqn
                 .inputs
                 .iter()
                 .map(|a| match a {

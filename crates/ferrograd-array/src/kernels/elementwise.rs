@@ -39,12 +39,64 @@ pub fn zip_map<T: Element, U: Element>(
         };
         return Ok(ArrayD::from_shape_vec(a.raw_dim(), out).expect("same size"));
     }
+    // A broadcast scalar (every stride 0: `x * 2.0`, `maximum(x, 0)`) against a row-major
+    // operand: one slice loop, not a strided walk.
+    match (splat(&a), b.as_slice(), a.as_slice(), splat(&b)) {
+        (Some(x), Some(ys), _, _) => return Ok(map_slice(&a, ys, |y| f(x, y))),
+        (_, _, Some(xs), Some(y)) => return Ok(map_slice(&a, xs, |x| f(x, y))),
+        _ => {}
+    }
     let z = Zip::from(&a).and(&b);
     Ok(if a.len() >= PAR_THRESHOLD {
         z.par_map_collect(|&x, &y| f(x, y))
     } else {
         z.map_collect(|&x, &y| f(x, y))
     })
+}
+
+/// The single value of a non-empty view whose strides are all 0 (a broadcast scalar).
+fn splat<T: Copy>(x: &ArrayViewD<'_, T>) -> Option<T> {
+    if x.strides().iter().all(|&s| s == 0) {
+        x.first().copied()
+    } else {
+        None
+    }
+}
+
+/// A row-major operand or a broadcast scalar, read by flat index.
+#[derive(Clone, Copy)]
+enum Lane<'a, T> {
+    Slice(&'a [T]),
+    Splat(T),
+}
+
+impl<T: Copy> Lane<'_, T> {
+    fn at(&self, i: usize) -> T {
+        match self {
+            Lane::Slice(xs) => xs[i],
+            Lane::Splat(x) => *x,
+        }
+    }
+}
+
+fn lane<'a, T: Copy>(x: &'a ArrayViewD<'_, T>) -> Option<Lane<'a, T>> {
+    x.as_slice()
+        .map(Lane::Slice)
+        .or_else(|| splat(x).map(Lane::Splat))
+}
+
+/// `f` over a row-major slice, shaped like `like`.
+fn map_slice<T: Element, U: Element>(
+    like: &ArrayViewD<'_, T>,
+    xs: &[T],
+    f: impl Fn(T) -> U + Sync + Send,
+) -> ArrayD<U> {
+    let out: Vec<U> = if xs.len() >= PAR_THRESHOLD {
+        xs.par_iter().map(|&x| f(x)).collect()
+    } else {
+        xs.iter().map(|&x| f(x)).collect()
+    };
+    ArrayD::from_shape_vec(like.raw_dim(), out).expect("same size")
 }
 
 /// Checks that two elementwise operands have equal shapes.
@@ -79,15 +131,25 @@ pub fn unary_float(
 }
 
 /// Scalar functions of one binary elementwise operation, per dtype; `None` where the
-/// operation is not defined for that dtype.
-pub struct BinaryFns {
-    pub f32: fn(f32, f32) -> f32,
-    pub f64: fn(f64, f64) -> f64,
+/// operation is not defined for that dtype. Generic so that fn items (`K::apply::<f64>`) are
+/// inlined into the loop instead of called through a pointer per element.
+pub struct BinaryFns<F32 = fn(f32, f32) -> f32, F64 = fn(f64, f64) -> f64> {
+    pub f32: F32,
+    pub f64: F64,
     pub i64: Option<fn(i64, i64) -> i64>,
 }
 
 /// A binary arithmetic operation on two arrays of the same shape and dtype.
-pub fn binary(op: &'static str, a: &Array, b: &Array, fns: &BinaryFns) -> Result<Array> {
+pub fn binary<F32, F64>(
+    op: &'static str,
+    a: &Array,
+    b: &Array,
+    fns: &BinaryFns<F32, F64>,
+) -> Result<Array>
+where
+    F32: Fn(f32, f32) -> f32 + Copy + Sync + Send,
+    F64: Fn(f64, f64) -> f64 + Copy + Sync + Send,
+{
     same_dtype(op, a, b)?;
     match (a.dtype(), fns.i64) {
         (DType::F32, _) => Ok(Array::from_ndarray(zip_map(
@@ -179,6 +241,13 @@ pub fn select(pred: &Array, on_true: &Array, on_false: &Array) -> Result<Array> 
         let (p, a, b) = (p.view::<bool>(OP)?, a.view::<T>(OP)?, b.view::<T>(OP)?);
         same_shape(OP, p.shape(), a.shape())?;
         same_shape(OP, a.shape(), b.shape())?;
+        if let (Some(ps), Some(x), Some(y)) = (p.as_slice(), lane(&a), lane(&b)) {
+            let pick = |i: usize, p: bool| if p { x.at(i) } else { y.at(i) };
+            let out: Vec<T> = ps.iter().enumerate().map(|(i, &p)| pick(i, p)).collect();
+            return Ok(Array::from_ndarray(
+                ArrayD::from_shape_vec(p.raw_dim(), out).expect("same size"),
+            ));
+        }
         Ok(Array::from_ndarray(
             Zip::from(&p)
                 .and(&a)

@@ -47,6 +47,10 @@ pub fn elementwise(
     b: &Tensor,
     f: fn(&Tensor, &Tensor) -> Result<Tensor>,
 ) -> Result<Tensor> {
+    // The common case (same dtype and shape) needs neither promotion nor broadcasting.
+    if a.dtype() == b.dtype() && a.shape() == b.shape() {
+        return f(a, b);
+    }
     let (a, b) = promote_pair(a, b)?;
     let (a, b) = broadcast_pair(op, &a, &b)?;
     f(&a, &b)

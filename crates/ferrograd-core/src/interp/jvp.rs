@@ -2,6 +2,8 @@
 
 use std::cell::RefCell;
 
+use smallvec::SmallVec;
+
 use super::{Interpreter, Slot};
 use crate::{Primitive, Result, Tangent, Tensor};
 
@@ -39,8 +41,13 @@ impl JvpTrace {
 
 impl Interpreter for JvpTrace {
     fn process(&self, prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>> {
-        let (primals, tangents): (Vec<Tensor>, Vec<Tangent>) =
-            args.iter().map(|a| self.unpack(a)).unzip();
+        let mut primals: SmallVec<[Tensor; 4]> = SmallVec::with_capacity(args.len());
+        let mut tangents: SmallVec<[Tangent; 4]> = SmallVec::with_capacity(args.len());
+        for a in args {
+            let (p, t) = self.unpack(a);
+            primals.push(p);
+            tangents.push(t);
+        }
         if tangents.iter().all(Option::is_none) {
             return super::bind(prim, &primals);
         }

@@ -4,6 +4,8 @@
 
 use std::cell::RefCell;
 
+use smallvec::SmallVec;
+
 use super::{Interpreter, Slot};
 use crate::program::{Atom, Eqn, Program, Var};
 use crate::{Aval, Primitive, Result, Tensor};
@@ -49,20 +51,22 @@ impl StageTrace {
 
 impl Interpreter for StageTrace {
     fn process(&self, prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>> {
-        let avals: Vec<Aval> = args.iter().map(Tensor::aval).collect();
+        let avals: SmallVec<[Aval; 4]> = args.iter().map(Tensor::aval).collect();
         let out_avals = prim.shape_rule(&avals)?;
         let inputs = args.iter().map(|a| self.atom(a)).collect();
         let mut p = self.prog.borrow_mut();
-        let outputs: Vec<Var> = out_avals.iter().map(|a| p.new_var(a.clone())).collect();
+        let mut outputs = Vec::with_capacity(out_avals.len());
+        let mut tracers = Vec::with_capacity(out_avals.len());
+        for a in out_avals {
+            let v = p.new_var(a.clone());
+            outputs.push(v);
+            tracers.push(self.slot.tracer(v.0 as usize, a));
+        }
         p.eqns.push(Eqn {
             prim: prim.clone_rc(),
             inputs,
-            outputs: outputs.clone(),
+            outputs,
         });
-        Ok(outputs
-            .iter()
-            .zip(out_avals)
-            .map(|(v, a)| self.slot.tracer(v.0 as usize, a))
-            .collect())
+        Ok(tracers)
     }
 }
