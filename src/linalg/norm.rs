@@ -93,8 +93,8 @@ pub fn try_norm(x: &Tensor, ord: NormOrd, axis: Option<&[i64]>, keepdims: bool) 
         Some(ax) => normalize_axes("norm", ax, r)?,
     };
     let y = match axes.as_slice() {
-        &[a] => vector_norm(&x, a, ord)?,
-        &[a, b] if a != b => matrix_norm(&x, a, b, ord)?,
+        [a] => vector_norm(&x, *a, ord)?,
+        [a, b] if a != b => matrix_norm(&x, *a, *b, ord)?,
         _ => {
             return Err(Error::invalid(
                 "norm",
