@@ -366,3 +366,19 @@ fn meshgrid_xy_and_ij() {
     };
     check_grads(f, &(wavy(&[3]), wavy(&[2])), 2).unwrap();
 }
+
+#[test]
+fn tensor_methods_match_free_functions() {
+    let x = wavy(&[3, 4]);
+    assert_eq!(
+        x.repeat(&[2], Some(-1)).to_vec(),
+        np::repeat(&x, 2, Some(-1)).to_vec()
+    );
+    assert_eq!(
+        x.diagonal(1, 0, 1).to_vec(),
+        np::diagonal(&x, 1, 0, 1).to_vec()
+    );
+    assert_eq!(x.trace(-1, 0, 1).item(), np::trace(&x, -1, 0, 1).item());
+    assert_eq!(x.flip(None).to_vec(), np::flip(&x, None).to_vec());
+    check_grads(|x: &Tensor| x.trace(0, 0, 1) * x.flip(Some(&[0])), &x, 2).unwrap();
+}

@@ -2,49 +2,11 @@
 //! written with transpose, slice, pad, broadcast_in_dim and the masked-sum helpers of
 //! `lax::linalg`, so all are differentiable and batchable.
 
-use ferrograd_array::shape::normalize_axis;
 use ferrograd_core::api::{ok, promote_pair};
 use ferrograd_core::lax::linalg as la;
 use ferrograd_core::{lax, Error, Result};
 
 use crate::Tensor;
-
-fn diagonal_impl(x: &Tensor, offset: i64, axis1: i64, axis2: i64) -> Result<Tensor> {
-    if x.ndim() < 2 {
-        return Err(Error::invalid(
-            "diagonal",
-            format!("needs at least 2 axes, got shape {:?}", x.shape()),
-        ));
-    }
-    let a1 = normalize_axis("diagonal", axis1, x.ndim())?;
-    let a2 = normalize_axis("diagonal", axis2, x.ndim())?;
-    if a1 == a2 {
-        return Err(Error::invalid(
-            "diagonal",
-            format!(
-                "axis1 and axis2 are the same axis ({axis1}, {axis2}); give two different axes"
-            ),
-        ));
-    }
-    let mut perm: Vec<usize> = (0..x.ndim()).filter(|&a| a != a1 && a != a2).collect();
-    perm.extend([a1, a2]);
-    let y = lax::transpose(x, &perm)?;
-    let r = y.ndim();
-    let (m, n) = (y.shape()[r - 2], y.shape()[r - 1]);
-    // Offset k > 0 starts at column k, k < 0 at row -k; then the leading square block.
-    let (r0, c0) = if offset >= 0 {
-        (0, (offset as usize).min(n))
-    } else {
-        ((offset.unsigned_abs() as usize).min(m), 0)
-    };
-    let d = (m - r0).min(n - c0);
-    let mut start = vec![0; r];
-    let mut limit = y.shape().to_vec();
-    (start[r - 2], start[r - 1]) = (r0, c0);
-    (limit[r - 2], limit[r - 1]) = (r0 + d, c0 + d);
-    let sq = lax::slice(&y, &start, &limit, &vec![1; r])?;
-    la::diag_part(&sq)
-}
 
 /// `np.diagonal(x, offset, axis1, axis2)`: the diagonal `offset` (above the main one when
 /// positive) of the matrices spanned by `axis1` and `axis2`, as a new last axis.
@@ -61,7 +23,7 @@ fn diagonal_impl(x: &Tensor, offset: i64, axis1: i64, axis2: i64) -> Result<Tens
 /// If `x` has fewer than two axes, or the axes are out of range or equal.
 #[track_caller]
 pub fn diagonal(x: &Tensor, offset: i64, axis1: i64, axis2: i64) -> Tensor {
-    ok(diagonal_impl(x, offset, axis1, axis2))
+    x.diagonal(offset, axis1, axis2)
 }
 
 /// `np.trace(x, offset, axis1, axis2)`: the sum of [`diagonal`].
@@ -73,7 +35,7 @@ pub fn diagonal(x: &Tensor, offset: i64, axis1: i64, axis2: i64) -> Tensor {
 /// ```
 #[track_caller]
 pub fn trace(x: &Tensor, offset: i64, axis1: i64, axis2: i64) -> Tensor {
-    ok(diagonal_impl(x, offset, axis1, axis2).and_then(|d| lax::reduce_sum(&d, &[d.ndim() - 1])))
+    x.trace(offset, axis1, axis2)
 }
 
 /// `np.diag(v, k)`: for a vector, the square matrix with `v` on diagonal `k`; for a matrix,
@@ -101,7 +63,7 @@ pub fn diag(v: &Tensor, k: i64) -> Tensor {
             };
             lax::pad(&m, &lo, &hi, &[0, 0], 0.0)
         }
-        2 => diagonal_impl(v, k, 0, 1),
+        2 => Ok(v.diagonal(k, 0, 1)),
         _ => Err(Error::invalid(
             "diag",
             format!(

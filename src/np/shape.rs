@@ -2,7 +2,7 @@
 //! stacking helpers. Each is a composition of primitives (slice, concatenate, gather, rev,
 //! broadcast_in_dim, pad), so each is differentiable in both modes and batchable.
 
-use ferrograd_array::shape::{normalize_axes, normalize_axis};
+use ferrograd_array::shape::normalize_axis;
 use ferrograd_core::api::ok;
 use ferrograd_core::{lax, Error, Result};
 
@@ -129,29 +129,6 @@ pub fn tile(x: &Tensor, reps: &[usize]) -> Tensor {
     })())
 }
 
-fn repeat_impl(x: &Tensor, repeats: &[usize], axis: Option<i64>) -> Result<Tensor> {
-    let (x, axis) = match axis {
-        None => (lax::reshape(x, &[x.size()])?, 0),
-        Some(a) => (x.clone(), axis_of("repeat", x, a)?),
-    };
-    let n = x.shape()[axis];
-    let reps: Vec<usize> = match repeats.len() {
-        1 => vec![repeats[0]; n],
-        k if k == n => repeats.to_vec(),
-        k => {
-            return Err(Error::invalid(
-                "repeat",
-                format!("{k} repeat counts for an axis of length {n} (give 1 or {n})"),
-            ))
-        }
-    };
-    let idx: Vec<i64> = (0..n)
-        .flat_map(|i| std::iter::repeat_n(i as i64, reps[i]))
-        .collect();
-    let len = idx.len();
-    x.try_take(&Tensor::from_vec(idx, &[len]), Some(axis as i64))
-}
-
 /// `np.repeat(x, repeats, axis)`: each element repeated `repeats` times along `axis`
 /// (`None`: of the flattened array).
 ///
@@ -162,7 +139,7 @@ fn repeat_impl(x: &Tensor, repeats: &[usize], axis: Option<i64>) -> Result<Tenso
 /// ```
 #[track_caller]
 pub fn repeat(x: &Tensor, repeats: usize, axis: Option<i64>) -> Tensor {
-    ok(repeat_impl(x, &[repeats], axis))
+    x.repeat(&[repeats], axis)
 }
 
 /// `np.repeat(x, [r0, r1, …], axis)`: element `i` repeated `repeats[i]` times.
@@ -177,7 +154,7 @@ pub fn repeat(x: &Tensor, repeats: usize, axis: Option<i64>) -> Tensor {
 /// If there is neither one count nor one per element of the axis.
 #[track_caller]
 pub fn repeat_each(x: &Tensor, repeats: &[usize], axis: Option<i64>) -> Tensor {
-    ok(repeat_impl(x, repeats, axis))
+    x.repeat(repeats, axis)
 }
 
 /// How [`pad`] fills the border.
@@ -296,13 +273,7 @@ pub fn pad(x: &Tensor, widths: &[(usize, usize)], mode: PadMode) -> Tensor {
 /// If an axis is out of range or repeated.
 #[track_caller]
 pub fn flip(x: &Tensor, axes: Option<&[i64]>) -> Tensor {
-    ok((|| {
-        let axes = match axes {
-            None => (0..x.ndim()).collect(),
-            Some(a) => normalize_axes("flip", a, x.ndim())?,
-        };
-        lax::rev(x, &axes)
-    })())
+    x.flip(axes)
 }
 
 /// `np.fliplr(x)`: reverses axis 1.

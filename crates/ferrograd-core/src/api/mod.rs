@@ -15,6 +15,7 @@ mod ops;
 mod products;
 mod reduce;
 mod shape_ops;
+mod structure;
 // indexing
 mod assign;
 mod index;
