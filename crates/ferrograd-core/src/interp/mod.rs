@@ -146,6 +146,14 @@ pub(crate) fn eval(prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>>
 
 /// Binds a single-output primitive.
 pub fn bind1(prim: &dyn Primitive, args: &[Tensor]) -> Result<Tensor> {
+    // Eager fast path: all arguments concrete, so run the kernel and skip the output `Vec`.
+    if args.iter().all(|a| matches!(a.repr, Repr::Value(_))) {
+        let arrays: SmallVec<[&ferrograd_array::Array; 4]> =
+            args.iter().filter_map(Tensor::as_array).collect();
+        let mut out = prim.eval(&arrays)?;
+        debug_assert_eq!(out.len(), 1, "{} has one output", prim.name());
+        return Ok(Tensor::from_array(out.swap_remove(0)));
+    }
     let mut out = bind(prim, args)?;
     debug_assert_eq!(out.len(), 1, "{} has one output", prim.name());
     Ok(out.swap_remove(0))
