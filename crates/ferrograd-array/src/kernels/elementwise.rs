@@ -4,7 +4,7 @@
 //! across threads for large arrays; anything else (transposed or broadcast views) goes through
 //! `ndarray::Zip`.
 
-use ndarray::{ArrayD, ArrayViewD, Zip};
+use ndarray::{ArrayD, ArrayViewD, IxDyn, Zip};
 use rayon::prelude::*;
 
 use super::PAR_THRESHOLD;
@@ -46,12 +46,107 @@ pub fn zip_map<T: Element, U: Element>(
         (_, _, Some(xs), Some(y)) => return Ok(map_slice(&a, xs, |x| f(x, y))),
         _ => {}
     }
+    if a.ndim() > 0 && !a.is_empty() {
+        return Ok(zip_strided(a, b, f));
+    }
     let z = Zip::from(&a).and(&b);
     Ok(if a.len() >= PAR_THRESHOLD {
         z.par_map_collect(|&x, &y| f(x, y))
     } else {
         z.map_collect(|&x, &y| f(x, y))
     })
+}
+
+/// True when some axis of length > 1 has stride 0 (a broadcast view).
+fn is_broadcast<T>(v: &ArrayViewD<'_, T>) -> bool {
+    v.shape()
+        .iter()
+        .zip(v.strides())
+        .any(|(&n, &s)| n > 1 && s == 0)
+}
+
+/// [`zip_map`] for non-contiguous operands. The axes are first put in the memory order of
+/// the operand that is not a broadcast, and the output is produced in that order (then
+/// permuted back, so it has the same strides): two transposed operands are zipped as
+/// slices, a broadcast row or column is a plain loop per lane, and a row-major operand
+/// against a transposed one is walked in cache-sized tiles.
+fn zip_strided<T: Element, U: Element>(
+    a: ArrayViewD<'_, T>,
+    b: ArrayViewD<'_, T>,
+    f: impl Fn(T, T) -> U + Sync + Send,
+) -> ArrayD<U> {
+    let r = if is_broadcast(&a) && !is_broadcast(&b) {
+        &b
+    } else {
+        &a
+    };
+    let n = r.ndim();
+    let mut perm: Vec<usize> = (0..n).collect();
+    // Stable: equal strides (e.g. length-1 axes) keep their order.
+    perm.sort_by_key(|&i| std::cmp::Reverse(r.strides()[i].unsigned_abs()));
+    let mut inv = vec![0; n];
+    for (k, &p) in perm.iter().enumerate() {
+        inv[p] = k;
+    }
+    let (pa, pb) = (a.permuted_axes(IxDyn(&perm)), b.permuted_axes(IxDyn(&perm)));
+    let out = if let (Some(xs), Some(ys)) = (pa.as_slice(), pb.as_slice()) {
+        let out: Vec<U> = if xs.len() >= PAR_THRESHOLD {
+            xs.par_iter().zip(ys).map(|(&x, &y)| f(x, y)).collect()
+        } else {
+            xs.iter().zip(ys).map(|(&x, &y)| f(x, y)).collect()
+        };
+        ArrayD::from_shape_vec(pa.raw_dim(), out).expect("same size")
+    } else if n == 2 && lane_kind(&pb) == LaneKind::Other && lane_kind(&pa) == LaneKind::Unit {
+        tiled_2d(pa, pb, f)
+    } else if n == 2 && lane_kind(&pa) == LaneKind::Other && lane_kind(&pb) == LaneKind::Unit {
+        tiled_2d(pb, pa, |y, x| f(x, y))
+    } else {
+        zip_lanes(pa, pb, f)
+    };
+    out.permuted_axes(IxDyn(&inv))
+}
+
+#[derive(PartialEq, Eq)]
+enum LaneKind {
+    Unit,
+    Splat,
+    Other,
+}
+
+/// How the last axis of `v` is laid out.
+fn lane_kind<T>(v: &ArrayViewD<'_, T>) -> LaneKind {
+    match (v.shape().last(), v.strides().last()) {
+        (Some(&n), _) if n <= 1 => LaneKind::Unit,
+        (_, Some(1)) => LaneKind::Unit,
+        (_, Some(0)) => LaneKind::Splat,
+        _ => LaneKind::Other,
+    }
+}
+
+/// `f(a, b)` for 2-d views where `a` is row-contiguous and `b` is not: 32 × 32 tiles keep
+/// `b`'s columns in cache. The output is row-major.
+fn tiled_2d<T: Element, U: Element>(
+    a: ArrayViewD<'_, T>,
+    b: ArrayViewD<'_, T>,
+    f: impl Fn(T, T) -> U,
+) -> ArrayD<U> {
+    const TILE: usize = 32;
+    let (rows, cols) = (a.shape()[0], a.shape()[1]);
+    let a2 = a.view().into_dimensionality::<ndarray::Ix2>().expect("2-d");
+    let b2 = b.view().into_dimensionality::<ndarray::Ix2>().expect("2-d");
+    let mut out = vec![f(a2[[0, 0]], b2[[0, 0]]); rows * cols];
+    for i0 in (0..rows).step_by(TILE) {
+        for j0 in (0..cols).step_by(TILE) {
+            for i in i0..(i0 + TILE).min(rows) {
+                let (ar, br) = (a2.row(i), b2.row(i));
+                let dst = &mut out[i * cols..(i + 1) * cols];
+                for j in j0..(j0 + TILE).min(cols) {
+                    dst[j] = f(ar[j], br[j]);
+                }
+            }
+        }
+    }
+    ArrayD::from_shape_vec(a.raw_dim(), out).expect("same size")
 }
 
 /// The single value of a non-empty view whose strides are all 0 (a broadcast scalar).
@@ -79,7 +174,7 @@ impl<T: Copy> Lane<'_, T> {
     }
 }
 
-fn lane<'a, T: Copy>(x: &'a ArrayViewD<'_, T>) -> Option<Lane<'a, T>> {
+fn flat_lane<'a, T: Copy>(x: &'a ArrayViewD<'_, T>) -> Option<Lane<'a, T>> {
     x.as_slice()
         .map(Lane::Slice)
         .or_else(|| splat(x).map(Lane::Splat))
@@ -97,6 +192,36 @@ fn map_slice<T: Element, U: Element>(
         xs.iter().map(|&x| f(x)).collect()
     };
     ArrayD::from_shape_vec(like.raw_dim(), out).expect("same size")
+}
+
+fn lane<'a, T: Element>(v: &ndarray::ArrayView1<'a, T>) -> Option<Lane<'a, T>> {
+    if v.strides()[0] == 0 && !v.is_empty() {
+        return Some(Lane::Splat(v[0]));
+    }
+    v.to_slice().map(Lane::Slice)
+}
+
+/// [`zip_map`] for non-contiguous operands (broadcast rows or columns, transposes): walks
+/// the last-axis lanes in row-major order, so that a contiguous or broadcast lane is a plain
+/// (vectorised) loop.
+fn zip_lanes<T: Element, U: Element>(
+    a: ArrayViewD<'_, T>,
+    b: ArrayViewD<'_, T>,
+    f: impl Fn(T, T) -> U,
+) -> ArrayD<U> {
+    let last = ndarray::Axis(a.ndim() - 1);
+    let mut out = Vec::with_capacity(a.len());
+    for (va, vb) in a.lanes(last).into_iter().zip(b.lanes(last)) {
+        match (lane(&va), lane(&vb)) {
+            (Some(Lane::Slice(x)), Some(Lane::Slice(y))) => {
+                out.extend(x.iter().zip(y).map(|(&x, &y)| f(x, y)))
+            }
+            (Some(Lane::Slice(x)), Some(Lane::Splat(y))) => out.extend(x.iter().map(|&x| f(x, y))),
+            (Some(Lane::Splat(x)), Some(Lane::Slice(y))) => out.extend(y.iter().map(|&y| f(x, y))),
+            _ => out.extend(va.iter().zip(vb.iter()).map(|(&x, &y)| f(x, y))),
+        }
+    }
+    ArrayD::from_shape_vec(a.raw_dim(), out).expect("same size")
 }
 
 /// Checks that two elementwise operands have equal shapes.
@@ -241,7 +366,7 @@ pub fn select(pred: &Array, on_true: &Array, on_false: &Array) -> Result<Array> 
         let (p, a, b) = (p.view::<bool>(OP)?, a.view::<T>(OP)?, b.view::<T>(OP)?);
         same_shape(OP, p.shape(), a.shape())?;
         same_shape(OP, a.shape(), b.shape())?;
-        if let (Some(ps), Some(x), Some(y)) = (p.as_slice(), lane(&a), lane(&b)) {
+        if let (Some(ps), Some(x), Some(y)) = (p.as_slice(), flat_lane(&a), flat_lane(&b)) {
             let pick = |i: usize, p: bool| if p { x.at(i) } else { y.at(i) };
             let out: Vec<T> = ps.iter().enumerate().map(|(i, &p)| pick(i, p)).collect();
             return Ok(Array::from_ndarray(
@@ -290,5 +415,48 @@ pub fn convert(x: &Array, dtype: DType) -> Result<Array> {
         DType::I64 => to::<i64>(x),
         DType::F32 => to::<f32>(x),
         DType::F64 => to::<f64>(x),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{ArrayD, IxDyn};
+
+    fn arr(shape: &[usize]) -> ArrayD<f64> {
+        let n: usize = shape.iter().product();
+        ArrayD::from_shape_vec(IxDyn(shape), (0..n).map(|i| i as f64 * 0.5 - 3.0).collect())
+            .unwrap()
+    }
+
+    /// The strided paths (same-layout transposes, tiles, broadcast lanes, reversed axes)
+    /// agree with ndarray's elementwise loop.
+    #[test]
+    fn zip_map_strided_layouts_match_ndarray() {
+        let f = |x: f64, y: f64| 2.0 * x - y * y;
+        let a = arr(&[70, 45]);
+        let b = arr(&[45, 70]);
+        let bt = b.view().reversed_axes();
+        let row = arr(&[45]);
+        let col = arr(&[70, 1]);
+        let cases: Vec<(ArrayViewD<f64>, ArrayViewD<f64>)> = vec![
+            (a.view(), bt.clone()),
+            (bt.clone(), a.view()),
+            (bt.clone(), bt.clone()),
+            (a.view(), row.broadcast(IxDyn(&[70, 45])).unwrap()),
+            (col.broadcast(IxDyn(&[70, 45])).unwrap(), bt.clone()),
+            (bt.clone(), row.broadcast(IxDyn(&[70, 45])).unwrap()),
+            (a.slice(ndarray::s![..;-1, ..]).into_dyn(), bt.clone()),
+        ];
+        for (i, (x, y)) in cases.into_iter().enumerate() {
+            let want = Zip::from(&x).and(&y).map_collect(|&p, &q| f(p, q));
+            let got = zip_map("test", x.view(), y.view(), f).unwrap();
+            assert_eq!(got, want, "case {i}");
+        }
+        let big = arr(&[3, 4, 5]);
+        let p = big.view().permuted_axes(IxDyn(&[2, 0, 1]));
+        let q = arr(&[5, 3, 4]);
+        let want = Zip::from(&p).and(&q).map_collect(|&x, &y| f(x, y));
+        assert_eq!(zip_map("test", p, q.view(), f).unwrap(), want);
     }
 }

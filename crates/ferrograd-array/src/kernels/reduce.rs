@@ -139,7 +139,9 @@ fn reduce<T: Element, R: Reducer<T>>(
     for &a in axes {
         normalize_axis(op, a as i64, shape.len())?;
     }
-    let mut cur = x.view::<T>(op)?.as_standard_layout().into_owned();
+    // Borrow a row-major input as is; only a strided view is copied first.
+    let view = x.view::<T>(op)?;
+    let mut cur = view.as_standard_layout();
     let mut cur_shape = shape.clone();
     // Reduce runs of adjacent axes from the last run to the first, so earlier indices hold.
     let mut i = axes.len();
@@ -165,10 +167,12 @@ fn reduce<T: Element, R: Reducer<T>>(
             let xs = cur.as_slice().expect("standard layout");
             reduce_block(xs, outer, r, inner, red)
         };
-        cur = ArrayD::from_shape_vec(IxDyn(&new_shape), data).expect("reduced size");
+        cur = ArrayD::from_shape_vec(IxDyn(&new_shape), data)
+            .expect("reduced size")
+            .into();
         cur_shape = new_shape;
     }
-    Ok(Array::from_ndarray(cur))
+    Ok(Array::from_ndarray(cur.into_owned()))
 }
 
 /// Sum over `axes` (sorted, unique); floats use pairwise summation.
