@@ -248,6 +248,9 @@ fn expect_refused<T: Tree + Clone>(
     same_tree(&t, target);
 }
 
+/// `load_into` for one format.
+type Loader = fn(&Path, &mut Model) -> Result<(), ferrograd::Error>;
+
 fn load_npz_into<T: Tree>(path: &Path, t: &mut T) -> Result<(), ferrograd::Error> {
     *t = io::load_npz_as(path, t)?;
     Ok(())
@@ -261,10 +264,8 @@ fn mismatched_templates_are_refused_by_name_and_shape() {
     let npz = d.path().join("m.npz");
     io::save(&st, &m).unwrap();
     io::save_npz(&npz, &m).unwrap();
-    let loaders: [(
-        fn(&Path, &mut Model) -> Result<(), ferrograd::Error>,
-        &PathBuf,
-    ); 2] = [(|p, t| io::load_into(p, t), &st), (load_npz_into, &npz)];
+    let loaders: [(Loader, &PathBuf); 2] =
+        [(|p, t| io::load_into(p, t), &st), (load_npz_into, &npz)];
     for (load, path) in loaders {
         // Wrong shape.
         let mut t = zeros_like(&m);
