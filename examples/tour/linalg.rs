@@ -14,13 +14,15 @@ fn l2(x: &Tensor) -> f64 {
 }
 
 pub fn run() {
-    regression_pinv();
     showcase();
 }
 
-/// Example 3 of the exercises, with the pseudo-inverse the tutorial uses.
-fn regression_pinv() {
-    header("linear regression (X: 100×10) — gradient descent vs linalg::pinv");
+/// Example 3 of the exercises: linear regression by gradient descent against the
+/// pseudo-inverse the tutorial uses, the normal equations and lstsq.
+pub fn regression() {
+    header(
+        "linear regression (X: 100×10) — gradient descent vs linalg::pinv and the normal equations",
+    );
     let keys = random::split(&random::key(1), 3);
     let x = random::normal(&keys[0], &[100, 10]);
     let true_w = random::normal(&keys[1], &[10]);

@@ -25,7 +25,7 @@ fn main() {
     autograd_basics();
     mygrad_descent();
     pathological();
-    linear_regression();
+    linalg::regression();
     params_map_regression();
     polynomial_regression();
     neural_net();
@@ -165,61 +165,6 @@ fn pathological() {
     ];
     println!("  ferrograd: {d}");
     println!("  MyGrad:    {}\n", Tensor::from(mygrad.to_vec()));
-}
-
-/// Example 3 of the exercises: linear regression by gradient descent vs the normal equations.
-fn linear_regression() {
-    header("linear regression (X: 100×10) — gradient descent vs the normal equations");
-    let keys = random::split(&random::key(1), 3);
-    let x = random::normal(&keys[0], &[100, 10]);
-    let true_w = random::normal(&keys[1], &[10]);
-    let y = x.dot(&true_w) + 0.1 * random::normal(&keys[2], &[100]);
-    let loss = |w: &Tensor| (x.dot(w) - &y).powi(2).sum() / 100.0;
-    let grad_loss = grad(loss);
-    let mut w = np::zeros(&[10]);
-    for _ in 0..100 {
-        w = &w - 0.1 * grad_loss(&w);
-    }
-    let exact = solve_normal_equations(&x, &y);
-    println!("  gradient descent w[..4] = {}", w.slice(ndarray::s![..4]));
-    println!(
-        "  normal equations w[..4] = {}",
-        exact.slice(ndarray::s![..4])
-    );
-    println!(
-        "  max |difference|        = {:.2e} (the tutorial: agree within 0.1%)\n",
-        max_abs_diff(&w, &exact)
-    );
-}
-
-/// Solves XᵀX w = Xᵀy by Gaussian elimination (a reference; ferrograd::linalg is planned).
-fn solve_normal_equations(x: &Tensor, y: &Tensor) -> Tensor {
-    let a = x.t().dot(x);
-    let b = x.t().dot(y);
-    let n = b.size();
-    let (mut a, mut b) = (a.to_vec(), b.to_vec());
-    for col in 0..n {
-        let piv = (col..n)
-            .max_by(|&i, &j| a[i * n + col].abs().total_cmp(&a[j * n + col].abs()))
-            .unwrap_or(col);
-        for k in 0..n {
-            a.swap(col * n + k, piv * n + k);
-        }
-        b.swap(col, piv);
-        for row in col + 1..n {
-            let f = a[row * n + col] / a[col * n + col];
-            for k in col..n {
-                a[row * n + k] -= f * a[col * n + k];
-            }
-            b[row] -= f * b[col];
-        }
-    }
-    let mut w = vec![0.0; n];
-    for row in (0..n).rev() {
-        let s: f64 = (row + 1..n).map(|k| a[row * n + k] * w[k]).sum();
-        w[row] = (b[row] - s) / a[row * n + row];
-    }
-    Tensor::from(w)
 }
 
 /// The autograd tutorial's 1-D regression with parameters in a map.
