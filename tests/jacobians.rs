@@ -7,19 +7,8 @@ use ferrograd::{
     value_and_grad_with_aux, vjp, Tensor,
 };
 
-fn close(a: &Tensor, b: &Tensor, tol: f64) {
-    assert_eq!(a.shape(), b.shape(), "shapes");
-    for (i, (x, y)) in a.to_vec().iter().zip(b.to_vec()).enumerate() {
-        assert!(
-            (x - y).abs() <= tol * (1.0 + y.abs()),
-            "element {i}: {x} vs {y}"
-        );
-    }
-}
-
-fn normal(seed: u64, shape: &[usize]) -> Tensor {
-    random::normal(&random::key(seed), shape)
-}
+mod common;
+use common::{close, normal};
 
 #[test]
 fn linear_maps_have_their_matrix_as_jacobian() {

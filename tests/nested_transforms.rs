@@ -2,24 +2,13 @@
 //! jacfwd == jacrev on seeded random compositions of primitives; and the cost of Jacobians:
 //! one vmapped pass whose staged program does not grow with the number of basis vectors.
 
-use ferrograd::{grad, hessian, jacfwd, jacrev, jvp, np, random, vmap, vmap_axes, Tensor};
+use ferrograd::{grad, hessian, jacfwd, jacrev, jvp, np, vmap, vmap_axes, Tensor};
 use ferrograd_core::interp::push;
 use ferrograd_core::interp::stage::StageTrace;
 use ferrograd_core::{Aval, DType};
 
-fn close(a: &Tensor, b: &Tensor, tol: f64) {
-    assert_eq!(a.shape(), b.shape(), "shapes");
-    for (i, (x, y)) in a.to_vec().iter().zip(b.to_vec()).enumerate() {
-        assert!(
-            (x - y).abs() <= tol * (1.0 + y.abs()),
-            "element {i}: {x} vs {y}"
-        );
-    }
-}
-
-fn normal(seed: u64, shape: &[usize]) -> Tensor {
-    random::normal(&random::key(seed), shape)
-}
+mod common;
+use common::{close, normal};
 
 #[test]
 fn jacfwd_of_jacrev_of_grad_is_the_third_derivative_tensor() {

@@ -8,15 +8,8 @@ use ferrograd::{
     check_grads, custom_jvp, custom_vjp, grad, hessian, jvp, np, random, vmap, vmap_axes, Tensor,
 };
 
-fn close(a: &Tensor, b: &Tensor, tol: f64) {
-    assert_eq!(a.shape(), b.shape(), "shapes");
-    for (i, (x, y)) in a.to_vec().iter().zip(b.to_vec()).enumerate() {
-        assert!(
-            (x - y).abs() <= tol * (1.0 + y.abs()),
-            "element {i}: {x} vs {y}"
-        );
-    }
-}
+mod common;
+use common::close;
 
 fn panic_text(f: impl FnOnce()) -> String {
     let p = catch_unwind(AssertUnwindSafe(f)).expect_err("should panic");
