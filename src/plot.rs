@@ -223,6 +223,10 @@ impl Figure {
             .x_desc(&self.x_label)
             .y_desc(&self.y_label)
             .light_line_style(RGBColor(235, 235, 235))
+            // plotters' log axis subdivides each decade into as many light steps as the label
+            // hint allows, and past 9 steps they spill into the next decade (a repeated "100"
+            // label and a dense band above it); 5 labels keep one decade's 1..9 grid.
+            .y_labels(if self.log_y { 5 } else { 10 })
             .draw()
             .map_err(|e| fail(e.to_string()))?;
         for (i, s) in self.series.iter().enumerate() {
