@@ -81,7 +81,7 @@ pub fn try_norm(x: &Tensor, ord: NormOrd, axis: Option<&[i64]>, keepdims: bool) 
         None if ord == NormOrd::Default => {
             let all: Vec<usize> = (0..r).collect();
             let y = safe_sqrt(&lax::reduce_sum(&lax::square(&x)?, &all)?)?;
-            return keep(y, &x, &all, keepdims);
+            return if keepdims { lax::keep_dims(&y, x.shape(), &all) } else { Ok(y) };
         }
         None if r == 1 || r == 2 => (0..r).collect(),
         None => {
@@ -107,18 +107,11 @@ pub fn try_norm(x: &Tensor, ord: NormOrd, axis: Option<&[i64]>, keepdims: bool) 
     };
     let mut sorted = axes.clone();
     sorted.sort_unstable();
-    keep(y, &x, &sorted, keepdims)
-}
-
-/// Puts back the reduced `axes` (sorted) of `x` as size 1 when `keepdims`.
-fn keep(y: Tensor, x: &Tensor, axes: &[usize], keepdims: bool) -> Result<Tensor> {
-    if !keepdims {
-        return Ok(y);
+    if keepdims {
+        lax::keep_dims(&y, x.shape(), &sorted)
+    } else {
+        Ok(y)
     }
-    let shape: Vec<usize> = (0..x.ndim())
-        .map(|d| if axes.contains(&d) { 1 } else { x.shape()[d] })
-        .collect();
-    lax::reshape(&y, &shape)
 }
 
 /// `√t` with value and derivative 0 at `t = 0` (a select on both sides keeps the `∞·0` of

@@ -155,10 +155,7 @@ fn try_logsumexp(x: &Tensor, axes: &[usize], keepdims: bool) -> Result<Tensor> {
     if !keepdims {
         return Ok(out);
     }
-    let shape: Vec<usize> = (0..x.ndim())
-        .map(|a| if axes.contains(&a) { 1 } else { x.shape()[a] })
-        .collect();
-    lax::reshape(&out, &shape)
+    lax::keep_dims(&out, x.shape(), axes)
 }
 
 /// `exp(x) / Σ exp(x)` along `axis` (negative counts from the end); stable for large |x|.

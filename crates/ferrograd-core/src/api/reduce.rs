@@ -27,14 +27,6 @@ fn axes_of(op: &'static str, x: &Tensor, axes: Option<&[i64]>) -> Result<Vec<usi
     }
 }
 
-/// Reinserts the reduced axes as length-1 axes.
-fn keep_dims(y: &Tensor, in_shape: &[usize], axes: &[usize]) -> Result<Tensor> {
-    let shape: Vec<usize> = (0..in_shape.len())
-        .map(|a| if axes.contains(&a) { 1 } else { in_shape[a] })
-        .collect();
-    lax::reshape(y, &shape)
-}
-
 /// Number of elements in the reduced axes.
 fn count(x: &Tensor, axes: &[usize]) -> usize {
     axes.iter().map(|&a| x.shape()[a]).product()
@@ -124,7 +116,7 @@ fn reduce_keep(
     let axes = axes_of(op, x, axes)?;
     let y = reduce(kind, x, &axes)?;
     if keepdims {
-        keep_dims(&y, x.shape(), &axes)
+        lax::keep_dims(&y, x.shape(), &axes)
     } else {
         Ok(y)
     }
@@ -134,7 +126,7 @@ fn reduce_keep(
 fn variance(x: &Tensor, axes: Option<&[i64]>, ddof: usize, keepdims: bool) -> Result<Tensor> {
     let x = to_float(x)?;
     let axes = axes_of("var", &x, axes)?;
-    let m = keep_dims(&reduce(Kind::Mean, &x, &axes)?, x.shape(), &axes)?;
+    let m = lax::keep_dims(&reduce(Kind::Mean, &x, &axes)?, x.shape(), &axes)?;
     let m = super::broadcast::broadcast_to(&m, x.shape())?;
     let d = lax::sub(&x, &m)?;
     let v = reduce(Kind::Mean, &lax::square(&d)?, &axes)?;
@@ -142,7 +134,7 @@ fn variance(x: &Tensor, axes: Option<&[i64]>, ddof: usize, keepdims: bool) -> Re
     // n - ddof ≤ 0 gives inf or NaN, as NumPy.
     let v = lax::mul(&v, &lax::scalar_like(&v, n / (n - ddof as f64)))?;
     if keepdims {
-        keep_dims(&v, x.shape(), &axes)
+        lax::keep_dims(&v, x.shape(), &axes)
     } else {
         Ok(v)
     }

@@ -112,6 +112,15 @@ pub fn convert(x: &Tensor, dtype: DType) -> Result<Tensor> {
     bind1(&ConvertElementType { dtype }, std::slice::from_ref(x))
 }
 
+/// Reinserts the reduced `axes` of an input of shape `in_shape` into `y` as length-1 axes
+/// (NumPy's `keepdims=True`).
+pub fn keep_dims(y: &Tensor, in_shape: &[usize], axes: &[usize]) -> Result<Tensor> {
+    let shape: Vec<usize> = (0..in_shape.len())
+        .map(|a| if axes.contains(&a) { 1 } else { in_shape[a] })
+        .collect();
+    reshape(y, &shape)
+}
+
 /// Sum over sorted, unique axes (no-op for none).
 pub fn reduce_sum(x: &Tensor, axes: &[usize]) -> Result<Tensor> {
     if axes.is_empty() {
