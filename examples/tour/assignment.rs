@@ -5,9 +5,7 @@
 
 use ferrograd::{check_grads, grad, jvp, np, random, vmap, DType, Tensor};
 
-fn header(title: &str) {
-    println!("== {title} ==");
-}
+use crate::{header, max_abs_diff};
 
 /// The tutorial's `f2`, with NumPy's in-place assignment (`vals.set(i, ..)` rebinds `vals`).
 fn f2(a: &Tensor, x: &Tensor) -> Tensor {
@@ -26,10 +24,6 @@ fn f2_at(a: &Tensor, x: &Tensor) -> Tensor {
         v.at(i).set(a.get(i).dot(x))
     });
     np::sum(&vals)
-}
-
-fn max_abs_diff(a: &Tensor, b: &Tensor) -> f64 {
-    (a - b).abs().max().item()
 }
 
 pub fn run() {

@@ -10,13 +10,7 @@ use ferrograd::{
     value_and_grad_with_aux, vjp, vmap, vmap_axes, DType, Tensor,
 };
 
-fn header(title: &str) {
-    println!("== {title} ==");
-}
-
-fn max_abs_diff(a: &Tensor, b: &Tensor) -> f64 {
-    (a - b).abs().max().item()
-}
+use crate::{header, max_abs_diff};
 
 pub fn run() {
     autograd_in_practice();

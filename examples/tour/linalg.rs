@@ -5,9 +5,7 @@
 use ferrograd::linalg::{self, NormOrd};
 use ferrograd::{grad, np, random, Tensor};
 
-fn header(title: &str) {
-    println!("== {title} ==");
-}
+use crate::header;
 
 fn l2(x: &Tensor) -> f64 {
     linalg::norm(x, NormOrd::Default, None, false).item()

@@ -38,10 +38,12 @@ fn main() {
     jax::run();
 }
 
+/// A section title (shared by the topic modules).
 fn header(title: &str) {
     println!("== {title} ==");
 }
 
+/// The largest elementwise |a - b| (shared by the topic modules).
 fn max_abs_diff(a: &Tensor, b: &Tensor) -> f64 {
     (a - b).abs().max().item()
 }

@@ -9,9 +9,7 @@ use std::f64::consts::PI;
 
 use ferrograd::{check_grads, custom_jvp, elementwise_grad, np, Tensor};
 
-fn header(title: &str) {
-    println!("== {title} ==");
-}
+use crate::header;
 
 /// Horner evaluation of `c[0] z^(n-1) + … + c[n-1]`.
 fn poly(c: &[f64], z: &Tensor) -> Tensor {

@@ -7,9 +7,7 @@ use std::path::{Path, PathBuf};
 use ferrograd::nn::{self, Activation, Init, LayerInit};
 use ferrograd::{io, np, optim, plot, random, DType, Tensor};
 
-fn header(title: &str) {
-    println!("== {title} ==");
-}
+use crate::header;
 
 /// Where the figures go: `target/tour-plots` of this checkout.
 fn out_dir() -> PathBuf {
