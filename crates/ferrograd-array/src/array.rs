@@ -155,7 +155,8 @@ impl Array {
     pub fn view<T: Element>(&self, op: &'static str) -> Result<ArrayViewD<'_, T>> {
         T::storage(self)
             .map(|x| self.logical_view(x))
-            .ok_or(Error::DTypeMismatch {
+            // `ok_or_else`: building the error allocates, and this runs in every kernel.
+            .ok_or_else(|| Error::DTypeMismatch {
                 op,
                 expected: T::DTYPE.name().to_string(),
                 got: self.dtype(),
