@@ -96,7 +96,7 @@ where
             rule: RuleFn(rule_flat),
         };
         let ys = ok(bind(&prim, &leaves(x)));
-        ok(rebuild_out("custom_jvp", &out, ys))
+        ok(rebuild_out("custom_jvp", &out, ys.into_vec()))
     }
 }
 
@@ -141,6 +141,6 @@ where
             bwd: BwdFn(bwd_flat),
         };
         let ys = ok(bind(&prim, &leaves(x)));
-        ok(rebuild_out("custom_vjp", &out, ys))
+        ok(rebuild_out("custom_vjp", &out, ys.into_vec()))
     }
 }

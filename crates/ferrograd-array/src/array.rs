@@ -94,12 +94,26 @@ impl Array {
 
     /// A 0-d array.
     pub fn scalar<T: Element>(x: T) -> Self {
-        Self::from_ndarray(ArrayD::from_elem(IxDyn(&[]), x))
+        // `arr0` skips the general constructor's shape and stride work: scalars are made on
+        // every step of eager scalar code, so this is hot.
+        Self::from_ndarray(ndarray::arr0(x).into_dyn())
+    }
+
+    /// The element of a 0-d array held as `T`, or `None` (other rank or dtype): the entry to
+    /// the kernels' scalar fast paths, which skip building views and iterators.
+    pub fn as_scalar<T: Element>(&self) -> Option<T> {
+        match T::storage(self) {
+            Some(x) if x.ndim() == 0 => x.first().copied(),
+            _ => None,
+        }
     }
 
     /// An array of `shape` filled with `value` converted to `dtype`.
     pub fn full(shape: &[usize], value: f64, dtype: DType) -> Self {
         fn fill<T: Element>(shape: &[usize], v: f64) -> Array {
+            if shape.is_empty() {
+                return Array::scalar(T::from_f64(v));
+            }
             Array::from_ndarray(ArrayD::from_elem(IxDyn(shape), T::from_f64(v)))
         }
         match dtype {

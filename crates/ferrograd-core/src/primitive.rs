@@ -10,6 +10,11 @@ use ferrograd_array::Array;
 
 use crate::{Aval, Error, Result, Tensor};
 
+/// A primitive's short list of outputs (or of per-input cotangents): two live inline, so the
+/// common one- and two-element cases do not allocate. Eager dispatch makes several such lists
+/// per operation, and at scalar sizes their allocations were most of its cost.
+pub type Outs<T> = smallvec::SmallVec<[T; 2]>;
+
 /// A tangent: `None` is a symbolic zero (nothing flows), which rules may skip.
 pub type Tangent = Option<Tensor>;
 
@@ -65,21 +70,21 @@ pub trait Primitive: PrimitiveClone + Debug + 'static {
     fn name(&self) -> &'static str;
 
     /// Output avals from input avals; rejects invalid inputs with an error naming the op.
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>>;
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>>;
 
     /// Computes on concrete arrays (the only place kernels are called).
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>>;
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>>;
 
     /// Forward-mode rule: primal outputs and their tangents. At least one tangent is `Some`.
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)>;
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)>;
 
     /// For linear primitives: cotangents of the `Undef` inputs (`None` for constants or zero).
-    fn transpose(&self, _ct: &[Tensor], _x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+    fn transpose(&self, _ct: &[Tensor], _x: &[LinearArg]) -> Result<Outs<Option<Tensor>>> {
         Err(Error::NotLinear { prim: self.name() })
     }
 
     /// `vmap` rule: outputs and their batch axes, given inputs and theirs.
-    fn batch(&self, _x: &[Tensor], _dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, _x: &[Tensor], _dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         Err(Error::Unsupported {
             prim: self.name(),
             rule: "batch",

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use smallvec::SmallVec;
 
 use crate::interp::bind;
-use crate::{lax, Aval, LinearArg, Primitive, Result, Tensor};
+use crate::{lax, Aval, LinearArg, Outs, Primitive, Result, Tensor};
 
 /// A variable of a program (an index into its avals).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -25,8 +25,8 @@ pub enum Atom {
 #[derive(Debug, Clone)]
 pub struct Eqn {
     pub prim: Rc<dyn Primitive>,
-    pub inputs: Vec<Atom>,
-    pub outputs: Vec<Var>,
+    pub inputs: Outs<Atom>,
+    pub outputs: Outs<Var>,
 }
 
 /// A straight-line program.
@@ -39,6 +39,16 @@ pub struct Program {
 }
 
 impl Program {
+    /// An empty program with room for about `n` equations (and twice as many variables).
+    pub fn with_capacity(n: usize) -> Self {
+        Program {
+            avals: Vec::with_capacity(2 * n),
+            inputs: Vec::new(),
+            eqns: Vec::with_capacity(n),
+            outputs: Vec::new(),
+        }
+    }
+
     /// Allocates a variable of `aval`.
     pub fn new_var(&mut self, aval: Aval) -> Var {
         self.avals.push(aval);

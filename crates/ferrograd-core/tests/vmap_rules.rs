@@ -13,7 +13,7 @@ use ferrograd_core::interp::batch::fallback_counts;
 use ferrograd_core::interp::push;
 use ferrograd_core::interp::stage::StageTrace;
 use ferrograd_core::transforms::{linearize_flat, vmap_flat};
-use ferrograd_core::{lax, Aval, Primitive, Result, Tangent, Tensor};
+use ferrograd_core::{lax, Aval, Outs, Primitive, Result, Tangent, Tensor};
 
 const B: usize = 3;
 
@@ -77,7 +77,7 @@ fn vmap_of_every_primitive_matches_a_loop() {
                     None => slices[0][k].clone(),
                 })
                 .collect();
-            let f = |x: &[Tensor]| lax::bind(row.prim.as_ref(), x);
+            let f = |x: &[Tensor]| lax::bind(row.prim.as_ref(), x).map(Outs::into_vec);
             let res = vmap_flat(f, &inputs, &axes, &[Some(0)]).and_then(|outs| {
                 for (k, s) in slices.iter().enumerate() {
                     let args: Vec<Tensor> = (0..s.len())
@@ -114,20 +114,23 @@ impl Primitive for SquareNoBatch {
     fn name(&self) -> &'static str {
         "test_square_no_batch"
     }
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
-        Ok(vec![x[0].clone()])
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
+        Ok(smallvec::smallvec![x[0].clone()])
     }
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
         let t = Tensor::from_array(x[0].clone());
-        Ok(vec![lax::mul(&t, &t)?
+        Ok(smallvec::smallvec![lax::mul(&t, &t)?
             .as_array()
             .expect("concrete")
             .clone()])
     }
-    fn jvp(&self, x: &[Tensor], t: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], t: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let y = lax::bind1(self, &x[..1])?;
         let two_x = lax::add(&x[0], &x[0])?;
-        Ok((vec![y], vec![lax::scale_tangent(&t[0], &two_x)?]))
+        Ok((
+            smallvec::smallvec![y],
+            smallvec::smallvec![lax::scale_tangent(&t[0], &two_x)?],
+        ))
     }
 }
 
@@ -142,14 +145,14 @@ fn count(name: &str) -> usize {
 fn primitives_without_a_batch_rule_fall_back_to_a_counted_loop() {
     let before = count("test_square_no_batch");
     let x = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &[2, 3]);
-    let sq = |x: &[Tensor]| lax::bind(&SquareNoBatch, x);
+    let sq = |x: &[Tensor]| lax::bind(&SquareNoBatch, x).map(Outs::into_vec);
     let y = vmap_flat(sq, std::slice::from_ref(&x), &[Some(1)], &[Some(1)]).unwrap();
     assert_eq!(y[0].to_vec(), vec![1.0, 4.0, 9.0, 16.0, 25.0, 36.0]);
     assert_eq!(count("test_square_no_batch"), before + 1);
     // Its derivative under vmap (jvp inside, fallback on the primal and tangent rules' ops).
     let g = vmap_flat(
         |x: &[Tensor]| {
-            let (_, lin) = linearize_flat(|v| lax::bind(&SquareNoBatch, v), x)?;
+            let (_, lin) = linearize_flat(|v| lax::bind(&SquareNoBatch, v).map(Outs::into_vec), x)?;
             lin.transpose(&[Some(lax::scalar_like(&x[0], 1.0))])
         },
         std::slice::from_ref(&x),

@@ -244,6 +244,13 @@ pub fn unary_float(
     f32: impl Fn(f32) -> f32 + Sync,
     f64: impl Fn(f64) -> f64 + Sync,
 ) -> Result<Array> {
+    // 0-d operands (scalar code, the seeds of gradients) skip views and iterators.
+    if let Some(v) = x.as_scalar::<f64>() {
+        return Ok(Array::scalar(f64(v)));
+    }
+    if let Some(v) = x.as_scalar::<f32>() {
+        return Ok(Array::scalar(f32(v)));
+    }
     match x.dtype() {
         DType::F32 => Ok(Array::from_ndarray(map(x.view::<f32>(op)?, f32))),
         DType::F64 => Ok(Array::from_ndarray(map(x.view::<f64>(op)?, f64))),
@@ -276,6 +283,13 @@ where
     F64: Fn(f64, f64) -> f64 + Copy + Sync + Send,
 {
     same_dtype(op, a, b)?;
+    // 0-d operands (scalar code) skip views and iterators.
+    if let (Some(x), Some(y)) = (a.as_scalar::<f64>(), b.as_scalar::<f64>()) {
+        return Ok(Array::scalar((fns.f64)(x, y)));
+    }
+    if let (Some(x), Some(y)) = (a.as_scalar::<f32>(), b.as_scalar::<f32>()) {
+        return Ok(Array::scalar((fns.f32)(x, y)));
+    }
     match (a.dtype(), fns.i64) {
         (DType::F32, _) => Ok(Array::from_ndarray(zip_map(
             op,

@@ -62,6 +62,9 @@ impl Tensor {
         if a.size() != 1 {
             return Err(Error::invalid("item", format!("only a tensor with one element can be converted to a number; this one has shape {:?}", a.shape())));
         }
+        if let Some(x) = a.as_scalar::<f64>() {
+            return Ok(x);
+        }
         Ok(a.to_f64_vec()[0])
     }
 

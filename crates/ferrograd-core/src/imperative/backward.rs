@@ -241,7 +241,7 @@ fn replay_history(op: &'static str, h: &History, xs: &[Tensor]) -> Result<Vec<Te
         .zip(xs.iter().cloned())
         .collect();
     // Several outputs of one equation are recomputed once.
-    let mut done: HashMap<*const PrimalEqn, Vec<Tensor>> = HashMap::new();
+    let mut done: HashMap<*const PrimalEqn, crate::Outs<Tensor>> = HashMap::new();
     for (row, eqn, output) in &h.ops {
         let outs = match done.entry(Rc::as_ptr(eqn)) {
             Entry::Occupied(e) => e.into_mut(),

@@ -219,7 +219,7 @@ pub(crate) fn new_leaf(value: Array) -> Tensor {
 }
 
 /// Applies `prim` to arguments of which at least one is tracked (and none is a tracer).
-pub(crate) fn process(prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>> {
+pub(crate) fn process(prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>> {
     let rows = TAPE.with(|t| {
         let mut t = t.borrow_mut();
         if t.busy || !is_grad_enabled() {
@@ -290,7 +290,7 @@ fn linearize_one(
     primals: &[Tensor],
     rows: &[Option<(u32, Var)>],
     first_new: usize,
-) -> Result<(Vec<Tensor>, Vec<Option<Var>>)> {
+) -> Result<(crate::Outs<Tensor>, Vec<Option<Var>>)> {
     let (stage, _guard) = interp::push(|slot| TapeStage { slot });
     let tangents: Vec<Tangent> = rows
         .iter()
@@ -350,7 +350,7 @@ struct TapeStage {
 }
 
 impl Interpreter for TapeStage {
-    fn process(&self, prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>> {
+    fn process(&self, prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>> {
         let avals: Vec<Aval> = args.iter().map(Tensor::aval).collect();
         let out_avals = prim.shape_rule(&avals)?;
         let inputs = args
@@ -360,9 +360,10 @@ impl Interpreter for TapeStage {
                 None => Atom::Const(a.clone()),
             })
             .collect();
-        let outputs: Vec<Var> = TAPE.with(|t| {
+        let outputs: crate::Outs<Var> = TAPE.with(|t| {
             let p = &mut t.borrow_mut().prog;
-            let outputs: Vec<Var> = out_avals.iter().map(|a| p.new_var(a.clone())).collect();
+            let outputs: crate::Outs<Var> =
+                out_avals.iter().map(|a| p.new_var(a.clone())).collect();
             p.eqns.push(Eqn {
                 prim: prim.clone_rc(),
                 inputs,

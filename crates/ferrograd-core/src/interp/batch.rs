@@ -88,7 +88,7 @@ impl BatchTrace {
 }
 
 impl Interpreter for BatchTrace {
-    fn process(&self, prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>> {
+    fn process(&self, prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>> {
         let (vals, dims): (SmallVec<[Tensor; 4]>, SmallVec<[BatchDim; 4]>) =
             args.iter().map(|a| self.unpack(a)).unzip();
         if dims.iter().all(Option::is_none) {
@@ -142,7 +142,7 @@ pub fn batch_by_loop(
     x: &[Tensor],
     dims: &[BatchDim],
     size: usize,
-) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+) -> Result<(crate::Outs<Tensor>, crate::Outs<BatchDim>)> {
     FALLBACKS.with(|f| *f.borrow_mut().entry(prim.name()).or_insert(0) += 1);
     if size == 0 {
         // No member to run: the shape rule gives the per-member outputs.
@@ -165,11 +165,11 @@ pub fn batch_by_loop(
                 shape.extend_from_slice(&a.shape);
                 Tensor::zeros_aval(&Aval::new(&shape, a.dtype))
             })
-            .collect::<Vec<_>>();
+            .collect::<crate::Outs<_>>();
         let n = zeros.len();
-        return Ok((zeros, vec![Some(0); n]));
+        return Ok((zeros, smallvec::smallvec![Some(0); n]));
     }
-    let mut per_member: Vec<Vec<Tensor>> = Vec::with_capacity(size);
+    let mut per_member: Vec<crate::Outs<Tensor>> = Vec::with_capacity(size);
     for k in 0..size {
         let args = x
             .iter()
@@ -191,8 +191,8 @@ pub fn batch_by_loop(
                 .collect::<Result<Vec<_>>>()?;
             lax::concatenate(&parts, 0)
         })
-        .collect::<Result<Vec<_>>>()?;
-    Ok((outs, vec![Some(0); n_out]))
+        .collect::<Result<crate::Outs<_>>>()?;
+    Ok((outs, smallvec::smallvec![Some(0); n_out]))
 }
 
 /// Normalises a possibly negative axis of a rank-`rank` value, or explains the range.

@@ -18,7 +18,9 @@ impl JvpTrace {
     pub fn new(slot: Slot) -> Self {
         JvpTrace {
             slot,
-            arena: RefCell::new(Vec::new()),
+            // Room for a small function's values without regrowing (each regrowth is an
+            // allocation and a copy, a visible share of a scalar gradient's cost).
+            arena: RefCell::new(Vec::with_capacity(32)),
         }
     }
 
@@ -40,7 +42,7 @@ impl JvpTrace {
 }
 
 impl Interpreter for JvpTrace {
-    fn process(&self, prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>> {
+    fn process(&self, prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>> {
         let mut primals: SmallVec<[Tensor; 4]> = SmallVec::with_capacity(args.len());
         let mut tangents: SmallVec<[Tangent; 4]> = SmallVec::with_capacity(args.len());
         for a in args {

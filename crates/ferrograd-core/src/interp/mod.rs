@@ -22,7 +22,7 @@ use crate::{Error, Primitive, Result, Tensor};
 /// A transform's interpreter.
 pub trait Interpreter {
     /// Runs `prim` on `args`, at least one of which is this interpreter's tracer.
-    fn process(&self, prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>>;
+    fn process(&self, prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>>;
 
     /// The value one level down of this interpreter's tracer `x`, if this transform knows it
     /// now (forward mode does: its primal); `None` for staged or batched values.
@@ -100,7 +100,7 @@ pub fn push<I: Interpreter + 'static>(make: impl FnOnce(Slot) -> I) -> (Rc<I>, G
 }
 
 /// Applies `prim` to `args` under whatever transforms are tracing them.
-pub fn bind(prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>> {
+pub fn bind(prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>> {
     let mut top: Option<(u32, u64)> = None;
     let mut tracked = false;
     for a in args {
@@ -132,7 +132,7 @@ pub fn bind(prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>> {
 }
 
 /// Evaluates `prim` on concrete arguments.
-pub(crate) fn eval(prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>> {
+pub(crate) fn eval(prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>> {
     let arrays: SmallVec<[&ferrograd_array::Array; 4]> = args
         .iter()
         .map(|a| a.as_array().expect("no tracers among eval arguments"))

@@ -21,7 +21,7 @@ impl StageTrace {
     pub fn new(slot: Slot) -> Self {
         StageTrace {
             slot,
-            prog: RefCell::new(Program::default()),
+            prog: RefCell::new(Program::with_capacity(32)),
         }
     }
 
@@ -50,13 +50,13 @@ impl StageTrace {
 }
 
 impl Interpreter for StageTrace {
-    fn process(&self, prim: &dyn Primitive, args: &[Tensor]) -> Result<Vec<Tensor>> {
+    fn process(&self, prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>> {
         let avals: SmallVec<[Aval; 4]> = args.iter().map(Tensor::aval).collect();
         let out_avals = prim.shape_rule(&avals)?;
         let inputs = args.iter().map(|a| self.atom(a)).collect();
         let mut p = self.prog.borrow_mut();
-        let mut outputs = Vec::with_capacity(out_avals.len());
-        let mut tracers = Vec::with_capacity(out_avals.len());
+        let mut outputs = crate::Outs::with_capacity(out_avals.len());
+        let mut tracers = crate::Outs::with_capacity(out_avals.len());
         for a in out_avals {
             let v = p.new_var(a.clone());
             outputs.push(v);

@@ -269,9 +269,9 @@ pub fn batch_leading(
     prim: &dyn Primitive,
     x: &[Tensor],
     dims: &[BatchDim],
-) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+) -> Result<(crate::Outs<Tensor>, crate::Outs<BatchDim>)> {
     let args = super::all_batch_to_front(x, dims)?;
     let out = bind(prim, &args)?;
     let n = out.len();
-    Ok((out, vec![Some(0); n]))
+    Ok((out, smallvec::smallvec![Some(0); n]))
 }

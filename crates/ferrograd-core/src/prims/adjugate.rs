@@ -3,9 +3,10 @@
 //! `det(A) A⁻¹` is not; it is the derivative of `det`.
 
 use ferrograd_array::{kernels, Array};
+use smallvec::smallvec;
 
 use crate::lax::{self, linalg as la};
-use crate::{Aval, BatchDim, Primitive, Result, Tangent, Tensor};
+use crate::{Aval, BatchDim, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Adjugate;
@@ -15,21 +16,21 @@ impl Primitive for Adjugate {
         "adjugate"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         la::square_dims("adjugate", &x[0])?;
-        Ok(vec![x[0].clone()])
+        Ok(smallvec![x[0].clone()])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::decomp::adjugate(x[0])?])
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![kernels::decomp::adjugate(x[0])?])
     }
 
     // adj(A) = det(A) A⁻¹, so d adj = (tr(adj dA) adj - adj dA adj) / det(A). This divides by
     // det(A): at an exactly singular A (the second derivative of det there) it is not finite.
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let adj = la::adjugate(&x[0])?;
         let Some(a_dot) = &x_dot[0] else {
-            return Ok((vec![adj], vec![None]));
+            return Ok((smallvec![adj], smallvec![None]));
         };
         let r = a_dot.ndim();
         let shape = a_dot.shape().to_vec();
@@ -41,10 +42,10 @@ impl Primitive for Adjugate {
             &lax::mul(&tr, &adj)?,
             &la::matmul(&la::matmul(&adj, a_dot)?, &adj)?,
         )?;
-        Ok((vec![adj], vec![Some(lax::div(&num, &d)?)]))
+        Ok((smallvec![adj], smallvec![Some(lax::div(&num, &d)?)]))
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         la::batch_leading(self, x, dims)
     }
 }

@@ -5,8 +5,9 @@
 use std::fmt::Debug;
 
 use ferrograd_array::{kernels, Array, Float};
+use smallvec::smallvec;
 
-use crate::{lax, Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 /// One elementwise function of two arguments.
 pub trait BinaryKind: Clone + Copy + Debug + Default + 'static {
@@ -34,7 +35,7 @@ impl<K: BinaryKind> Primitive for Binary<K> {
         K::NAME
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         lax::require_same(K::NAME, &x[0], &x[1])?;
         if !x[0].dtype.is_float() && (K::INT.is_none() || x[0].dtype != ferrograd_array::DType::I64)
         {
@@ -44,31 +45,34 @@ impl<K: BinaryKind> Primitive for Binary<K> {
                 got: x[0].dtype,
             });
         }
-        Ok(vec![x[0].clone()])
+        Ok(smallvec![x[0].clone()])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
         let fns = kernels::BinaryFns {
             f32: K::apply::<f32>,
             f64: K::apply::<f64>,
             i64: K::INT,
         };
-        Ok(vec![kernels::binary(K::NAME, x[0], x[1], &fns)?])
+        Ok(smallvec![kernels::binary(K::NAME, x[0], x[1], &fns)?])
     }
 
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let y = lax::binary::<K>(&x[0], &x[1])?;
         let t = K::jvp(&x[0], &x[1], &y, &x_dot[0], &x_dot[1])?;
-        Ok((vec![y], vec![t]))
+        Ok((smallvec![y], smallvec![t]))
     }
 
-    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Outs<Option<Tensor>>> {
         Ok(K::transpose(&ct[0], &x[0], &x[1])?.into())
     }
 
     // Elementwise: move both batch axes to the front, then apply.
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let (args, d) = lax::align_batch(x, dims)?;
-        Ok((vec![lax::binary::<K>(&args[0], &args[1])?], vec![d]))
+        Ok((
+            smallvec![lax::binary::<K>(&args[0], &args[1])?],
+            smallvec![d],
+        ))
     }
 }

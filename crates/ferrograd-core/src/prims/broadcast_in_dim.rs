@@ -3,8 +3,9 @@
 //! built on it, so its transpose is the one "unbroadcast" of reverse mode.
 
 use ferrograd_array::Array;
+use smallvec::smallvec;
 
-use crate::{lax, Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BroadcastInDim {
@@ -18,7 +19,7 @@ impl Primitive for BroadcastInDim {
         "broadcast_in_dim"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         let s = &x[0].shape;
         let ok = self.dims.len() == s.len()
             && self.dims.windows(2).all(|w| w[0] < w[1])
@@ -36,26 +37,26 @@ impl Primitive for BroadcastInDim {
                 ),
             ));
         }
-        Ok(vec![Aval::new(&self.shape, x[0].dtype)])
+        Ok(smallvec![Aval::new(&self.shape, x[0].dtype)])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![x[0].broadcast_in_dim(&self.shape, &self.dims)?])
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![x[0].broadcast_in_dim(&self.shape, &self.dims)?])
     }
 
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let t = x_dot[0]
             .as_ref()
             .map(|t| lax::broadcast_in_dim(t, &self.shape, &self.dims))
             .transpose()?;
         Ok((
-            vec![lax::broadcast_in_dim(&x[0], &self.shape, &self.dims)?],
-            vec![t],
+            smallvec![lax::broadcast_in_dim(&x[0], &self.shape, &self.dims)?],
+            smallvec![t],
         ))
     }
 
     // Sum over the new axes and over the axes stretched from 1, then restore the input shape.
-    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Outs<Option<Tensor>>> {
         let in_shape = x[0].aval().shape;
         let mut axes: Vec<usize> = (0..self.shape.len())
             .filter(|a| !self.dims.contains(a))
@@ -69,19 +70,19 @@ impl Primitive for BroadcastInDim {
         );
         axes.sort_unstable();
         let summed = lax::reduce_sum(&ct[0], &axes)?;
-        Ok(vec![Some(lax::reshape(&summed, &in_shape)?)])
+        Ok(smallvec![Some(lax::reshape(&summed, &in_shape)?)])
     }
 
     // The batch axis goes first and stays unbroadcast.
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let x0 = lax::move_batch_to_front(&x[0], dims[0])?;
         let mut shape = vec![x0.shape()[0]];
         shape.extend(&self.shape);
         let mut bdims = vec![0];
         bdims.extend(self.dims.iter().map(|d| d + 1));
         Ok((
-            vec![lax::broadcast_in_dim(&x0, &shape, &bdims)?],
-            vec![Some(0)],
+            smallvec![lax::broadcast_in_dim(&x0, &shape, &bdims)?],
+            smallvec![Some(0)],
         ))
     }
 }

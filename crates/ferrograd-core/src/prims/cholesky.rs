@@ -3,9 +3,10 @@
 //! of `A` (both triangles count, each half), which keeps eval and jvp consistent.
 
 use ferrograd_array::{kernels, Array};
+use smallvec::smallvec;
 
 use crate::lax::linalg as la;
-use crate::{Aval, BatchDim, Primitive, Result, Tangent, Tensor};
+use crate::{Aval, BatchDim, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Cholesky;
@@ -15,21 +16,21 @@ impl Primitive for Cholesky {
         "cholesky"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         la::square_dims("cholesky", &x[0])?;
-        Ok(vec![x[0].clone()])
+        Ok(smallvec![x[0].clone()])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::decomp::cholesky(x[0])?])
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![kernels::decomp::cholesky(x[0])?])
     }
 
     // Murray 2016, "Differentiation of the Cholesky decomposition", eq. (10):
     // dL = L Φ(L⁻¹ dS L⁻ᵀ), Φ = lower triangle with the diagonal halved, dS = sym(dA).
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let l = la::cholesky(&x[0])?;
         let Some(a_dot) = &x_dot[0] else {
-            return Ok((vec![l], vec![None]));
+            return Ok((smallvec![l], smallvec![None]));
         };
         let s_dot = la::sym(a_dot)?;
         // L⁻¹ dS, then L⁻¹ (L⁻¹ dS)ᵀ = L⁻¹ dS L⁻ᵀ (dS is symmetric).
@@ -41,10 +42,10 @@ impl Primitive for Cholesky {
             std::cmp::Ordering::Greater => 0.0,
         })?;
         let l_dot = la::matmul(&l, &phi)?;
-        Ok((vec![l], vec![Some(l_dot)]))
+        Ok((smallvec![l], smallvec![Some(l_dot)]))
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         la::batch_leading(self, x, dims)
     }
 }

@@ -2,8 +2,9 @@
 
 use ferrograd_array::kernels::{self, Compare as Cmp};
 use ferrograd_array::{Array, DType};
+use smallvec::smallvec;
 
-use crate::{lax, Aval, BatchDim, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Compare {
@@ -22,24 +23,29 @@ impl Primitive for Compare {
         }
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         lax::require_same(self.name(), &x[0], &x[1])?;
-        Ok(vec![Aval {
+        Ok(smallvec![Aval {
             dtype: DType::Bool,
             ..x[0].clone()
         }])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::compare(self.name(), x[0], x[1], self.cmp)?])
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![kernels::compare(
+            self.name(),
+            x[0],
+            x[1],
+            self.cmp
+        )?])
     }
 
-    fn jvp(&self, x: &[Tensor], _x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
-        Ok((vec![lax::bind1(self, x)?], vec![None]))
+    fn jvp(&self, x: &[Tensor], _x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
+        Ok((smallvec![lax::bind1(self, x)?], smallvec![None]))
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let (args, d) = lax::align_batch(x, dims)?;
-        Ok((vec![lax::bind1(self, &args)?], vec![d]))
+        Ok((smallvec![lax::bind1(self, &args)?], smallvec![d]))
     }
 }

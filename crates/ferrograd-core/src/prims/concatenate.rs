@@ -1,8 +1,9 @@
 //! `concatenate { axis }`: joins its inputs along an axis. Linear in every input.
 
 use ferrograd_array::{kernels, Array};
+use smallvec::smallvec;
 
-use crate::{lax, Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Concatenate {
@@ -14,7 +15,7 @@ impl Primitive for Concatenate {
         "concatenate"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         let first = x
             .first()
             .ok_or_else(|| Error::invalid("concatenate", "needs at least one array"))?;
@@ -30,27 +31,27 @@ impl Primitive for Concatenate {
         }
         let mut shape = first.shape.to_vec();
         shape[self.axis] = x.iter().map(|a| a.shape[self.axis]).sum();
-        Ok(vec![Aval::new(&shape, first.dtype)])
+        Ok(smallvec![Aval::new(&shape, first.dtype)])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::concatenate(x, self.axis)?])
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![kernels::concatenate(x, self.axis)?])
     }
 
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let ts: Vec<Tensor> = x
             .iter()
             .zip(x_dot)
             .map(|(x, t)| t.clone().unwrap_or_else(|| lax::zeros_like(x)))
             .collect();
         Ok((
-            vec![lax::concatenate(x, self.axis)?],
-            vec![Some(lax::concatenate(&ts, self.axis)?)],
+            smallvec![lax::concatenate(x, self.axis)?],
+            smallvec![Some(lax::concatenate(&ts, self.axis)?)],
         ))
     }
 
     // Each input's cotangent is its slice of the output cotangent.
-    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Outs<Option<Tensor>>> {
         let shape = ct[0].shape().to_vec();
         let mut offset = 0;
         x.iter()
@@ -75,8 +76,11 @@ impl Primitive for Concatenate {
             .collect()
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let args = lax::all_batch_to_front(x, dims)?;
-        Ok((vec![lax::concatenate(&args, self.axis + 1)?], vec![Some(0)]))
+        Ok((
+            smallvec![lax::concatenate(&args, self.axis + 1)?],
+            smallvec![Some(0)],
+        ))
     }
 }

@@ -2,8 +2,9 @@
 //! does not survive conversion to an integer or bool dtype.
 
 use ferrograd_array::{kernels, Array, DType};
+use smallvec::smallvec;
 
-use crate::{lax, Aval, BatchDim, LinearArg, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ConvertElementType {
@@ -15,30 +16,33 @@ impl Primitive for ConvertElementType {
         "convert_element_type"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
-        Ok(vec![Aval {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
+        Ok(smallvec![Aval {
             dtype: self.dtype,
             ..x[0].clone()
         }])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::convert(x[0], self.dtype)?])
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![kernels::convert(x[0], self.dtype)?])
     }
 
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let t = match &x_dot[0] {
             Some(t) if self.dtype.is_float() => Some(lax::convert(t, self.dtype)?),
             _ => None,
         };
-        Ok((vec![lax::convert(&x[0], self.dtype)?], vec![t]))
+        Ok((smallvec![lax::convert(&x[0], self.dtype)?], smallvec![t]))
     }
 
-    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
-        Ok(vec![Some(lax::convert(&ct[0], x[0].aval().dtype)?)])
+    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Outs<Option<Tensor>>> {
+        Ok(smallvec![Some(lax::convert(&ct[0], x[0].aval().dtype)?)])
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
-        Ok((vec![lax::convert(&x[0], self.dtype)?], vec![dims[0]]))
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
+        Ok((
+            smallvec![lax::convert(&x[0], self.dtype)?],
+            smallvec![dims[0]],
+        ))
     }
 }

@@ -2,8 +2,9 @@
 //! Linear; its transpose is the running sum in the other direction.
 
 use ferrograd_array::{kernels, Array};
+use smallvec::smallvec;
 
-use crate::{lax, Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Cumsum {
@@ -16,7 +17,7 @@ impl Primitive for Cumsum {
         "cumsum"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         if self.axis >= x[0].shape.len() {
             return Err(ferrograd_array::Error::AxisOutOfRange {
                 op: "cumsum",
@@ -32,36 +33,36 @@ impl Primitive for Cumsum {
                 got: x[0].dtype,
             });
         }
-        Ok(vec![x[0].clone()])
+        Ok(smallvec![x[0].clone()])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::cumsum(x[0], self.axis, self.reverse)?])
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![kernels::cumsum(x[0], self.axis, self.reverse)?])
     }
 
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let t = x_dot[0]
             .as_ref()
             .map(|t| lax::bind1(self, std::slice::from_ref(t)))
             .transpose()?;
-        Ok((vec![lax::bind1(self, &x[..1])?], vec![t]))
+        Ok((smallvec![lax::bind1(self, &x[..1])?], smallvec![t]))
     }
 
     // y_k = Σ_{i≤k} x_i, so x̄_i = Σ_{k≥i} ȳ_k: the reversed running sum.
-    fn transpose(&self, ct: &[Tensor], _x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+    fn transpose(&self, ct: &[Tensor], _x: &[LinearArg]) -> Result<Outs<Option<Tensor>>> {
         let p = Cumsum {
             axis: self.axis,
             reverse: !self.reverse,
         };
-        Ok(vec![Some(lax::bind1(&p, &ct[..1])?)])
+        Ok(smallvec![Some(lax::bind1(&p, &ct[..1])?)])
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let x0 = lax::move_batch_to_front(&x[0], dims[0])?;
         let p = Cumsum {
             axis: self.axis + 1,
             reverse: self.reverse,
         };
-        Ok((vec![lax::bind1(&p, &[x0])?], vec![Some(0)]))
+        Ok((smallvec![lax::bind1(&p, &[x0])?], smallvec![Some(0)]))
     }
 }

@@ -17,9 +17,10 @@ use std::fmt;
 use std::rc::Rc;
 
 use ferrograd_array::Array;
+use smallvec::smallvec;
 
 use crate::interp::batch::vmap_flat;
-use crate::{lax, Aval, BatchDim, Error, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Error, Outs, Primitive, Result, Tangent, Tensor};
 
 /// A user function on flat lists of leaves.
 pub type FlatFn = Rc<dyn Fn(&[Tensor]) -> Result<Vec<Tensor>>>;
@@ -28,7 +29,7 @@ pub type FlatFn = Rc<dyn Fn(&[Tensor]) -> Result<Vec<Tensor>>>;
 pub type FlatJvpRule = Rc<dyn Fn(&[Tensor], &[Tensor]) -> Result<(Vec<Tensor>, Vec<Tensor>)>>;
 
 /// (input avals, output avals) of a run.
-type AvalRecord = Option<(Vec<Aval>, Vec<Aval>)>;
+type AvalRecord = Option<(Outs<Aval>, Outs<Aval>)>;
 
 /// A user function on flat leaves, remembering the output avals of its last run so that
 /// shape rules need not run it again.
@@ -45,7 +46,7 @@ impl fmt::Debug for CustomFn {
     }
 }
 
-fn avals_of(x: &[Tensor]) -> Vec<Aval> {
+fn avals_of(x: &[Tensor]) -> Outs<Aval> {
     x.iter().map(Tensor::aval).collect()
 }
 
@@ -73,7 +74,7 @@ impl CustomFn {
     /// Output avals for input avals `x`: the recorded ones when the inputs match, otherwise
     /// found by evaluating the function on zeros of `x` (output shapes cannot depend on
     /// values, so this is exact; it costs one forward evaluation).
-    pub fn out_avals(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    pub fn out_avals(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         if let Some((ins, outs)) = self.avals.borrow().as_ref() {
             if ins.as_slice() == x {
                 return Ok(outs.clone());
@@ -85,7 +86,7 @@ impl CustomFn {
     }
 
     /// Runs the function on concrete arrays.
-    pub fn eval(&self, op: &'static str, x: &[&Array]) -> Result<Vec<Array>> {
+    pub fn eval(&self, op: &'static str, x: &[&Array]) -> Result<Outs<Array>> {
         let x: Vec<Tensor> = x.iter().map(|a| Tensor::from_array((*a).clone())).collect();
         concrete(op, self.call(&x)?)
     }
@@ -99,7 +100,7 @@ pub fn vmapped(f: CustomFn) -> CustomFn {
 }
 
 /// The arrays of `y`, or an error if a traced value leaked in through a closure.
-pub fn concrete(op: &'static str, y: Vec<Tensor>) -> Result<Vec<Array>> {
+pub fn concrete(op: &'static str, y: Vec<Tensor>) -> Result<Outs<Array>> {
     y.into_iter()
         .map(|t| {
             t.as_array().cloned().ok_or_else(|| {
@@ -142,16 +143,16 @@ impl Primitive for CustomJvpCall {
         "custom_jvp_call"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         self.f.out_avals(x)
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
         self.f.eval(self.name(), x)
     }
 
     // The user's rule; its primal output stands for f(x).
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let (y, y_dot) = (self.rule.0)(x, &instantiate(x, x_dot))?;
         if y.len() != y_dot.len() || y.iter().zip(&y_dot).any(|(a, b)| a.aval() != b.aval()) {
             let show = |v: &[Tensor]| -> Vec<_> { v.iter().map(|t| t.shape().to_vec()).collect() };
@@ -165,13 +166,13 @@ impl Primitive for CustomJvpCall {
             ));
         }
         self.f.record(x, &y);
-        Ok((y, y_dot.into_iter().map(Some).collect()))
+        Ok((y.into(), y_dot.into_iter().map(Some).collect()))
     }
 
     // vmap of a custom_jvp function is a custom_jvp function of the batch: f and the rule
     // each vmapped over axis 0 (unbatched inputs broadcast to it), so the rule still decides
     // the derivative of the batched call.
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let args = lax::all_batch_to_front(x, dims)?;
         let rule = self.rule.0.clone();
         let n = x.len();
@@ -196,7 +197,7 @@ impl Primitive for CustomJvpCall {
             rule: RuleFn(Rc::new(batched_rule)),
         };
         let y = crate::interp::bind(&prim, &args)?;
-        let d = vec![Some(0); y.len()];
+        let d = smallvec![Some(0); y.len()];
         Ok((y, d))
     }
 }

@@ -17,12 +17,13 @@ use std::fmt;
 use std::rc::Rc;
 
 use ferrograd_array::Array;
+use smallvec::smallvec;
 
 use super::custom_jvp::{concrete, instantiate, vmapped, CustomFn};
 use crate::interp::batch::vmap_flat;
 use crate::interp::bind;
 use crate::transforms::jvp_flat;
-use crate::{lax, Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 /// A user backward rule on flat lists: `(x, y, ct) ↦ x_ct`.
 pub type FlatBwd = Rc<dyn Fn(&[Tensor], &[Tensor], &[Tensor]) -> Result<Vec<Tensor>>>;
@@ -56,9 +57,9 @@ fn bind_at_front(
     prim: &dyn Primitive,
     x: &[Tensor],
     dims: &[BatchDim],
-) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
     let y = bind(prim, &lax::all_batch_to_front(x, dims)?)?;
-    let d = vec![Some(0); y.len()];
+    let d = smallvec![Some(0); y.len()];
     Ok((y, d))
 }
 
@@ -74,17 +75,17 @@ impl Primitive for CustomVjpCall {
         "custom_vjp_call"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         self.f.out_avals(x)
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
         self.f.eval(self.name(), x)
     }
 
     // y = f(x) is bound again (outer transforms see the custom call too); the tangent is the
     // linear primitive whose transpose is `bwd`.
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let y = bind(self, x)?;
         let mut args = x.to_vec();
         args.extend(y.iter().cloned());
@@ -99,7 +100,7 @@ impl Primitive for CustomVjpCall {
     }
 
     // The batched call is a custom_vjp function of the batch: f and bwd vmapped over axis 0.
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let prim = CustomVjpCall {
             f: vmapped(self.f.clone()),
             bwd: self.bwd.vmapped(),
@@ -137,7 +138,7 @@ impl Primitive for CustomVjpLinear {
         "custom_vjp_linear"
     }
 
-    fn shape_rule(&self, args: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, args: &[Aval]) -> Result<Outs<Aval>> {
         if args.len() < 2 * self.n_in {
             return Err(Error::invalid(self.name(), "too few arguments"));
         }
@@ -148,10 +149,10 @@ impl Primitive for CustomVjpLinear {
                 format!("tangents {x_dot:?} do not match primals {x:?}"),
             ));
         }
-        Ok(y.to_vec())
+        Ok(y.into())
     }
 
-    fn eval(&self, args: &[&Array]) -> Result<Vec<Array>> {
+    fn eval(&self, args: &[&Array]) -> Result<Outs<Array>> {
         let args: Vec<Tensor> = args
             .iter()
             .map(|a| Tensor::from_array((*a).clone()))
@@ -162,7 +163,7 @@ impl Primitive for CustomVjpLinear {
 
     // d(J_f(x)·x_dot) = (∂_x J_f(x)·x_dot)·dx + J_f(x)·dx_dot, by differentiating
     // (x, x_dot) ↦ J_f(x)·x_dot; y only feeds `bwd`, so its tangent does not enter.
-    fn jvp(&self, args: &[Tensor], t: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, args: &[Tensor], t: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let out = bind(self, args)?;
         let (x, _, x_dot) = self.split(args);
         let (dx, _, dx_dot) = self.split(t);
@@ -175,7 +176,7 @@ impl Primitive for CustomVjpLinear {
     }
 
     // The user's backward rule, at the primal point.
-    fn transpose(&self, ct: &[Tensor], args: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+    fn transpose(&self, ct: &[Tensor], args: &[LinearArg]) -> Result<Outs<Option<Tensor>>> {
         let (x, y, x_dot) = self.split(args);
         let known = |a: &[LinearArg]| -> Result<Vec<Tensor>> {
             a.iter().map(|a| a.constant(self.name()).cloned()).collect()
@@ -192,7 +193,7 @@ impl Primitive for CustomVjpLinear {
                 ),
             ));
         }
-        let mut out = vec![None; x.len() + y.len()];
+        let mut out = smallvec![None; x.len() + y.len()];
         out.extend(
             x_ct.into_iter()
                 .zip(x_dot)
@@ -202,7 +203,7 @@ impl Primitive for CustomVjpLinear {
     }
 
     // As for `custom_vjp_call`: the same linear map for the whole batch, f and bwd vmapped.
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let prim = CustomVjpLinear {
             f: vmapped(self.f.clone()),
             bwd: self.bwd.vmapped(),

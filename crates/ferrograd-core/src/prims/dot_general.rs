@@ -4,8 +4,9 @@
 
 use ferrograd_array::kernels::{self, DotDims};
 use ferrograd_array::Array;
+use smallvec::smallvec;
 
-use crate::{lax, Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DotGeneral {
@@ -136,18 +137,18 @@ impl Primitive for DotGeneral {
         "dot_general"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         lax::require_same_dtype("dot_general", &x[0], &x[1])?;
         let shape = self.dims.out_shape(&x[0].shape, &x[1].shape)?;
-        Ok(vec![Aval::new(&shape, x[0].dtype)])
+        Ok(smallvec![Aval::new(&shape, x[0].dtype)])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::dot_general(x[0], x[1], &self.dims)?])
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![kernels::dot_general(x[0], x[1], &self.dims)?])
     }
 
     // d(a·b) = da·b + a·db
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let y = lax::dot_general(&x[0], &x[1], &self.dims)?;
         let ta = x_dot[0]
             .as_ref()
@@ -157,16 +158,16 @@ impl Primitive for DotGeneral {
             .as_ref()
             .map(|t| lax::dot_general(&x[0], t, &self.dims))
             .transpose()?;
-        Ok((vec![y], vec![lax::add_tangents(ta, tb)?]))
+        Ok((smallvec![y], smallvec![lax::add_tangents(ta, tb)?]))
     }
 
-    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Outs<Option<Tensor>>> {
         match (&x[0], &x[1]) {
-            (LinearArg::Undef(a), LinearArg::Const(b)) => Ok(vec![
+            (LinearArg::Undef(a), LinearArg::Const(b)) => Ok(smallvec![
                 Some(transpose_lhs(&ct[0], a.shape.len(), b, &self.dims, false)?),
                 None,
             ]),
-            (LinearArg::Const(a), LinearArg::Undef(b)) => Ok(vec![
+            (LinearArg::Const(a), LinearArg::Undef(b)) => Ok(smallvec![
                 None,
                 Some(transpose_lhs(
                     &ct[0],
@@ -185,7 +186,7 @@ impl Primitive for DotGeneral {
     // Both batched: a shared leading batch axis (one batched GEMM). One batched: its batch
     // axis becomes one more free axis of that operand, so the whole vmap is a single GEMM
     // with a taller (or wider) matrix and the other operand is never broadcast.
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let d = &self.dims;
         let up = |v: &[usize], b: usize| -> Vec<usize> {
             v.iter().map(|&a| if a >= b { a + 1 } else { a }).collect()
@@ -203,7 +204,10 @@ impl Primitive for DotGeneral {
                     lhs_batch: lb,
                     ..d.clone()
                 };
-                Ok((vec![lax::dot_general(&x[0], &x[1], &nd)?], vec![Some(pos)]))
+                Ok((
+                    smallvec![lax::dot_general(&x[0], &x[1], &nd)?],
+                    smallvec![Some(pos)],
+                ))
             }
             (None, Some(b)) => {
                 let (rc, rb) = (up(&d.rhs_contract, b), up(&d.rhs_batch, b));
@@ -214,7 +218,10 @@ impl Primitive for DotGeneral {
                     rhs_batch: rb,
                     ..d.clone()
                 };
-                Ok((vec![lax::dot_general(&x[0], &x[1], &nd)?], vec![Some(pos)]))
+                Ok((
+                    smallvec![lax::dot_general(&x[0], &x[1], &nd)?],
+                    smallvec![Some(pos)],
+                ))
             }
             _ => {
                 let args = lax::all_batch_to_front(x, dims)?;
@@ -230,7 +237,7 @@ impl Primitive for DotGeneral {
                 } else {
                     lax::dot_general(&args[0], &args[1], &nd)?
                 };
-                Ok((vec![y], vec![Some(0)]))
+                Ok((smallvec![y], smallvec![Some(0)]))
             }
         }
     }

@@ -10,9 +10,10 @@
 //! individually are then not meaningful.
 
 use ferrograd_array::{kernels, Array};
+use smallvec::smallvec;
 
 use crate::lax::linalg as la;
-use crate::{Aval, BatchDim, Primitive, Result, Tangent, Tensor};
+use crate::{Aval, BatchDim, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Eigh;
@@ -22,22 +23,25 @@ impl Primitive for Eigh {
         "eigh"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         let (batch, n) = la::square_dims("eigh", &x[0])?;
-        Ok(vec![la::with_tail(&x[0], batch.len(), &[n]), x[0].clone()])
+        Ok(smallvec![
+            la::with_tail(&x[0], batch.len(), &[n]),
+            x[0].clone()
+        ])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
         let (w, v) = kernels::decomp::eigh(x[0])?;
-        Ok(vec![w, v])
+        Ok(smallvec![w, v])
     }
 
     // With C = Vᵀ dS V (Magnus 1985; JAX's eigh_jvp_rule): dλ = diag(C),
     // dV = V (F ∘ C) with F_ij = 1/(λⱼ - λᵢ) off the diagonal, 0 on it.
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let (w, v) = la::eigh(&x[0])?;
         let Some(a_dot) = &x_dot[0] else {
-            return Ok((vec![w, v], vec![None, None]));
+            return Ok((smallvec![w, v], smallvec![None, None]));
         };
         let c = la::matmul(&la::matmul(&la::mt(&v)?, &la::sym(a_dot)?)?, &v)?;
         let w_dot = la::diag_part(&c)?;
@@ -45,10 +49,10 @@ impl Primitive for Eigh {
         let tol = la::degeneracy_tol(&w, gaps.shape())?;
         let f = la::safe_reciprocal(&gaps, &tol)?;
         let v_dot = la::matmul(&v, &crate::lax::mul(&f, &c)?)?;
-        Ok((vec![w, v], vec![Some(w_dot), Some(v_dot)]))
+        Ok((smallvec![w, v], smallvec![Some(w_dot), Some(v_dot)]))
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         la::batch_leading(self, x, dims)
     }
 }

@@ -4,8 +4,9 @@
 
 use ferrograd_array::kernels::{self, GatherDims};
 use ferrograd_array::{Array, DType};
+use smallvec::smallvec;
 
-use crate::{lax, Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Gather {
@@ -38,36 +39,39 @@ impl Primitive for Gather {
         "gather"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         require_indices("gather", &x[1])?;
         let shape = self.dims.out_shape("gather", &x[0].shape, &x[1].shape)?;
-        Ok(vec![Aval::new(&shape, x[0].dtype)])
+        Ok(smallvec![Aval::new(&shape, x[0].dtype)])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::gather(x[0], x[1], self.dims)?])
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![kernels::gather(x[0], x[1], self.dims)?])
     }
 
     // Linear in x: the tangent is gathered at the same indices.
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let t = x_dot[0]
             .as_ref()
             .map(|t| lax::gather(t, &x[1], self.dims))
             .transpose()?;
-        Ok((vec![lax::gather(&x[0], &x[1], self.dims)?], vec![t]))
+        Ok((
+            smallvec![lax::gather(&x[0], &x[1], self.dims)?],
+            smallvec![t],
+        ))
     }
 
     // Each gathered element's cotangent goes back to where it was read; repeats add up.
-    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Outs<Option<Tensor>>> {
         let idx = x[1].constant("gather")?;
         let zeros = Tensor::zeros_aval(&x[0].aval());
         let ct_x = lax::scatter_add(&zeros, idx, &ct[0], self.dims)?;
-        Ok(vec![Some(ct_x), None])
+        Ok(smallvec![Some(ct_x), None])
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let args = lax::all_batch_to_front(x, dims)?;
         let y = lax::gather(&args[0], &args[1], batched_dims(self.dims))?;
-        Ok((vec![y], vec![Some(0)]))
+        Ok((smallvec![y], smallvec![Some(0)]))
     }
 }

@@ -1,8 +1,9 @@
 //! `integer_pow { n }`: x^n for an integer n (any sign), exact by repeated multiplication.
 
 use ferrograd_array::{kernels, Array};
+use smallvec::smallvec;
 
-use crate::{lax, Aval, BatchDim, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct IntegerPow {
@@ -14,14 +15,14 @@ impl Primitive for IntegerPow {
         "integer_pow"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         lax::require_float("integer_pow", &x[0])?;
-        Ok(vec![x[0].clone()])
+        Ok(smallvec![x[0].clone()])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
         let n = self.n;
-        Ok(vec![kernels::unary_float(
+        Ok(smallvec![kernels::unary_float(
             "integer_pow",
             x[0],
             move |v: f32| v.powi(n),
@@ -30,7 +31,7 @@ impl Primitive for IntegerPow {
     }
 
     // d x^n = n x^(n-1) dx
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let y = lax::integer_pow(&x[0], self.n)?;
         let t = match (&x_dot[0], self.n) {
             (None, _) | (_, 0) => None,
@@ -43,10 +44,13 @@ impl Primitive for IntegerPow {
                 Some(lax::mul(t, &d)?)
             }
         };
-        Ok((vec![y], vec![t]))
+        Ok((smallvec![y], smallvec![t]))
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
-        Ok((vec![lax::integer_pow(&x[0], self.n)?], vec![dims[0]]))
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
+        Ok((
+            smallvec![lax::integer_pow(&x[0], self.n)?],
+            smallvec![dims[0]],
+        ))
     }
 }

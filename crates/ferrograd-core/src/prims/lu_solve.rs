@@ -2,9 +2,10 @@
 //! `[..., n, n]`, `B` `[..., n, k]`. Linear in `B`. (`solve` and `inv` are built on it.)
 
 use ferrograd_array::{kernels, Array};
+use smallvec::smallvec;
 
 use crate::lax::{self, linalg as la};
-use crate::{Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+use crate::{Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct LuSolve {
@@ -16,13 +17,13 @@ impl Primitive for LuSolve {
         "lu_solve"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         la::solve_dims("solve", &x[0], &x[1])?;
-        Ok(vec![x[1].clone()])
+        Ok(smallvec![x[1].clone()])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::decomp::lu_solve(
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![kernels::decomp::lu_solve(
             x[0],
             x[1],
             self.transpose_a,
@@ -30,7 +31,7 @@ impl Primitive for LuSolve {
     }
 
     // op(A) X = B  ⇒  op(A) dX = dB - op(dA) X (Giles 2008, §2.2.3).
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let (a, b) = (&x[0], &x[1]);
         let y = lax::bind1(self, &[a.clone(), b.clone()])?;
         let rhs_a = x_dot[0]
@@ -46,11 +47,11 @@ impl Primitive for LuSolve {
             .transpose()?;
         let rhs = lax::add_tangents(x_dot[1].clone(), rhs_a)?;
         let y_dot = rhs.map(|r| lax::bind1(self, &[a.clone(), r])).transpose()?;
-        Ok((vec![y], vec![y_dot]))
+        Ok((smallvec![y], smallvec![y_dot]))
     }
 
     // Linear in B: the transpose of B ↦ op(A)⁻¹ B is ct ↦ op(A)⁻ᵀ ct.
-    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Outs<Option<Tensor>>> {
         let a = x[0].constant("lu_solve")?;
         if !x[1].is_undef() {
             return Err(Error::NotLinear { prim: "lu_solve" });
@@ -58,13 +59,13 @@ impl Primitive for LuSolve {
         let t = LuSolve {
             transpose_a: !self.transpose_a,
         };
-        Ok(vec![
+        Ok(smallvec![
             None,
             Some(lax::bind1(&t, &[a.clone(), ct[0].clone()])?),
         ])
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         la::batch_leading(self, x, dims)
     }
 }

@@ -3,8 +3,9 @@
 //! transpose is a strided slice).
 
 use ferrograd_array::{kernels, Array};
+use smallvec::smallvec;
 
-use crate::{lax, Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pad {
@@ -19,7 +20,7 @@ impl Primitive for Pad {
         "pad"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         let s = &x[0].shape;
         if self.lo.len() != s.len() || self.hi.len() != s.len() || self.interior.len() != s.len() {
             return Err(Error::invalid(
@@ -30,11 +31,11 @@ impl Primitive for Pad {
         let shape: Vec<usize> = (0..s.len())
             .map(|i| self.lo[i] + self.hi[i] + s[i] + self.interior[i] * s[i].saturating_sub(1))
             .collect();
-        Ok(vec![Aval::new(&shape, x[0].dtype)])
+        Ok(smallvec![Aval::new(&shape, x[0].dtype)])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::pad(
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![kernels::pad(
             x[0],
             &self.lo,
             &self.hi,
@@ -44,24 +45,24 @@ impl Primitive for Pad {
     }
 
     // The padding value is constant, so the tangent is padded with zeros.
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let t = x_dot[0]
             .as_ref()
             .map(|t| lax::pad(t, &self.lo, &self.hi, &self.interior, 0.0))
             .transpose()?;
         Ok((
-            vec![lax::pad(
+            smallvec![lax::pad(
                 &x[0],
                 &self.lo,
                 &self.hi,
                 &self.interior,
                 self.value,
             )?],
-            vec![t],
+            smallvec![t],
         ))
     }
 
-    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Outs<Option<Tensor>>> {
         if self.value != 0.0 {
             return Err(Error::NotLinear { prim: "pad" });
         }
@@ -70,21 +71,23 @@ impl Primitive for Pad {
         let limit: Vec<usize> = (0..in_shape.len())
             .map(|i| ct[0].shape()[i] - self.hi[i])
             .collect();
-        Ok(vec![Some(lax::slice(&ct[0], &self.lo, &limit, &stride)?)])
+        Ok(smallvec![Some(lax::slice(
+            &ct[0], &self.lo, &limit, &stride
+        )?)])
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let x0 = lax::move_batch_to_front(&x[0], dims[0])?;
         let with0 = |v: &[usize]| [0].into_iter().chain(v.iter().copied()).collect::<Vec<_>>();
         Ok((
-            vec![lax::pad(
+            smallvec![lax::pad(
                 &x0,
                 &with0(&self.lo),
                 &with0(&self.hi),
                 &with0(&self.interior),
                 self.value,
             )?],
-            vec![Some(0)],
+            smallvec![Some(0)],
         ))
     }
 }

@@ -3,8 +3,9 @@
 //! parameter; its derivative is the next order: d ψ⁽ⁿ⁾(x) = ψ⁽ⁿ⁺¹⁾(x) dx.
 
 use ferrograd_array::{kernels, special, Array};
+use smallvec::smallvec;
 
-use crate::{lax, Aval, BatchDim, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Polygamma {
@@ -17,14 +18,14 @@ impl Primitive for Polygamma {
         "polygamma"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         lax::require_float("polygamma", &x[0])?;
-        Ok(vec![x[0].clone()])
+        Ok(smallvec![x[0].clone()])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
         let n = self.n;
-        Ok(vec![kernels::unary_float(
+        Ok(smallvec![kernels::unary_float(
             "polygamma",
             x[0],
             |v: f32| special::polygamma(n, f64::from(v)) as f32,
@@ -32,14 +33,17 @@ impl Primitive for Polygamma {
         )?])
     }
 
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let y = lax::polygamma(self.n, &x[0])?;
         let d = lax::polygamma(self.n + 1, &x[0])?;
-        Ok((vec![y], vec![lax::scale_tangent(&x_dot[0], &d)?]))
+        Ok((smallvec![y], smallvec![lax::scale_tangent(&x_dot[0], &d)?]))
     }
 
     // Elementwise: the batch axis passes through.
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
-        Ok((vec![lax::polygamma(self.n, &x[0])?], vec![dims[0]]))
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
+        Ok((
+            smallvec![lax::polygamma(self.n, &x[0])?],
+            smallvec![dims[0]],
+        ))
     }
 }

@@ -2,9 +2,10 @@
 //! `[..., k, n]` upper triangular with `diag(R) ≥ 0` (unique for full-rank `A`), `k = min(m, n)`.
 
 use ferrograd_array::{kernels, Array};
+use smallvec::smallvec;
 
 use crate::lax::{self, linalg as la};
-use crate::{Aval, BatchDim, Primitive, Result, Tangent, Tensor};
+use crate::{Aval, BatchDim, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Qr;
@@ -39,27 +40,27 @@ impl Primitive for Qr {
         "qr"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         let (batch, m, n) = la::matrix_dims("qr", &x[0])?;
         let k = m.min(n);
         let b = batch.len();
-        Ok(vec![
+        Ok(smallvec![
             la::with_tail(&x[0], b, &[m, k]),
             la::with_tail(&x[0], b, &[k, n]),
         ])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
         let (q, r) = kernels::decomp::qr(x[0])?;
-        Ok(vec![q, r])
+        Ok(smallvec![q, r])
     }
 
     // Wide matrices (m < n) split as A = [A₁ A₂] with A₁ square: Q, R₁ come from A₁ by the
     // square rule, and R₂ = Qᵀ A₂, so dR₂ = dQᵀ A₂ + Qᵀ dA₂.
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let (q, r) = la::qr(&x[0])?;
         let Some(a_dot) = &x_dot[0] else {
-            return Ok((vec![q, r], vec![None, None]));
+            return Ok((smallvec![q, r], smallvec![None, None]));
         };
         let s = x[0].shape();
         let (m, n) = (s[s.len() - 2], s[s.len() - 1]);
@@ -76,10 +77,10 @@ impl Primitive for Qr {
             let r_dot = lax::concatenate(&[r1_dot, r2_dot], s.len() - 1)?;
             (q_dot, r_dot)
         };
-        Ok((vec![q, r], vec![Some(q_dot), Some(r_dot)]))
+        Ok((smallvec![q, r], smallvec![Some(q_dot), Some(r_dot)]))
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         la::batch_leading(self, x, dims)
     }
 }

@@ -1,8 +1,9 @@
 //! `reduce_max { axes }` / `reduce_min { axes }`: maximum or minimum over axes.
 
 use ferrograd_array::{kernels, Array};
+use smallvec::smallvec;
 
-use crate::{lax, Aval, BatchDim, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ReduceExtremum {
@@ -21,17 +22,23 @@ impl Primitive for ReduceExtremum {
         }
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
-        Ok(vec![lax::reduced_aval(self.name(), &x[0], &self.axes)?])
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
+        Ok(smallvec![lax::reduced_aval(
+            self.name(),
+            &x[0],
+            &self.axes
+        )?])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::reduce_extremum(x[0], &self.axes, self.max)?])
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![kernels::reduce_extremum(
+            x[0], &self.axes, self.max
+        )?])
     }
 
     // The tangent is the mean of the tangents at the positions that attain the extremum
     // (ties share it equally, as in JAX).
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let y = lax::bind1(self, &x[..1])?;
         let t = match &x_dot[0] {
             None => None,
@@ -49,15 +56,15 @@ impl Primitive for ReduceExtremum {
                 )?)
             }
         };
-        Ok((vec![y], vec![t]))
+        Ok((smallvec![y], smallvec![t]))
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let x0 = lax::move_batch_to_front(&x[0], dims[0])?;
         let p = ReduceExtremum {
             axes: self.axes.iter().map(|a| a + 1).collect(),
             max: self.max,
         };
-        Ok((vec![lax::bind1(&p, &[x0])?], vec![Some(0)]))
+        Ok((smallvec![lax::bind1(&p, &[x0])?], smallvec![Some(0)]))
     }
 }

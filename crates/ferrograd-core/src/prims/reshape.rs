@@ -1,8 +1,9 @@
 //! `reshape { shape }`: the same elements in row-major order with a new shape.
 
 use ferrograd_array::{kernels, Array};
+use smallvec::smallvec;
 
-use crate::{lax, Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Reshape {
@@ -14,7 +15,7 @@ impl Primitive for Reshape {
         "reshape"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         if x[0].size() != self.shape.iter().product::<usize>() {
             return Err(Error::invalid(
                 "reshape",
@@ -26,30 +27,30 @@ impl Primitive for Reshape {
                 ),
             ));
         }
-        Ok(vec![Aval::new(&self.shape, x[0].dtype)])
+        Ok(smallvec![Aval::new(&self.shape, x[0].dtype)])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::reshape(x[0], &self.shape)?])
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![kernels::reshape(x[0], &self.shape)?])
     }
 
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let t = x_dot[0]
             .as_ref()
             .map(|t| lax::reshape(t, &self.shape))
             .transpose()?;
-        Ok((vec![lax::reshape(&x[0], &self.shape)?], vec![t]))
+        Ok((smallvec![lax::reshape(&x[0], &self.shape)?], smallvec![t]))
     }
 
-    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
-        Ok(vec![Some(lax::reshape(&ct[0], &x[0].aval().shape)?)])
+    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Outs<Option<Tensor>>> {
+        Ok(smallvec![Some(lax::reshape(&ct[0], &x[0].aval().shape)?)])
     }
 
     // A batch axis at `d` of [pre.., B, post..] stays where it is when the new shape starts
     // with axes holding exactly the `pre` elements: [new[..k], B, new[k..]] is the same
     // row-major order (the prefix and the suffix are reshaped separately), so no transpose
     // and no copy. Otherwise the batch axis moves to the front first.
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let d =
             dims[0].ok_or_else(|| Error::invalid("reshape", "batch rule without a batch axis"))?;
         let (pre, b): (usize, usize) = (x[0].shape()[..d].iter().product(), x[0].shape()[d]);
@@ -66,6 +67,6 @@ impl Primitive for Reshape {
         };
         let mut shape = self.shape.clone();
         shape.insert(k, b);
-        Ok((vec![lax::reshape(&x0, &shape)?], vec![Some(k)]))
+        Ok((smallvec![lax::reshape(&x0, &shape)?], smallvec![Some(k)]))
     }
 }

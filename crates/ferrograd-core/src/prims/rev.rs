@@ -2,8 +2,9 @@
 //! Linear; it is its own transpose.
 
 use ferrograd_array::{kernels, Array};
+use smallvec::smallvec;
 
-use crate::{lax, Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Rev {
@@ -16,7 +17,7 @@ impl Primitive for Rev {
         "rev"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         let rank = x[0].shape.len();
         if let Some(&bad) = self.axes.iter().find(|&&a| a >= rank) {
             return Err(ferrograd_array::Error::AxisOutOfRange {
@@ -32,29 +33,29 @@ impl Primitive for Rev {
                 format!("axes {:?} must be sorted and unique", self.axes),
             ));
         }
-        Ok(vec![x[0].clone()])
+        Ok(smallvec![x[0].clone()])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::rev(x[0], &self.axes)?])
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![kernels::rev(x[0], &self.axes)?])
     }
 
     // Linear: the tangent is reversed the same way.
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let t = x_dot[0]
             .as_ref()
             .map(|t| lax::rev(t, &self.axes))
             .transpose()?;
-        Ok((vec![lax::rev(&x[0], &self.axes)?], vec![t]))
+        Ok((smallvec![lax::rev(&x[0], &self.axes)?], smallvec![t]))
     }
 
     // A reversal is a permutation that is its own inverse.
-    fn transpose(&self, ct: &[Tensor], _x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
-        Ok(vec![Some(lax::rev(&ct[0], &self.axes)?)])
+    fn transpose(&self, ct: &[Tensor], _x: &[LinearArg]) -> Result<Outs<Option<Tensor>>> {
+        Ok(smallvec![Some(lax::rev(&ct[0], &self.axes)?)])
     }
 
     // Axes at or after the batch axis shift right by one; the batch axis stays where it is.
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let Some(b) = dims[0] else {
             return Err(Error::invalid(
                 "vmap",
@@ -66,7 +67,7 @@ impl Primitive for Rev {
             .iter()
             .map(|&a| if a >= b { a + 1 } else { a })
             .collect();
-        Ok((vec![lax::rev(&x[0], &axes)?], vec![Some(b)]))
+        Ok((smallvec![lax::rev(&x[0], &axes)?], smallvec![Some(b)]))
     }
 }
 

@@ -4,10 +4,11 @@
 
 use ferrograd_array::kernels::{self, GatherDims, ScatterMode};
 use ferrograd_array::{Array, DType};
+use smallvec::smallvec;
 
 use super::gather::batched_dims;
 use super::scatter_add::{scatter_shape, scatter_tangents};
-use crate::{lax, Aval, BatchDim, LinearArg, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Scatter {
@@ -39,12 +40,12 @@ impl Primitive for Scatter {
         "scatter"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         scatter_shape("scatter", self.dims, x)
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::scatter(
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![kernels::scatter(
             x[0],
             x[1],
             x[2],
@@ -53,17 +54,17 @@ impl Primitive for Scatter {
         )?])
     }
 
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let y = lax::scatter(&x[0], &x[1], &x[2], self.dims)?;
         let t = scatter_tangents(x, x_dot)
             .map(|(tx, tu)| lax::scatter(&tx, &x[1], &tu, self.dims))
             .transpose()?;
-        Ok((vec![y], vec![t]))
+        Ok((smallvec![y], smallvec![t]))
     }
 
     // out = (1 - touched)·x + W·u with W picking each location's last writer, so
     // ct_x = ct with the written locations zeroed and ct_u = gather(ct) where the update won.
-    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Outs<Option<Tensor>>> {
         let idx = x[1].constant("scatter")?;
         let u_aval = x[2].aval();
         let ct_x = match x[0].is_undef() {
@@ -88,12 +89,12 @@ impl Primitive for Scatter {
                 Some(lax::select(&won, &g, &lax::zeros_like(&g))?)
             }
         };
-        Ok(vec![ct_x, None, ct_u])
+        Ok(smallvec![ct_x, None, ct_u])
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let a = lax::all_batch_to_front(x, dims)?;
         let y = lax::scatter(&a[0], &a[1], &a[2], batched_dims(self.dims))?;
-        Ok((vec![y], vec![Some(0)]))
+        Ok((smallvec![y], smallvec![Some(0)]))
     }
 }

@@ -3,9 +3,10 @@
 
 use ferrograd_array::kernels::{self, GatherDims, ScatterMode};
 use ferrograd_array::Array;
+use smallvec::smallvec;
 
 use super::gather::{batched_dims, require_indices};
-use crate::{lax, Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ScatterAdd {
@@ -13,7 +14,7 @@ pub struct ScatterAdd {
 }
 
 /// Shape rule shared by `scatter` and `scatter_add`: updates shaped like the gathered array.
-pub(crate) fn scatter_shape(op: &'static str, dims: GatherDims, x: &[Aval]) -> Result<Vec<Aval>> {
+pub(crate) fn scatter_shape(op: &'static str, dims: GatherDims, x: &[Aval]) -> Result<Outs<Aval>> {
     require_indices(op, &x[1])?;
     let want = dims.out_shape(op, &x[0].shape, &x[1].shape)?;
     if x[2].shape.as_slice() != want.as_slice() {
@@ -29,7 +30,7 @@ pub(crate) fn scatter_shape(op: &'static str, dims: GatherDims, x: &[Aval]) -> R
         ));
     }
     lax::require_same_dtype(op, &x[0], &x[2])?;
-    Ok(vec![x[0].clone()])
+    Ok(smallvec![x[0].clone()])
 }
 
 /// Tangents of a scatter: both zero is zero; otherwise the missing one is a zero constant.
@@ -46,12 +47,12 @@ impl Primitive for ScatterAdd {
         "scatter_add"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         scatter_shape("scatter_add", self.dims, x)
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::scatter(
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![kernels::scatter(
             x[0],
             x[1],
             x[2],
@@ -60,28 +61,28 @@ impl Primitive for ScatterAdd {
         )?])
     }
 
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let y = lax::scatter_add(&x[0], &x[1], &x[2], self.dims)?;
         let t = scatter_tangents(x, x_dot)
             .map(|(tx, tu)| lax::scatter_add(&tx, &x[1], &tu, self.dims))
             .transpose()?;
-        Ok((vec![y], vec![t]))
+        Ok((smallvec![y], smallvec![t]))
     }
 
     // d out = d x + S d u, so ct_x = ct and ct_u = Sᵀ ct = gather(ct).
-    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Outs<Option<Tensor>>> {
         let idx = x[1].constant("scatter_add")?;
         let ct_x = x[0].is_undef().then(|| ct[0].clone());
         let ct_u = x[2]
             .is_undef()
             .then(|| lax::gather(&ct[0], idx, self.dims))
             .transpose()?;
-        Ok(vec![ct_x, None, ct_u])
+        Ok(smallvec![ct_x, None, ct_u])
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let a = lax::all_batch_to_front(x, dims)?;
         let y = lax::scatter_add(&a[0], &a[1], &a[2], batched_dims(self.dims))?;
-        Ok((vec![y], vec![Some(0)]))
+        Ok((smallvec![y], smallvec![Some(0)]))
     }
 }

@@ -2,8 +2,9 @@
 //! sorted along its last axis, same leading axes); int64, so it carries no tangent.
 
 use ferrograd_array::{kernels, Array, DType};
+use smallvec::smallvec;
 
-use crate::{lax, Aval, BatchDim, Error, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Error, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchSorted {
@@ -16,7 +17,7 @@ impl Primitive for SearchSorted {
         "searchsorted"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         let (a, v) = (&x[0].shape, &x[1].shape);
         if a.is_empty() || v.is_empty() || a[..a.len() - 1] != v[..v.len() - 1] {
             return Err(Error::invalid(
@@ -29,20 +30,20 @@ impl Primitive for SearchSorted {
             ));
         }
         lax::require_same_dtype("searchsorted", &x[0], &x[1])?;
-        Ok(vec![Aval::new(v, DType::I64)])
+        Ok(smallvec![Aval::new(v, DType::I64)])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::searchsorted(x[0], x[1], self.right)?])
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![kernels::searchsorted(x[0], x[1], self.right)?])
     }
 
     // Piecewise constant in both inputs.
-    fn jvp(&self, x: &[Tensor], _x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
-        Ok((lax::bind(self, x)?, vec![None]))
+    fn jvp(&self, x: &[Tensor], _x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
+        Ok((lax::bind(self, x)?, smallvec![None]))
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let a = lax::all_batch_to_front(x, dims)?;
-        Ok((lax::bind(self, &a)?, vec![Some(0)]))
+        Ok((lax::bind(self, &a)?, smallvec![Some(0)]))
     }
 }

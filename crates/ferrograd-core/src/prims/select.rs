@@ -2,8 +2,9 @@
 //! Linear in both branches; the bool predicate carries no tangent.
 
 use ferrograd_array::{kernels, Array, DType};
+use smallvec::smallvec;
 
-use crate::{lax, Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Select;
@@ -13,7 +14,7 @@ impl Primitive for Select {
         "select"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         if x[0].dtype != DType::Bool {
             return Err(Error::DType {
                 op: "select",
@@ -31,14 +32,14 @@ impl Primitive for Select {
             ));
         }
         lax::require_same("select", &x[1], &x[2])?;
-        Ok(vec![x[1].clone()])
+        Ok(smallvec![x[1].clone()])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::select(x[0], x[1], x[2])?])
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![kernels::select(x[0], x[1], x[2])?])
     }
 
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let y = lax::select(&x[0], &x[1], &x[2])?;
         let (a, b) = (&x_dot[1], &x_dot[2]);
         let t = if a.is_none() && b.is_none() {
@@ -51,11 +52,11 @@ impl Primitive for Select {
                 b.as_ref().unwrap_or(&z),
             )?)
         };
-        Ok((vec![y], vec![t]))
+        Ok((smallvec![y], smallvec![t]))
     }
 
     // Each branch gets the cotangent where it was chosen, zero elsewhere.
-    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Outs<Option<Tensor>>> {
         let pred = x[0].constant("select")?;
         let z = lax::zeros_like(&ct[0]);
         let on_t = if x[1].is_undef() {
@@ -68,11 +69,14 @@ impl Primitive for Select {
         } else {
             None
         };
-        Ok(vec![None, on_t, on_f])
+        Ok(smallvec![None, on_t, on_f])
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let (args, d) = lax::align_batch(x, dims)?;
-        Ok((vec![lax::select(&args[0], &args[1], &args[2])?], vec![d]))
+        Ok((
+            smallvec![lax::select(&args[0], &args[1], &args[2])?],
+            smallvec![d],
+        ))
     }
 }

@@ -1,8 +1,9 @@
 //! `slice { start, limit, stride }`: `x[start:limit:stride]` on every axis (zero-copy).
 
 use ferrograd_array::{kernels, Array};
+use smallvec::smallvec;
 
-use crate::{lax, Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Slice {
@@ -25,7 +26,7 @@ impl Primitive for Slice {
         "slice"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         let s = &x[0].shape;
         let n = s.len();
         let ok = self.start.len() == n
@@ -43,11 +44,11 @@ impl Primitive for Slice {
                 ),
             ));
         }
-        Ok(vec![Aval::new(&self.out_shape(), x[0].dtype)])
+        Ok(smallvec![Aval::new(&self.out_shape(), x[0].dtype)])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::slice(
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![kernels::slice(
             x[0],
             &self.start,
             &self.limit,
@@ -55,16 +56,16 @@ impl Primitive for Slice {
         )?])
     }
 
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let t = x_dot[0]
             .as_ref()
             .map(|t| lax::bind1(self, std::slice::from_ref(t)))
             .transpose()?;
-        Ok((vec![lax::bind1(self, &x[..1])?], vec![t]))
+        Ok((smallvec![lax::bind1(self, &x[..1])?], smallvec![t]))
     }
 
     // Transpose: scatter back by padding with zeros (strides become interior padding).
-    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Outs<Option<Tensor>>> {
         let in_shape = x[0].aval().shape;
         let out = self.out_shape();
         let interior: Vec<usize> = self.stride.iter().map(|s| s - 1).collect();
@@ -78,7 +79,7 @@ impl Primitive for Slice {
                 in_shape[i] - self.start[i] - used
             })
             .collect();
-        Ok(vec![Some(lax::pad(
+        Ok(smallvec![Some(lax::pad(
             &ct[0],
             &self.start,
             &hi,
@@ -87,7 +88,7 @@ impl Primitive for Slice {
         )?)])
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let x0 = lax::move_batch_to_front(&x[0], dims[0])?;
         let p = Slice {
             start: [0].into_iter().chain(self.start.iter().copied()).collect(),
@@ -97,6 +98,6 @@ impl Primitive for Slice {
                 .collect(),
             stride: [1].into_iter().chain(self.stride.iter().copied()).collect(),
         };
-        Ok((vec![lax::bind1(&p, &[x0])?], vec![Some(0)]))
+        Ok((smallvec![lax::bind1(&p, &[x0])?], smallvec![Some(0)]))
     }
 }

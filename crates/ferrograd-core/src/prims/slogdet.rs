@@ -2,9 +2,10 @@
 //! A singular matrix gives sign 0 and log -∞ (as NumPy).
 
 use ferrograd_array::{kernels, Array};
+use smallvec::smallvec;
 
 use crate::lax::{self, linalg as la};
-use crate::{Aval, BatchDim, Primitive, Result, Tangent, Tensor};
+use crate::{Aval, BatchDim, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Slogdet;
@@ -14,19 +15,19 @@ impl Primitive for Slogdet {
         "slogdet"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         let (batch, _) = la::square_dims("slogdet", &x[0])?;
         let out = Aval::new(&batch, x[0].dtype);
-        Ok(vec![out.clone(), out])
+        Ok(smallvec![out.clone(), out])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
         let (sign, log) = kernels::decomp::slogdet(x[0])?;
-        Ok(vec![sign, log])
+        Ok(smallvec![sign, log])
     }
 
     // The sign is locally constant; d log|det A| = tr(A⁻¹ dA) (Giles 2008, §2.2.4).
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let (sign, log) = la::slogdet(&x[0])?;
         let log_dot = x_dot[0]
             .as_ref()
@@ -38,10 +39,10 @@ impl Primitive for Slogdet {
                 )
             })
             .transpose()?;
-        Ok((vec![sign, log], vec![None, log_dot]))
+        Ok((smallvec![sign, log], smallvec![None, log_dot]))
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         la::batch_leading(self, x, dims)
     }
 }

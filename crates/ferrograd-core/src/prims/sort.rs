@@ -3,8 +3,9 @@
 //! The values' tangent is the input tangent gathered by those positions.
 
 use ferrograd_array::{kernels, Array, DType};
+use smallvec::smallvec;
 
-use crate::{lax, Aval, BatchDim, Error, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Error, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Sort {
@@ -17,7 +18,7 @@ impl Primitive for Sort {
         "sort"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         if self.axis >= x[0].shape.len() {
             return Err(Error::invalid(
                 "sort",
@@ -28,30 +29,30 @@ impl Primitive for Sort {
                 ),
             ));
         }
-        Ok(vec![x[0].clone(), Aval::new(&x[0].shape, DType::I64)])
+        Ok(smallvec![x[0].clone(), Aval::new(&x[0].shape, DType::I64)])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
         let (v, i) = kernels::sort(x[0], self.axis, self.descending)?;
-        Ok(vec![v, i])
+        Ok(smallvec![v, i])
     }
 
     // A sort is a data-dependent permutation: y = P x, so dy = P dx.
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let out = lax::bind(self, &x[..1])?;
         let t = x_dot[0]
             .as_ref()
             .map(|t| lax::take_along_axis(t, &out[1], self.axis))
             .transpose()?;
-        Ok((out, vec![t, None]))
+        Ok((out, smallvec![t, None]))
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let x0 = lax::move_batch_to_front(&x[0], dims[0])?;
         let p = Sort {
             axis: self.axis + 1,
             descending: self.descending,
         };
-        Ok((lax::bind(&p, &[x0])?, vec![Some(0), Some(0)]))
+        Ok((lax::bind(&p, &[x0])?, smallvec![Some(0), Some(0)]))
     }
 }

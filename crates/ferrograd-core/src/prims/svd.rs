@@ -10,9 +10,10 @@
 //! those individual vectors.
 
 use ferrograd_array::{kernels, Array};
+use smallvec::smallvec;
 
 use crate::lax::{self, linalg as la};
-use crate::{Aval, BatchDim, Primitive, Result, Tangent, Tensor};
+use crate::{Aval, BatchDim, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Svd;
@@ -22,29 +23,29 @@ impl Primitive for Svd {
         "svd"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         let (batch, m, n) = la::matrix_dims("svd", &x[0])?;
         let (k, b) = (m.min(n), batch.len());
-        Ok(vec![
+        Ok(smallvec![
             la::with_tail(&x[0], b, &[m, k]),
             la::with_tail(&x[0], b, &[k]),
             la::with_tail(&x[0], b, &[k, n]),
         ])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
         let (u, s, vt) = kernels::decomp::svd(x[0])?;
-        Ok(vec![u, s, vt])
+        Ok(smallvec![u, s, vt])
     }
 
     // JAX's svd_jvp_rule (Townsend 2016, "Differentiating the singular value decomposition"),
     // real case: dP = Uᵀ dA V, ds = diag(dP), F_ij = 1/(sⱼ² - sᵢ²) (0 on the diagonal),
     // dU = U (F ∘ (dP S + S dPᵀ)) + (I - UUᵀ) dA V S⁻¹ (the last term only when m > n),
     // dV = V (F ∘ (S dP + dPᵀ S)) + (I - VVᵀ) dAᵀ U S⁻¹ (only when n > m).
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let (u, s, vt) = la::svd(&x[0])?;
         let Some(a_dot) = &x_dot[0] else {
-            return Ok((vec![u, s, vt], vec![None, None, None]));
+            return Ok((smallvec![u, s, vt], smallvec![None, None, None]));
         };
         let sh = x[0].shape();
         let (m, n) = (sh[sh.len() - 2], sh[sh.len() - 1]);
@@ -71,10 +72,13 @@ impl Primitive for Svd {
             v_dot = lax::add(&v_dot, &la::div_columns_safe(&proj, &s)?)?;
         }
         let vt_dot = la::mt(&v_dot)?;
-        Ok((vec![u, s, vt], vec![Some(u_dot), Some(s_dot), Some(vt_dot)]))
+        Ok((
+            smallvec![u, s, vt],
+            smallvec![Some(u_dot), Some(s_dot), Some(vt_dot)],
+        ))
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         la::batch_leading(self, x, dims)
     }
 }

@@ -1,8 +1,9 @@
 //! `transpose { perm }`: output axis i is input axis `perm[i]` (zero-copy).
 
 use ferrograd_array::{kernels, Array};
+use smallvec::smallvec;
 
-use crate::{lax, Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Transpose {
@@ -14,7 +15,7 @@ impl Primitive for Transpose {
         "transpose"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         let rank = x[0].shape.len();
         let mut sorted = self.perm.clone();
         sorted.sort_unstable();
@@ -28,34 +29,34 @@ impl Primitive for Transpose {
             ));
         }
         let shape: Vec<usize> = self.perm.iter().map(|&p| x[0].shape[p]).collect();
-        Ok(vec![Aval::new(&shape, x[0].dtype)])
+        Ok(smallvec![Aval::new(&shape, x[0].dtype)])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::transpose(x[0], &self.perm)?])
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![kernels::transpose(x[0], &self.perm)?])
     }
 
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let t = x_dot[0]
             .as_ref()
             .map(|t| lax::transpose(t, &self.perm))
             .transpose()?;
-        Ok((vec![lax::transpose(&x[0], &self.perm)?], vec![t]))
+        Ok((smallvec![lax::transpose(&x[0], &self.perm)?], smallvec![t]))
     }
 
     // Transposed by the inverse permutation.
-    fn transpose(&self, ct: &[Tensor], _x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+    fn transpose(&self, ct: &[Tensor], _x: &[LinearArg]) -> Result<Outs<Option<Tensor>>> {
         let mut inv = vec![0; self.perm.len()];
         for (i, &p) in self.perm.iter().enumerate() {
             inv[p] = i;
         }
-        Ok(vec![Some(lax::transpose(&ct[0], &inv)?)])
+        Ok(smallvec![Some(lax::transpose(&ct[0], &inv)?)])
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let x0 = lax::move_batch_to_front(&x[0], dims[0])?;
         let mut perm = vec![0];
         perm.extend(self.perm.iter().map(|p| p + 1));
-        Ok((vec![lax::transpose(&x0, &perm)?], vec![Some(0)]))
+        Ok((smallvec![lax::transpose(&x0, &perm)?], smallvec![Some(0)]))
     }
 }

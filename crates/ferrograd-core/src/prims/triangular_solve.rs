@@ -3,9 +3,10 @@
 //! `A` is `[..., n, n]`, `B` `[..., n, k]`. Linear in `B`.
 
 use ferrograd_array::{kernels, Array};
+use smallvec::smallvec;
 
 use crate::lax::{self, linalg as la};
-use crate::{Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+use crate::{Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TriangularSolve {
@@ -37,13 +38,13 @@ impl Primitive for TriangularSolve {
         "triangular_solve"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         la::solve_dims("triangular_solve", &x[0], &x[1])?;
-        Ok(vec![x[1].clone()])
+        Ok(smallvec![x[1].clone()])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::decomp::triangular_solve(
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![kernels::decomp::triangular_solve(
             x[0],
             x[1],
             self.lower,
@@ -52,7 +53,7 @@ impl Primitive for TriangularSolve {
     }
 
     // op(T) X = B  ⇒  op(T) dX = dB - op(dT) X, with dT the same triangle of dA.
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let (a, b) = (&x[0], &x[1]);
         let y = lax::bind1(self, &[a.clone(), b.clone()])?;
         let rhs_a = x_dot[0]
@@ -61,11 +62,11 @@ impl Primitive for TriangularSolve {
             .transpose()?;
         let rhs = lax::add_tangents(x_dot[1].clone(), rhs_a)?;
         let y_dot = rhs.map(|r| lax::bind1(self, &[a.clone(), r])).transpose()?;
-        Ok((vec![y], vec![y_dot]))
+        Ok((smallvec![y], smallvec![y_dot]))
     }
 
     // X = op(T)⁻¹ B is linear in B; its transpose is op(T)⁻ᵀ ct.
-    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+    fn transpose(&self, ct: &[Tensor], x: &[LinearArg]) -> Result<Outs<Option<Tensor>>> {
         let a = x[0].constant("triangular_solve")?;
         if !x[1].is_undef() {
             return Err(Error::NotLinear {
@@ -76,13 +77,13 @@ impl Primitive for TriangularSolve {
             lower: self.lower,
             transpose_a: !self.transpose_a,
         };
-        Ok(vec![
+        Ok(smallvec![
             None,
             Some(lax::bind1(&t, &[a.clone(), ct[0].clone()])?),
         ])
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         la::batch_leading(self, x, dims)
     }
 }

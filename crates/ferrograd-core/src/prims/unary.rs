@@ -4,8 +4,9 @@
 use std::fmt::Debug;
 
 use ferrograd_array::{kernels, Array, Float};
+use smallvec::smallvec;
 
-use crate::{lax, Aval, BatchDim, Error, LinearArg, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 /// One elementwise function: name, scalar kernel, derivative.
 pub trait UnaryKind: Clone + Copy + Debug + Default + 'static {
@@ -30,13 +31,13 @@ impl<K: UnaryKind> Primitive for Unary<K> {
         K::NAME
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         lax::require_float(K::NAME, &x[0])?;
-        Ok(vec![x[0].clone()])
+        Ok(smallvec![x[0].clone()])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
-        Ok(vec![kernels::unary_float(
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
+        Ok(smallvec![kernels::unary_float(
             K::NAME,
             x[0],
             K::apply::<f32>,
@@ -45,30 +46,30 @@ impl<K: UnaryKind> Primitive for Unary<K> {
     }
 
     // d f(x) = f'(x) dx.
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let y = lax::unary::<K>(&x[0])?;
         if K::LINEAR {
             return Ok((
-                vec![y],
-                vec![lax::unary::<K>(x_dot[0].as_ref().expect("a tangent"))?.into()],
+                smallvec![y],
+                smallvec![lax::unary::<K>(x_dot[0].as_ref().expect("a tangent"))?.into()],
             ));
         }
         let t = match (&x_dot[0], K::deriv(&x[0], &y)?) {
             (Some(t), Some(d)) => Some(lax::mul(t, &d)?),
             _ => None,
         };
-        Ok((vec![y], vec![t]))
+        Ok((smallvec![y], smallvec![t]))
     }
 
-    fn transpose(&self, ct: &[Tensor], _x: &[LinearArg]) -> Result<Vec<Option<Tensor>>> {
+    fn transpose(&self, ct: &[Tensor], _x: &[LinearArg]) -> Result<Outs<Option<Tensor>>> {
         if !K::LINEAR {
             return Err(Error::NotLinear { prim: K::NAME });
         }
-        Ok(vec![Some(lax::unary::<K>(&ct[0])?)])
+        Ok(smallvec![Some(lax::unary::<K>(&ct[0])?)])
     }
 
     // Elementwise: the batch axis passes through.
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
-        Ok((vec![lax::unary::<K>(&x[0])?], vec![dims[0]]))
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
+        Ok((smallvec![lax::unary::<K>(&x[0])?], smallvec![dims[0]]))
     }
 }
