@@ -7,17 +7,28 @@
 use ferrograd_array::{Array, DType, Shape};
 
 /// Abstract value: what a shape rule knows about a tensor.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Aval {
     pub shape: Shape,
     pub dtype: DType,
+}
+
+// By hand: the derived clone copies the shape element by element through an iterator; avals
+// are cloned with every tracer, several times per traced operation.
+impl Clone for Aval {
+    fn clone(&self) -> Self {
+        Aval {
+            shape: inline_shape(&self.shape),
+            dtype: self.dtype,
+        }
+    }
 }
 
 impl Aval {
     /// An aval from a shape slice and dtype.
     pub fn new(shape: &[usize], dtype: DType) -> Self {
         Aval {
-            shape: Shape::from_slice(shape),
+            shape: inline_shape(shape),
             dtype,
         }
     }
@@ -26,6 +37,17 @@ impl Aval {
     pub fn size(&self) -> usize {
         self.shape.iter().product()
     }
+}
+
+/// `shape` as a [`Shape`], copying ranks up to 4 element by element: `from_slice` calls
+/// `memcpy` for every length, which dominated the cost of making avals on scalar code.
+fn inline_shape(shape: &[usize]) -> Shape {
+    let n = shape.len();
+    if n > 4 {
+        return Shape::from_slice(shape);
+    }
+    let at = |i: usize| if i < n { shape[i] } else { 0 };
+    Shape::from_buf_and_len([at(0), at(1), at(2), at(3)], n)
 }
 
 /// A reference to a value held by an interpreter.

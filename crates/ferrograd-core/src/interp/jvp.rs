@@ -20,7 +20,7 @@ impl JvpTrace {
             slot,
             // Room for a small function's values without regrowing (each regrowth is an
             // allocation and a copy, a visible share of a scalar gradient's cost).
-            arena: RefCell::new(Vec::with_capacity(32)),
+            arena: RefCell::new(Vec::with_capacity(8)),
         }
     }
 

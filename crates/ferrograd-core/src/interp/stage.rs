@@ -21,7 +21,7 @@ impl StageTrace {
     pub fn new(slot: Slot) -> Self {
         StageTrace {
             slot,
-            prog: RefCell::new(Program::with_capacity(32)),
+            prog: RefCell::new(Program::with_capacity(8)),
         }
     }
 
