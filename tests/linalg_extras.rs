@@ -1,11 +1,12 @@
 //! `ferrograd::linalg` beyond the basics: kernels fed strided views (transposed, flipped,
-//! broadcast, stepped) read them in place and agree with contiguous copies.
+//! broadcast, stepped) read them in place and agree with contiguous copies; `svd_full`
+//! (NumPy's `full_matrices=True`); `lstsq_full` (NumPy's four-part `lstsq`).
 
 mod common;
 
 use common::{close, normal};
 use ferrograd::linalg::{self, Triangular};
-use ferrograd::{np, Tensor};
+use ferrograd::{check_grads, grad, jvp, np, DType, Tensor};
 use ndarray::s;
 
 /// A contiguous copy of `x` (same values, row-major storage).
@@ -70,4 +71,94 @@ fn kernels_read_strided_views_in_place() {
         close(&q, &qc, 1e-12);
         close(&r, &rc, 1e-12);
     }
+}
+
+fn max_diff(a: &Tensor, b: &Tensor) -> f64 {
+    assert_eq!(a.shape(), b.shape(), "shapes differ");
+    if a.size() == 0 {
+        return 0.0;
+    }
+    (a - b).abs().max().item()
+}
+
+fn panic_message(f: impl FnOnce() + std::panic::UnwindSafe) -> String {
+    let e = std::panic::catch_unwind(f).expect_err("should panic");
+    e.downcast_ref::<String>().cloned().unwrap_or_default()
+}
+
+/// `uᵀu = I` on the last two axes.
+fn assert_orthogonal(what: &str, u: &Tensor, tol: f64) {
+    let n = u.shape()[u.ndim() - 1];
+    let d = max_diff(
+        &u.swapaxes(-1, -2).matmul(u),
+        &np::eye(n).broadcast_to(u.shape()),
+    );
+    assert!(d <= tol, "{what}: |uᵀu - I| = {d:e}");
+}
+
+// ---- svd_full --------------------------------------------------------------------------------
+
+/// The first `k` entries along `axis`.
+fn first(x: &Tensor, k: usize, axis: i64) -> Tensor {
+    np::split_indices(x, &[k], axis).swap_remove(0)
+}
+
+#[test]
+fn svd_full_reconstructs_is_orthogonal_and_extends_the_thin_svd() {
+    for shape in [&[4, 2][..], &[2, 5], &[3, 4, 2], &[3, 3], &[2, 0, 3]] {
+        for dtype in [DType::F64, DType::F32] {
+            let tol = if dtype == DType::F32 { 1e-5 } else { 1e-13 };
+            let a = normal(10, shape).astype(dtype);
+            let (u, s, vt) = linalg::svd_full(&a);
+            let nd = a.ndim();
+            let (m, n) = (shape[nd - 2], shape[nd - 1]);
+            let k = m.min(n);
+            assert_eq!(u.shape()[nd - 2..], [m, m]);
+            assert_eq!(vt.shape()[nd - 2..], [n, n]);
+            assert_eq!((u.dtype(), s.dtype(), vt.dtype()), (dtype, dtype, dtype));
+            assert_orthogonal("U", &u, tol);
+            assert_orthogonal("V", &vt.swapaxes(-1, -2), tol);
+            // a = U[:, :k] diag(s) Vᵀ[:k, :].
+            let (uk, vtk) = (first(&u, k, -1), first(&vt, k, -2));
+            let back = (&uk * &s.expand_dims(-2)).matmul(&vtk);
+            assert!(
+                max_diff(&back, &a) <= 10.0 * tol,
+                "{shape:?}: reconstruction"
+            );
+            // The thin SVD is the leading part, signs included.
+            let (ut, st, vtt) = linalg::svd(&a);
+            assert!(max_diff(&s, &st) <= 10.0 * tol, "{shape:?}: s");
+            assert!(max_diff(&uk, &ut) <= 10.0 * tol, "{shape:?}: U[:, :k]");
+            assert!(max_diff(&vtk, &vtt) <= 10.0 * tol, "{shape:?}: Vᵀ[:k]");
+        }
+    }
+}
+
+#[test]
+fn svd_full_of_square_matrices_checks_grads() {
+    let a = normal(11, &[2, 3, 3]);
+    check_grads(|a: &Tensor| linalg::svd_full(a), &a, 2).unwrap();
+    check_grads(|a: &Tensor| linalg::svd_full(a), &a.astype(DType::F32), 2).unwrap();
+}
+
+#[test]
+fn svd_full_of_non_square_matrices_refuses_derivatives() {
+    let a = normal(12, &[4, 2]);
+    for f in [
+        Box::new(|a: Tensor| {
+            grad(|a: &Tensor| linalg::svd_full(a).0.sum())(&a);
+        }) as Box<dyn Fn(Tensor) + std::panic::RefUnwindSafe>,
+        Box::new(|a: Tensor| {
+            jvp(|a: &Tensor| linalg::svd_full(a).1, &a, &a);
+        }),
+    ] {
+        let m = panic_message(|| f(a.clone()));
+        assert!(
+            m.contains("svd_full") && m.contains("[4, 2]") && m.contains("linalg::svd"),
+            "{m}"
+        );
+    }
+    // Not differentiated: fine under a transform, e.g. as a constant inside grad.
+    let g = grad(|x: &Tensor| (x * linalg::svd_full(&a).1.sum()).sum())(&Tensor::from(1.0));
+    assert!((g.item() - linalg::svd(&a).1.sum().item()).abs() < 1e-13);
 }

@@ -68,8 +68,8 @@ pub fn try_eigh(a: &Tensor) -> Result<(Tensor, Tensor)> {
 
 /// Thin singular value decomposition `a = u · diag(s) · vt` of each matrix (NumPy's
 /// `full_matrices=False`): `u` `[..., m, k]`, `s` `[..., k]` descending and ≥ 0, `vt`
-/// `[..., k, n]`, `k = min(m, n)`. The full square factors are not offered: their extra
-/// columns are an arbitrary basis, with no derivative.
+/// `[..., k, n]`, `k = min(m, n)`. The full square factors are [`svd_full`] (differentiable
+/// for square matrices only: their extra columns are an arbitrary basis).
 ///
 /// Degenerate cases: `s` stays differentiable; singular vectors of repeated or zero singular
 /// values are not unique, and their mixing terms are dropped (finite, exact for functions
@@ -96,6 +96,42 @@ pub fn svd(a: &Tensor) -> (Tensor, Tensor, Tensor) {
 /// Shape errors, and `LinAlg` if the SVD does not converge.
 pub fn try_svd(a: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
     la::svd(&matrix("svd", a)?)
+}
+
+/// Full singular value decomposition (NumPy's `svd(a, full_matrices=True)`): `u` `[..., m, m]`
+/// and `vt` `[..., n, n]` orthogonal, `s` `[..., k]` descending, `k = min(m, n)`, with
+/// `a = u[.., :, :k] · diag(s) · vt[.., :k, :]`. The first `k` columns of `u` and rows of `vt`
+/// are [`svd`]'s; the others are an orthonormal basis of the complement.
+///
+/// Derivatives: square matrices are the thin SVD and differentiate as [`svd`] does. For
+/// non-square ones the complement basis is arbitrary (any rotation of it is as valid), so
+/// differentiating it is refused (as JAX refuses `full_matrices=True`): grad, jvp and
+/// `backward` panic with a message naming the fix, the thin [`svd`].
+///
+/// ```
+/// use ferrograd::{linalg, np, Tensor};
+/// let a = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0, 5.0, 7.0], &[3, 2]);
+/// let (u, s, vt) = linalg::svd_full(&a);
+/// assert_eq!((u.shape(), s.shape(), vt.shape()), (&[3, 3][..], &[2][..], &[2, 2][..]));
+/// assert!((&u.t().matmul(&u) - &np::eye(3)).abs().max().item() < 1e-14); // orthogonal
+/// assert!((&s - &linalg::svd(&a).1).abs().max().item() < 1e-14);
+/// ```
+///
+/// # Panics
+/// If `a` has fewer than two axes (or the SVD fails to converge), and when differentiated at
+/// a non-square matrix.
+#[track_caller]
+pub fn svd_full(a: &Tensor) -> (Tensor, Tensor, Tensor) {
+    ok(try_svd_full(a))
+}
+
+/// [`svd_full`], returning errors.
+///
+/// # Errors
+/// Shape errors, `LinAlg` if the SVD does not converge, and `NotDifferentiable` when a
+/// transform differentiates it at a non-square matrix.
+pub fn try_svd_full(a: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
+    la::svd_full(&matrix("svd_full", a)?)
 }
 
 /// NumPy 2's default relative cutoff for small singular values: `max(m, n) · ε`.

@@ -519,6 +519,61 @@ fn eigh_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array)> {
     Ok((w_out.array()?, v_out.array()?))
 }
 
+/// Full SVD (NumPy's `full_matrices=True`): `U` `[..., m, m]` and `Vᵀ` `[..., n, n]` orthogonal,
+/// `s` `[..., k]` as in [`svd`], `k = min(m, n)`. The first `k` columns of `U` and rows of `Vᵀ`
+/// are the thin factors (same signs); the rest are an orthonormal basis of the complement, each
+/// column signed like the others (largest-magnitude entry positive). Square input gives exactly
+/// the thin result.
+///
+/// # Errors
+/// [`Error::LinAlg`] if the iteration does not converge.
+pub fn svd_full(a: &Array) -> Result<(Array, Array, Array)> {
+    float_dispatch!("svd_full", a, svd_full_t(a))
+}
+
+fn svd_full_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array, Array)> {
+    let op = "svd_full";
+    let x = Stack::<T>::new(op, a)?;
+    let (m, n) = (x.rows, x.cols);
+    if m == n {
+        return svd_t::<T>(a);
+    }
+    let k = m.min(n);
+    let mut u_out = Out::new(&x.batch, m, Some(m));
+    let mut s_out = Out::new(&x.batch, k, None);
+    let mut vt_out = Out::new(&x.batch, n, Some(n));
+    for b in 0..x.count() {
+        if k == 0 {
+            // No singular values: the identities are orthogonal factors.
+            u_out.mat(b).copy_from(Mat::<T>::identity(m, m));
+            vt_out.mat(b).copy_from(Mat::<T>::identity(n, n));
+            continue;
+        }
+        let svd = x
+            .mat(b)
+            .svd()
+            .map_err(|_| linalg_err(op, format!("the SVD did not converge{}", at(&x.batch, b))))?;
+        let (mut u, mut v) = (svd.U().to_owned(), svd.V().to_owned());
+        // The k paired columns move together; the complement's columns on their own.
+        let (mut uk, mut vk) = (u.subcols(0, k).to_owned(), v.subcols(0, k).to_owned());
+        normalise_signs(&mut uk, Some(&mut vk));
+        u.subcols_mut(0, k).copy_from(&uk);
+        v.subcols_mut(0, k).copy_from(&vk);
+        let mut u_rest = u.subcols(k, m - k).to_owned();
+        let mut v_rest = v.subcols(k, n - k).to_owned();
+        normalise_signs(&mut u_rest, None);
+        normalise_signs(&mut v_rest, None);
+        u.subcols_mut(k, m - k).copy_from(&u_rest);
+        v.subcols_mut(k, n - k).copy_from(&v_rest);
+        for (i, &s) in svd.S().column_vector().iter().take(k).enumerate() {
+            s_out.data[b * k + i] = s;
+        }
+        u_out.mat(b).copy_from(&u);
+        vt_out.mat(b).copy_from(v.transpose());
+    }
+    Ok((u_out.array()?, s_out.array()?, vt_out.array()?))
+}
+
 /// Thin SVD `A = U diag(s) Vᵀ`: `U` `[..., m, k]`, `s` `[..., k]` descending and ≥ 0,
 /// `Vᵀ` `[..., k, n]`, `k = min(m, n)`.
 ///

@@ -12,7 +12,8 @@ use super::{scalar_like, select, sub, transpose, zeros_like};
 use crate::prims::custom_jvp::{CustomFn, CustomJvpCall, RuleFn};
 use crate::prims::unary_kinds::Abs;
 use crate::prims::{
-    Adjugate, Cholesky, Det, Eigh, LuSolve, Qr, ReduceExtremum, Slogdet, Svd, TriangularSolve,
+    Adjugate, Cholesky, Det, Eigh, LuSolve, Qr, ReduceExtremum, Slogdet, Svd, SvdFull,
+    TriangularSolve,
 };
 use crate::{Aval, BatchDim, Error, Primitive, Result, Tensor};
 
@@ -62,6 +63,14 @@ pub fn eigh(a: &Tensor) -> Result<(Tensor, Tensor)> {
     let mut out = bind(&Eigh, std::slice::from_ref(a))?;
     let v = out.pop().expect("two outputs");
     Ok((out.pop().expect("two outputs"), v))
+}
+
+/// Full SVD `(u [.., m, m], s, vt [.., n, n])`; differentiable for square matrices only.
+pub fn svd_full(a: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
+    let mut out = bind(&SvdFull, std::slice::from_ref(a))?;
+    let vt = out.pop().expect("three outputs");
+    let s = out.pop().expect("three outputs");
+    Ok((out.pop().expect("three outputs"), s, vt))
 }
 
 /// Thin SVD `(u, s, vt)`.
