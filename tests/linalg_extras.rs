@@ -162,3 +162,76 @@ fn svd_full_of_non_square_matrices_refuses_derivatives() {
     let g = grad(|x: &Tensor| (x * linalg::svd_full(&a).1.sum()).sum())(&Tensor::from(1.0));
     assert!((g.item() - linalg::svd(&a).1.sum().item()).abs() < 1e-13);
 }
+
+// ---- lstsq_full ------------------------------------------------------------------------------
+
+#[test]
+fn lstsq_full_matches_closed_forms() {
+    // Lines through (0, 1), (1, 2), (2, 4) and (0, 1), (1, 3), (2, 5): c = (5/6, 3/2) with
+    // residual 1/6, and c = (1, 2) exactly. AᵀA = [[3, 3], [3, 5]], so s² = 4 ± √10.
+    let a = Tensor::from_vec(vec![1.0, 0.0, 1.0, 1.0, 1.0, 2.0], &[3, 2]);
+    let b = Tensor::from_vec(vec![1.0, 1.0, 2.0, 3.0, 4.0, 5.0], &[3, 2]);
+    for dtype in [DType::F64, DType::F32] {
+        let tol = if dtype == DType::F32 { 1e-5 } else { 1e-13 };
+        let (x, res, rank, s) = linalg::lstsq_full(&a.astype(dtype), &b.astype(dtype), None);
+        let want_x = Tensor::from_vec(vec![5.0 / 6.0, 1.0, 1.5, 2.0], &[2, 2]);
+        assert!(max_diff(&x.astype(DType::F64), &want_x) < tol, "x");
+        assert_eq!(res.shape(), &[2]);
+        assert!(max_diff(&res.astype(DType::F64), &Tensor::from(vec![1.0 / 6.0, 0.0])) < tol);
+        assert_eq!(
+            (rank.dtype(), rank.shape(), rank.to_vec()),
+            (DType::I64, &[][..], vec![2.0])
+        );
+        let r10 = 10f64.sqrt();
+        let want_s = Tensor::from(vec![(4.0 + r10).sqrt(), (4.0 - r10).sqrt()]);
+        assert!(max_diff(&s.astype(DType::F64), &want_s) < tol, "s");
+        assert_eq!((x.dtype(), res.dtype(), s.dtype()), (dtype, dtype, dtype));
+    }
+    // A 1-D right-hand side: one residual, shape [1].
+    let (_, res, _, _) = linalg::lstsq_full(&a, &Tensor::from(vec![1.0, 2.0, 4.0]), None);
+    assert_eq!(res.shape(), &[1]);
+    assert!((res.item() - 1.0 / 6.0).abs() < 1e-13);
+}
+
+#[test]
+fn lstsq_full_residuals_are_empty_unless_tall_and_full_rank() {
+    // Rank 1 (equal columns): s = (√6, 0), residuals empty, x the minimum-norm solution.
+    let ones = np::ones(&[3, 2]);
+    let y = Tensor::from(vec![1.0, 2.0, 3.0]);
+    let (x, res, rank, s) = linalg::lstsq_full(&ones, &y, None);
+    assert_eq!((res.shape(), rank.item()), (&[0][..], 1.0));
+    assert!(max_diff(&s, &Tensor::from(vec![6f64.sqrt(), 0.0])) < 1e-14);
+    assert!(max_diff(&x, &Tensor::from(vec![1.0, 1.0])) < 1e-14); // mean 2, split evenly
+                                                                  // Wide: exact solutions, no residuals, rank 2.
+    let wide = normal(30, &[2, 3]);
+    let (x, res, rank, _) = linalg::lstsq_full(&wide, &Tensor::from(vec![1.0, -1.0]), None);
+    assert_eq!((res.shape(), rank.item()), (&[0][..], 2.0));
+    assert!(max_diff(&wide.matmul(&x), &Tensor::from(vec![1.0, -1.0])) < 1e-13);
+    // A batch with one rank-deficient member: no residuals for any, ranks per member.
+    let batch = np::stack(&[&normal(31, &[3, 2]), &ones], 0);
+    let (_, res, rank, _) = linalg::lstsq_full(&batch, &normal(32, &[2, 3, 1]), None);
+    assert_eq!((res.shape(), rank.to_vec()), (&[2, 0][..], vec![2.0, 1.0]));
+    // rcond decides the rank: s = (√6·..., tiny) with a cut above the tiny one.
+    let near = Tensor::from_vec(vec![1.0, 1.0, 1.0, 1.0 + 1e-9, 1.0, 1.0], &[3, 2]);
+    assert_eq!(linalg::lstsq_full(&near, &y, None).2.item(), 2.0);
+    assert_eq!(linalg::lstsq_full(&near, &y, Some(1e-6)).2.item(), 1.0);
+}
+
+#[test]
+fn lstsq_full_batched_residuals_and_grads() {
+    // Residuals = bᵀb - bᵀA (AᵀA)⁻¹ Aᵀ b per column.
+    let a = normal(33, &[2, 5, 3]);
+    let b = normal(34, &[2, 5, 2]);
+    let (_, res, rank, _) = linalg::lstsq_full(&a, &b, None);
+    assert_eq!(rank.to_vec(), vec![3.0, 3.0]);
+    let atb = a.swapaxes(-1, -2).matmul(&b);
+    let proj = (&atb * &linalg::solve(&a.swapaxes(-1, -2).matmul(&a), &atb)).sum_axis(-2);
+    let want = (&b * &b).sum_axis(-2) - proj;
+    assert!(max_diff(&res, &want) < 1e-12, "residuals");
+    let f = |(a, b): &(Tensor, Tensor)| {
+        let (x, res, _, s) = linalg::lstsq_full(a, b, None);
+        (x, res, s)
+    };
+    check_grads(f, &(a.clone(), b.clone()), 2).unwrap();
+    check_grads(f, &(a.astype(DType::F32), b.astype(DType::F32)), 2).unwrap();
+}

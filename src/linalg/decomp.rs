@@ -135,7 +135,7 @@ pub fn try_svd_full(a: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
 }
 
 /// NumPy 2's default relative cutoff for small singular values: `max(m, n) · ε`.
-fn default_rtol(a: &Tensor) -> f64 {
+pub(super) fn default_rtol(a: &Tensor) -> f64 {
     let s = a.shape();
     let eps = if a.dtype() == DType::F32 {
         f64::from(f32::EPSILON)

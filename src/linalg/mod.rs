@@ -32,10 +32,12 @@
 //! ```
 
 mod decomp;
+mod lstsq;
 mod norm;
 mod solve;
 
 pub use decomp::*;
+pub use lstsq::*;
 pub use norm::*;
 pub use solve::*;
 
