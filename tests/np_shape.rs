@@ -413,6 +413,9 @@ fn panic_site(f: &(dyn Fn() + std::panic::RefUnwindSafe)) -> (String, String) {
     (msg, file.unwrap_or_default())
 }
 
+/// A call expected to panic.
+type Call<'a> = dyn Fn() + std::panic::RefUnwindSafe + 'a;
+
 #[test]
 fn errors_are_reported_at_the_callers_line() {
     let here = file!();
@@ -423,7 +426,7 @@ fn errors_are_reported_at_the_callers_line() {
     let d = np::diag(&flags, 0);
     assert_eq!((d.dtype(), d.to_vec()), (DType::Bool, vec![1.0, 1.0]));
     assert_eq!(np::diag(&flags, 1).to_vec(), vec![0.0]);
-    let cases: Vec<(&str, Box<dyn Fn() + std::panic::RefUnwindSafe>, &[&str])> = vec![
+    let cases: Vec<(&str, Box<Call<'_>>, &[&str])> = vec![
         (
             "diag 3-D",
             Box::new(|| drop(np::diag(&cube, 0))),
