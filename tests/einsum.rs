@@ -216,3 +216,63 @@ fn tensordot_forms() {
 fn tensordot_lengths() {
     np::tensordot(&wavy(&[3, 2], 0.0), &wavy(&[3, 4], 0.0), 1);
 }
+
+/// Values of an int64 tensor, exactly.
+fn ints(x: &Tensor) -> Vec<i64> {
+    assert_eq!(x.dtype(), ferrograd::DType::I64, "dtype");
+    x.to_ndarray::<i64>().iter().copied().collect()
+}
+
+#[test]
+fn integer_operands_give_exact_int64() {
+    // Entries beyond 2⁵³, where float64 rounds: every product and sum must stay exact.
+    let big = (1i64 << 53) + 1;
+    let a = Tensor::from_vec(vec![big, 3, -2, big + 2], &[2, 2]);
+    let b = Tensor::from_vec(vec![1i64, 2, 3, -1], &[2, 2]);
+    let (av, bv) = ([[big, 3], [-2, big + 2]], [[1i64, 2], [3, -1]]);
+    let mm: Vec<i64> = (0..4)
+        .map(|k| (0..2).map(|l| av[k / 2][l] * bv[l][k % 2]).sum())
+        .collect();
+    assert_eq!(ints(&np::einsum("ij,jk->ik", &[&a, &b])), mm);
+    assert_eq!(ints(&np::einsum("ii", &[&a])), vec![2 * big + 2]);
+    assert_eq!(ints(&np::einsum("ii->i", &[&a])), vec![big, big + 2]);
+    assert_eq!(ints(&np::einsum("ij->j", &[&a])), vec![big - 2, big + 5]);
+    assert_eq!(ints(&np::einsum("ij,ij->", &[&a, &a])).len(), 1);
+    let v = Tensor::from_vec(vec![big, 1], &[2]);
+    assert_eq!(
+        ints(&np::einsum("i,i", &[&v, &v])),
+        vec![big.wrapping_mul(big) + 1]
+    );
+    // Three operands and a batch: 'bij,bjk,k->bi'.
+    let c = Tensor::from_vec((0..8).map(|x| x - 3).collect::<Vec<i64>>(), &[2, 2, 2]);
+    let w = Tensor::from_vec(vec![1i64 << 40, 1], &[2]);
+    let y = ints(&np::einsum("bij,bjk,k->bi", &[&c, &c, &w]));
+    let cv: Vec<i64> = (0..8).map(|x| x - 3).collect();
+    let at = |b: usize, i: usize, j: usize| cv[b * 4 + i * 2 + j];
+    let want: Vec<i64> = (0..4)
+        .map(|bi| {
+            let (b, i) = (bi / 2, bi % 2);
+            (0..2)
+                .map(|k| {
+                    (0..2).map(|j| at(b, i, j) * at(b, j, k)).sum::<i64>() * [1i64 << 40, 1][k]
+                })
+                .sum()
+        })
+        .collect();
+    assert_eq!(y, want);
+    // Bool: whether any product is true; a float operand makes the result float.
+    let t = Tensor::from_vec(vec![true, false, false, false], &[2, 2]);
+    let y = np::einsum("ij,jk->ik", &[&t, &t]);
+    assert_eq!(
+        (y.dtype(), y.to_vec()),
+        (ferrograd::DType::Bool, vec![1.0, 0.0, 0.0, 0.0])
+    );
+    let f = np::einsum(
+        "ij,jk->ik",
+        &[&b, &Tensor::from_vec(vec![0.5f64, 0.0, 0.0, 0.5], &[2, 2])],
+    );
+    assert_eq!(
+        (f.dtype(), f.to_vec()),
+        (ferrograd::DType::F64, vec![0.5, 1.0, 1.5, -0.5])
+    );
+}

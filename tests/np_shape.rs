@@ -382,3 +382,89 @@ fn tensor_methods_match_free_functions() {
     assert_eq!(x.flip(None).to_vec(), np::flip(&x, None).to_vec());
     check_grads(|x: &Tensor| x.trace(0, 0, 1) * x.flip(Some(&[0])), &x, 2).unwrap();
 }
+
+/// The message and source file of the panic that `f` raises on this thread.
+fn panic_site(f: &(dyn Fn() + std::panic::RefUnwindSafe)) -> (String, String) {
+    use std::sync::Mutex;
+    type Site = (std::thread::ThreadId, String);
+    static SITES: Mutex<Vec<Site>> = Mutex::new(Vec::new());
+    let prev = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|info| {
+        let file = info
+            .location()
+            .map_or(String::new(), |l| l.file().to_string());
+        let id = std::thread::current().id();
+        SITES
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((id, file));
+    }));
+    let result = std::panic::catch_unwind(f);
+    std::panic::set_hook(prev);
+    let e = result.expect_err("should panic");
+    let msg = e.downcast_ref::<String>().cloned().unwrap_or_default();
+    let me = std::thread::current().id();
+    let sites = SITES.lock().unwrap_or_else(|e| e.into_inner());
+    let file = sites
+        .iter()
+        .rev()
+        .find(|(id, _)| *id == me)
+        .map(|s| s.1.clone());
+    (msg, file.unwrap_or_default())
+}
+
+/// A call expected to panic.
+type Call<'a> = dyn Fn() + std::panic::RefUnwindSafe + 'a;
+
+#[test]
+fn errors_are_reported_at_the_callers_line() {
+    let here = file!();
+    let cube = np::ones(&[2, 2, 2]);
+    let v = Tensor::from(vec![1.0, 2.0, 3.0]);
+    // Bools have a diagonal too (NumPy's diag works on every dtype).
+    let flags = Tensor::from_vec(vec![true, false, false, true], &[2, 2]);
+    let d = np::diag(&flags, 0);
+    assert_eq!((d.dtype(), d.to_vec()), (DType::Bool, vec![1.0, 1.0]));
+    assert_eq!(np::diag(&flags, 1).to_vec(), vec![0.0]);
+    let cases: Vec<(&str, Box<Call<'_>>, &[&str])> = vec![
+        (
+            "diag 3-D",
+            Box::new(|| drop(np::diag(&cube, 0))),
+            &["diag", "[2, 2, 2]", "diagonal"],
+        ),
+        (
+            "diagonal",
+            Box::new(|| drop(np::diagonal(&cube, 0, 1, -2))),
+            &["diagonal", "same axis"],
+        ),
+        (
+            "trace",
+            Box::new(|| drop(np::trace(&v, 0, 0, 1))),
+            &["diagonal", "[3]"],
+        ),
+        ("tril", Box::new(|| drop(np::tril(&v, 0))), &["tril", "[3]"]),
+        (
+            "split",
+            Box::new(|| drop(np::split(&v, 2, 0))),
+            &["split", "array_split"],
+        ),
+        ("flip", Box::new(|| drop(np::flip(&v, Some(&[1])))), &["1"]),
+        (
+            "svd_full",
+            Box::new(|| drop(ferrograd::linalg::svd_full(&v))),
+            &["svd_full", "[3]"],
+        ),
+        (
+            "lstsq_full",
+            Box::new(|| drop(ferrograd::linalg::lstsq_full(&cube, &v, None))),
+            &["lstsq", "[2, 2, 2]", "[3]"],
+        ),
+    ];
+    for (what, f, words) in cases {
+        let (msg, file) = panic_site(&*f);
+        assert_eq!(file, here, "{what}: reported in {file}: {msg}");
+        for w in words {
+            assert!(msg.contains(w), "{what}: {msg:?} lacks {w:?}");
+        }
+    }
+}

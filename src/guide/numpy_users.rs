@@ -48,6 +48,7 @@
 //! | `a @ b`, `np.dot`, `np.outer`, `np.inner` | `a.matmul(&b)` (batch-broadcasting), `a.dot(&b)`, `np::outer`, `np::inner` |
 //! | `np.einsum('ij,jk->ik', a, b)`, `np.tensordot` | `np::einsum("ij,jk->ik", &[&a, &b])`, `np::tensordot` |
 //! | `np.linalg.inv`, `solve`, `det`, `slogdet`, `cholesky`, `eigh`, `svd`, `qr`, `pinv`, `lstsq`, `norm` | [`crate::linalg`], same names; batched over leading axes |
+//! | `np.linalg.svd(a, full_matrices=True)`, `np.linalg.lstsq(a, b)` (all four results) | `linalg::svd_full(&a)`, `linalg::lstsq_full(&a, &b, None)` (`linalg::svd` / `linalg::lstsq` are the thin SVD and the solution alone) |
 //! | `scipy.special.erf`, `erfinv`, `ndtr`, `ndtri`, `gammaln`, `digamma`, `logit`, `xlogy` | `np::erf`, `np::erfinv`, `np::ndtr`, `np::ndtri`, `np::gammaln`, `np::digamma`, `np::logit`, `np::xlogy` |
 //! | `scipy.special.logsumexp`, `softmax`, `log_softmax` | `np::logsumexp`, `np::softmax`, `np::log_softmax` (stable at ±1000) |
 //! | `np.random.seed(0); np.random.randn(3)` | `random::normal(&random::key(0), &[3])` |

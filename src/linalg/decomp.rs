@@ -1,14 +1,10 @@
 //! Decompositions and what is built on them: `qr`, `eigh`, `svd`, `pinv`, `lstsq`.
 
-use std::rc::Rc;
-
 use ferrograd_core::api::ok;
-use ferrograd_core::interp::bind1;
 use ferrograd_core::lax::{self, linalg as la};
-use ferrograd_core::prims::custom_jvp::{CustomFn, CustomJvpCall, RuleFn};
 use ferrograd_core::{DType, Result, Tensor};
 
-use super::{broadcast_batches, eye_like, matrix, same_float, square};
+use super::{broadcast_batches, matrix, same_float, square};
 
 /// Reduced QR of each matrix (NumPy's `mode="reduced"`): `a = q r` with `q` `[..., m, k]`
 /// orthonormal columns and `r` `[..., k, n]` upper triangular, `k = min(m, n)`. `r`'s diagonal
@@ -72,8 +68,8 @@ pub fn try_eigh(a: &Tensor) -> Result<(Tensor, Tensor)> {
 
 /// Thin singular value decomposition `a = u · diag(s) · vt` of each matrix (NumPy's
 /// `full_matrices=False`): `u` `[..., m, k]`, `s` `[..., k]` descending and ≥ 0, `vt`
-/// `[..., k, n]`, `k = min(m, n)`. The full square factors are not offered: their extra
-/// columns are an arbitrary basis, with no derivative.
+/// `[..., k, n]`, `k = min(m, n)`. The full square factors are [`svd_full`] (differentiable
+/// for square matrices only: their extra columns are an arbitrary basis).
 ///
 /// Degenerate cases: `s` stays differentiable; singular vectors of repeated or zero singular
 /// values are not unique, and their mixing terms are dropped (finite, exact for functions
@@ -102,8 +98,44 @@ pub fn try_svd(a: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
     la::svd(&matrix("svd", a)?)
 }
 
+/// Full singular value decomposition (NumPy's `svd(a, full_matrices=True)`): `u` `[..., m, m]`
+/// and `vt` `[..., n, n]` orthogonal, `s` `[..., k]` descending, `k = min(m, n)`, with
+/// `a = u[.., :, :k] · diag(s) · vt[.., :k, :]`. The first `k` columns of `u` and rows of `vt`
+/// are [`svd`]'s; the others are an orthonormal basis of the complement.
+///
+/// Derivatives: square matrices are the thin SVD and differentiate as [`svd`] does. For
+/// non-square ones the complement basis is arbitrary (any rotation of it is as valid), so
+/// differentiating it is refused (as JAX refuses `full_matrices=True`): grad, jvp and
+/// `backward` panic with a message naming the fix, the thin [`svd`].
+///
+/// ```
+/// use ferrograd::{linalg, np, Tensor};
+/// let a = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0, 5.0, 7.0], &[3, 2]);
+/// let (u, s, vt) = linalg::svd_full(&a);
+/// assert_eq!((u.shape(), s.shape(), vt.shape()), (&[3, 3][..], &[2][..], &[2, 2][..]));
+/// assert!((&u.t().matmul(&u) - &np::eye(3)).abs().max().item() < 1e-14); // orthogonal
+/// assert!((&s - &linalg::svd(&a).1).abs().max().item() < 1e-14);
+/// ```
+///
+/// # Panics
+/// If `a` has fewer than two axes (or the SVD fails to converge), and when differentiated at
+/// a non-square matrix.
+#[track_caller]
+pub fn svd_full(a: &Tensor) -> (Tensor, Tensor, Tensor) {
+    ok(try_svd_full(a))
+}
+
+/// [`svd_full`], returning errors.
+///
+/// # Errors
+/// Shape errors, `LinAlg` if the SVD does not converge, and `NotDifferentiable` when a
+/// transform differentiates it at a non-square matrix.
+pub fn try_svd_full(a: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
+    la::svd_full(&matrix("svd_full", a)?)
+}
+
 /// NumPy 2's default relative cutoff for small singular values: `max(m, n) · ε`.
-fn default_rtol(a: &Tensor) -> f64 {
+pub(super) fn default_rtol(a: &Tensor) -> f64 {
     let s = a.shape();
     let eps = if a.dtype() == DType::F32 {
         f64::from(f32::EPSILON)
@@ -111,40 +143,6 @@ fn default_rtol(a: &Tensor) -> f64 {
         f64::EPSILON
     };
     (s[s.len() - 2].max(s[s.len() - 1]) as f64) * eps
-}
-
-/// `V diag(1/s) Uᵀ` with singular values at or below `rtol · max(s)` treated as zero.
-fn pinv_from_svd(a: &Tensor, rtol: f64) -> Result<Tensor> {
-    let (u, s, vt) = la::svd(a)?;
-    let k = s.shape()[s.ndim() - 1];
-    let s = lax::stop_gradient(&s)?;
-    let s_inv = if k == 0 {
-        s
-    } else {
-        let last = s.ndim() - 1;
-        let mx = lax::reduce_extremum(&s, &[last], true)?;
-        let cut = lax::mul(&mx, &lax::scalar_like(&mx, rtol))?;
-        let cut = lax::broadcast_in_dim(&cut, s.shape(), &(0..last).collect::<Vec<_>>())?;
-        la::safe_reciprocal(&s, &cut)?
-    };
-    let n = vt.shape()[vt.ndim() - 1];
-    let v_scaled = lax::mul(&la::mt(&vt)?, &la::spread(&s_inv, n, true)?)?;
-    la::matmul(&v_scaled, &la::mt(&u)?)
-}
-
-/// Golub & Pereyra (1973), eq. 4.12 (as JAX's `_pinv_jvp`), exact for constant rank:
-/// `dA⁺ = -A⁺ dA A⁺ + A⁺A⁺ᵀ dAᵀ (I - A A⁺) + (I - A⁺A) dAᵀ A⁺ᵀ A⁺`.
-fn pinv_tangent(a: &Tensor, p: &Tensor, a_dot: &Tensor) -> Result<Tensor> {
-    let mm = la::matmul;
-    let (pt, a_dot_t) = (la::mt(p)?, la::mt(a_dot)?);
-    let ap = mm(a, p)?; // [m, m]
-    let pa = mm(p, a)?; // [n, n]
-    let i_ap = lax::sub(&eye_like(&ap)?, &ap)?;
-    let i_pa = lax::sub(&eye_like(&pa)?, &pa)?;
-    let t1 = lax::neg(&mm(&mm(p, a_dot)?, p)?)?;
-    let t2 = mm(&mm(&mm(p, &pt)?, &a_dot_t)?, &i_ap)?;
-    let t3 = mm(&mm(&mm(&i_pa, &a_dot_t)?, &pt)?, p)?;
-    lax::add(&lax::add(&t1, &t2)?, &t3)
 }
 
 /// The Moore–Penrose pseudo-inverse of each matrix (`[..., m, n] → [..., n, m]`), from the
@@ -175,18 +173,7 @@ pub fn pinv(a: &Tensor) -> Tensor {
 pub fn try_pinv(a: &Tensor, rtol: Option<f64>) -> Result<Tensor> {
     let a = matrix("pinv", a)?;
     let rtol = rtol.unwrap_or_else(|| default_rtol(&a));
-    let prim = CustomJvpCall {
-        f: CustomFn::new(Rc::new(move |xs: &[Tensor]| {
-            Ok(vec![pinv_from_svd(&xs[0], rtol)?])
-        })),
-        rule: RuleFn(Rc::new(move |xs: &[Tensor], ts: &[Tensor]| {
-            // The primal through pinv itself, so that higher orders use this rule again.
-            let p = try_pinv(&xs[0], Some(rtol))?;
-            let p_dot = pinv_tangent(&xs[0], &p, &ts[0])?;
-            Ok((vec![p], vec![p_dot]))
-        })),
-    };
-    bind1(&prim, &[a])
+    la::pinv(&a, rtol)
 }
 
 /// The minimum-norm least-squares solution `x` of `a x ≈ b` (NumPy's `lstsq(a, b)[0]`):

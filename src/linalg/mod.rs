@@ -5,8 +5,10 @@
 //! `solve_triangular` the batch axes of the two arguments broadcast). Every function is a
 //! composition of the linear-algebra primitives (`lu_solve`, `triangular_solve`, `cholesky`,
 //! `det`, `slogdet`, `qr`, `eigh`, `svd`, computed by faer), so derivatives come from their
-//! rules; only [`pinv`] has a rule of its own (Golub & Pereyra 1973), which stays exact where the
-//! singular values repeat. Integer inputs are converted to float64; f32 stays f32.
+//! rules; [`pinv`]'s rule (Golub & Pereyra 1973, which stays exact where the singular values
+//! repeat) lives with the primitives' wrappers in `ferrograd_core::lax::linalg`, as every
+//! derivative rule does: this layer holds none. Integer inputs are converted to float64; f32
+//! stays f32.
 //!
 //! # Errors and degenerate inputs
 //! A non-square matrix, a vector where a matrix is needed, or mismatched shapes are
@@ -30,10 +32,12 @@
 //! ```
 
 mod decomp;
+mod lstsq;
 mod norm;
 mod solve;
 
 pub use decomp::*;
+pub use lstsq::*;
 pub use norm::*;
 pub use solve::*;
 

@@ -63,7 +63,8 @@ pub fn diag(v: &Tensor, k: i64) -> Tensor {
             };
             lax::pad(&m, &lo, &hi, &[0, 0], 0.0)
         }
-        2 => Ok(v.diagonal(k, 0, 1)),
+        // Errors go back to the `ok` chokepoint, which reports the caller's line.
+        2 => v.try_diagonal(k, 0, 1),
         _ => Err(Error::invalid(
             "diag",
             format!(

@@ -6,7 +6,7 @@
 //! Three or more operands are contracted greedily: the pair whose result is smallest first
 //! (ties: the leftmost pair), like `opt_einsum`'s greedy path.
 
-use ferrograd_array::kernels::DotDims;
+use ferrograd_array::kernels::{Compare, DotDims};
 use ferrograd_array::DType;
 use ferrograd_core::api::ok;
 use ferrograd_core::lax::linalg as la;
@@ -306,11 +306,17 @@ fn einsum_impl(subscripts: &str, operands: &[&Tensor]) -> Result<Tensor> {
     }
     let ranks: Vec<usize> = operands.iter().map(|x| x.ndim()).collect();
     let (inputs, output) = parse(subscripts, &ranks)?;
-    let dtype = operands
+    let promoted = operands
         .iter()
         .map(|x| x.dtype())
-        .fold(DType::F32, DType::promote);
-    let dtype = if dtype.is_float() { dtype } else { DType::F64 };
+        .fold(DType::Bool, DType::promote);
+    // Integers stay exact in int64 (NumPy's result dtype); bools are counted in int64 and
+    // turned back into "any product true" at the end.
+    let dtype = if promoted.is_float() {
+        promoted
+    } else {
+        DType::I64
+    };
     let mut terms = operands
         .iter()
         .zip(inputs)
@@ -348,14 +354,20 @@ fn einsum_impl(subscripts: &str, operands: &[&Tensor]) -> Result<Tensor> {
                 .expect("output label kept")
         })
         .collect();
-    lax::transpose(&t.x, &perm)
+    let y = lax::transpose(&t.x, &perm)?;
+    if promoted == DType::Bool {
+        return lax::compare(&y, &lax::zeros_like(&y), Compare::Ne);
+    }
+    Ok(y)
 }
 
 /// `np.einsum(subscripts, operands)`: Einstein summation with any subscripts NumPy accepts —
 /// explicit (`"ij,jk->ik"`) or implicit (`"ij,jk"`) output, repeated indices within an
 /// operand (diagonals, `"ii->i"`, `"ii"` for the trace), ellipsis (`"...ij,...jk->...ik"`,
-/// size-1 axes under it broadcast), any number of operands. Integer operands are computed in
-/// float64 (dot_general is a floating-point kernel).
+/// size-1 axes under it broadcast), any number of operands. Integer operands give an exact
+/// int64 result (as NumPy: no rounding through floats, so values beyond 2⁵³ stay exact;
+/// overflow wraps); bool operands give bool (whether any product is true). Mixed with a
+/// float, the float dtype wins.
 ///
 /// ```
 /// use ferrograd::{np, Tensor};
@@ -364,6 +376,11 @@ fn einsum_impl(subscripts: &str, operands: &[&Tensor]) -> Result<Tensor> {
 /// assert_eq!(np::einsum("ij,jk->ik", &[&a, &b]).to_vec(), a.matmul(&b).to_vec());
 /// assert_eq!(np::einsum("ii", &[&a]).item(), 5.0);
 /// assert_eq!(np::einsum("ij->ji", &[&a]).to_vec(), vec![1.0, 3.0, 2.0, 4.0]);
+/// // Integers stay integers, exactly.
+/// let big = Tensor::from_vec(vec![(1i64 << 53) + 1, 1], &[2]);
+/// let y = np::einsum("i,i", &[&big, &Tensor::from_vec(vec![1i64, 1], &[2])]);
+/// assert_eq!(y.dtype(), ferrograd::DType::I64);
+/// assert_eq!(y.to_ndarray::<i64>().into_raw_vec_and_offset().0, vec![(1i64 << 53) + 2]);
 /// ```
 ///
 /// # Panics

@@ -12,6 +12,8 @@ use faer::linalg::solvers::{DenseSolveCore, Solve};
 use faer::traits::RealField;
 use faer::{Mat, MatMut, MatRef, Side};
 
+use ndarray::ArrayViewD;
+
 use crate::{Array, DType, Element, Error, Float, Result};
 
 /// The floats faer computes with here.
@@ -19,16 +21,17 @@ pub trait LinalgFloat: Float + RealField {}
 impl LinalgFloat for f32 {}
 impl LinalgFloat for f64 {}
 
-/// A stack of row-major matrices copied out of an array.
-struct Stack<T> {
+/// A stack of matrices read in place: the array's own strided view, no copy (a copy of a
+/// transposed view through ndarray's n-d iterator cost more than the solve it fed).
+struct Stack<'a, T> {
     batch: Vec<usize>,
     rows: usize,
     cols: usize,
-    data: Vec<T>,
+    view: ArrayViewD<'a, T>,
 }
 
-impl<T: Element> Stack<T> {
-    fn new(op: &'static str, a: &Array) -> Result<Self> {
+impl<'a, T: Element> Stack<'a, T> {
+    fn new(op: &'static str, a: &'a Array) -> Result<Self> {
         let s = a.shape();
         if s.len() < 2 {
             return Err(Error::invalid(
@@ -36,13 +39,11 @@ impl<T: Element> Stack<T> {
                 format!("needs a matrix (or a stack of them, shape [..., m, n]); got shape {s:?}"),
             ));
         }
-        let (rows, cols) = (s[s.len() - 2], s[s.len() - 1]);
-        let data = a.view::<T>(op)?.iter().copied().collect();
         Ok(Stack {
             batch: s[..s.len() - 2].to_vec(),
-            rows,
-            cols,
-            data,
+            rows: s[s.len() - 2],
+            cols: s[s.len() - 1],
+            view: a.view::<T>(op)?,
         })
     }
 
@@ -71,9 +72,28 @@ impl<T: Element> Stack<T> {
         self.batch.iter().product()
     }
 
+    /// Matrix `k` (row-major order over the batch axes), with the view's strides.
     fn mat(&self, k: usize) -> MatRef<'_, T> {
-        let n = self.rows * self.cols;
-        MatRef::from_row_major_slice(&self.data[k * n..(k + 1) * n], self.rows, self.cols)
+        let strides = self.view.strides();
+        let nd = strides.len();
+        let (mut rest, mut offset) = (k, 0isize);
+        for (&len, &stride) in self.batch.iter().zip(strides).rev() {
+            offset += (rest % len) as isize * stride;
+            rest /= len;
+        }
+        // SAFETY: `offset` addresses matrix `k < count()` of the view, and every element
+        // `offset + i·strides[nd-2] + j·strides[nd-1]` (i < rows, j < cols) lies in the view,
+        // which `self` borrows for the returned lifetime; faer only reads through it.
+        // `wrapping_offset` keeps an empty view's dangling pointer out of UB.
+        unsafe {
+            MatRef::from_raw_parts(
+                self.view.as_ptr().wrapping_offset(offset),
+                self.rows,
+                self.cols,
+                strides[nd - 2],
+                strides[nd - 1],
+            )
+        }
     }
 }
 
@@ -220,7 +240,10 @@ fn triangular_solve_t<T: LinalgFloat>(
                 ),
             ));
         }
-        let mut x = r.mat(k).to_owned();
+        // Solved in place in the row-major output: faer's base case updates whole rows of
+        // the right-hand side, contiguous here (a column-major copy made them strided).
+        let mut x = out.mat(k);
+        x.copy_from(r.mat(k));
         // op(T) is lower triangular when exactly one of (lower, transpose) holds... or neither.
         let (m, solve_lower) = if transpose_a {
             (tk.transpose(), !lower)
@@ -228,11 +251,10 @@ fn triangular_solve_t<T: LinalgFloat>(
             (tk, lower)
         };
         if solve_lower {
-            m.solve_lower_triangular_in_place(x.as_mut());
+            m.solve_lower_triangular_in_place(x);
         } else {
-            m.solve_upper_triangular_in_place(x.as_mut());
+            m.solve_upper_triangular_in_place(x);
         }
-        out.mat(k).copy_from(&x);
     }
     out.array()
 }
@@ -263,13 +285,14 @@ fn lu_solve_t<T: LinalgFloat>(a: &Array, b: &Array, transpose_a: bool) -> Result
                 format!("the matrix is singular (LU pivot {i} is zero){}; use lstsq or pinv for singular or rank-deficient systems", at(&m.batch, k)),
             ));
         }
-        let mut x = r.mat(k).to_owned();
+        // In place in the row-major output, as in `triangular_solve`.
+        let mut x = out.mat(k);
+        x.copy_from(r.mat(k));
         if transpose_a {
-            lu.solve_transpose_in_place(x.as_mut());
+            lu.solve_transpose_in_place(x);
         } else {
-            lu.solve_in_place(x.as_mut());
+            lu.solve_in_place(x);
         }
-        out.mat(k).copy_from(&x);
     }
     out.array()
 }
@@ -494,6 +517,61 @@ fn eigh_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array)> {
         v_out.mat(k).copy_from(&v);
     }
     Ok((w_out.array()?, v_out.array()?))
+}
+
+/// Full SVD (NumPy's `full_matrices=True`): `U` `[..., m, m]` and `Vᵀ` `[..., n, n]` orthogonal,
+/// `s` `[..., k]` as in [`svd`], `k = min(m, n)`. The first `k` columns of `U` and rows of `Vᵀ`
+/// are the thin factors (same signs); the rest are an orthonormal basis of the complement, each
+/// column signed like the others (largest-magnitude entry positive). Square input gives exactly
+/// the thin result.
+///
+/// # Errors
+/// [`Error::LinAlg`] if the iteration does not converge.
+pub fn svd_full(a: &Array) -> Result<(Array, Array, Array)> {
+    float_dispatch!("svd_full", a, svd_full_t(a))
+}
+
+fn svd_full_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array, Array)> {
+    let op = "svd_full";
+    let x = Stack::<T>::new(op, a)?;
+    let (m, n) = (x.rows, x.cols);
+    if m == n {
+        return svd_t::<T>(a);
+    }
+    let k = m.min(n);
+    let mut u_out = Out::new(&x.batch, m, Some(m));
+    let mut s_out = Out::new(&x.batch, k, None);
+    let mut vt_out = Out::new(&x.batch, n, Some(n));
+    for b in 0..x.count() {
+        if k == 0 {
+            // No singular values: the identities are orthogonal factors.
+            u_out.mat(b).copy_from(Mat::<T>::identity(m, m));
+            vt_out.mat(b).copy_from(Mat::<T>::identity(n, n));
+            continue;
+        }
+        let svd = x
+            .mat(b)
+            .svd()
+            .map_err(|_| linalg_err(op, format!("the SVD did not converge{}", at(&x.batch, b))))?;
+        let (mut u, mut v) = (svd.U().to_owned(), svd.V().to_owned());
+        // The k paired columns move together; the complement's columns on their own.
+        let (mut uk, mut vk) = (u.subcols(0, k).to_owned(), v.subcols(0, k).to_owned());
+        normalise_signs(&mut uk, Some(&mut vk));
+        u.subcols_mut(0, k).copy_from(&uk);
+        v.subcols_mut(0, k).copy_from(&vk);
+        let mut u_rest = u.subcols(k, m - k).to_owned();
+        let mut v_rest = v.subcols(k, n - k).to_owned();
+        normalise_signs(&mut u_rest, None);
+        normalise_signs(&mut v_rest, None);
+        u.subcols_mut(k, m - k).copy_from(&u_rest);
+        v.subcols_mut(k, n - k).copy_from(&v_rest);
+        for (i, &s) in svd.S().column_vector().iter().take(k).enumerate() {
+            s_out.data[b * k + i] = s;
+        }
+        u_out.mat(b).copy_from(&u);
+        vt_out.mat(b).copy_from(v.transpose());
+    }
+    Ok((u_out.array()?, s_out.array()?, vt_out.array()?))
 }
 
 /// Thin SVD `A = U diag(s) Vᵀ`: `U` `[..., m, k]`, `s` `[..., k]` descending and ≥ 0,

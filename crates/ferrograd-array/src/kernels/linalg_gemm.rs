@@ -237,12 +237,77 @@ pub fn dot_general(lhs: &Array, rhs: &Array, dims: &DotDims) -> Result<Array> {
     match lhs.dtype() {
         DType::F32 => dot_typed::<f32>(lhs, rhs, dims, &out_shape),
         DType::F64 => dot_typed::<f64>(lhs, rhs, dims, &out_shape),
+        DType::I64 => dot_i64(lhs, rhs, dims, &out_shape),
         got => Err(Error::DTypeMismatch {
             op: "dot_general",
-            expected: "float32 or float64 (cast integers with astype)".into(),
+            expected: "float32, float64 or int64 (cast other integers with astype)".into(),
             got,
         }),
     }
+}
+
+/// The axis orders that put each operand in (batch, free, contracted) / (batch, contracted,
+/// free) form, with the sizes of those groups.
+fn operand_orders(
+    lhs_rank: usize,
+    rhs_rank: usize,
+    dims: &DotDims,
+) -> [(Vec<usize>, [usize; 3]); 2] {
+    let lfree = DotDims::free(lhs_rank, &dims.lhs_contract, &dims.lhs_batch);
+    let rfree = DotDims::free(rhs_rank, &dims.rhs_contract, &dims.rhs_batch);
+    let (nb, nc) = (dims.lhs_batch.len(), dims.lhs_contract.len());
+    let cat = |a: &[usize], b: &[usize], c: &[usize]| [a, b, c].concat();
+    [
+        (
+            cat(&dims.lhs_batch, &lfree, &dims.lhs_contract),
+            [nb, lfree.len(), nc],
+        ),
+        (
+            cat(&dims.rhs_batch, &dims.rhs_contract, &rfree),
+            [nb, nc, rfree.len()],
+        ),
+    ]
+}
+
+/// `x`'s axes in `order`, as row-major values and the three group sizes' products.
+fn row_major_groups(
+    x: &ArrayViewD<'_, i64>,
+    order: &[usize],
+    groups: [usize; 3],
+) -> (Vec<i64>, [usize; 3]) {
+    let p = x.view().permuted_axes(IxDyn(order));
+    let d = p.shape();
+    let (a, b) = (groups[0], groups[0] + groups[1]);
+    let sizes = [
+        d[..a].iter().product(),
+        d[a..b].iter().product(),
+        d[b..].iter().product(),
+    ];
+    (p.as_standard_layout().iter().copied().collect(), sizes)
+}
+
+/// Exact integer `dot_general` (NumPy's int64 `matmul`/`einsum`: wrapping on overflow, never
+/// rounded through floats), a plain i-k-j loop over row-major copies.
+fn dot_i64(lhs: &Array, rhs: &Array, dims: &DotDims, out_shape: &[usize]) -> Result<Array> {
+    let (lv, rv) = (
+        lhs.view::<i64>("dot_general")?,
+        rhs.view::<i64>("dot_general")?,
+    );
+    let [(lorder, lg), (rorder, rg)] = operand_orders(lv.ndim(), rv.ndim(), dims);
+    let (l, [b, m, k]) = row_major_groups(&lv, &lorder, lg);
+    let (r, [_, _, n]) = row_major_groups(&rv, &rorder, rg);
+    let mut out = vec![0i64; b * m * n];
+    for (row_index, row) in out.chunks_mut(n.max(1)).enumerate().take(b * m) {
+        let bi = row_index / m;
+        let lrow = &l[row_index * k..(row_index + 1) * k];
+        for (p, &a) in lrow.iter().enumerate() {
+            let rrow = &r[(bi * k + p) * n..(bi * k + p + 1) * n];
+            for (o, &x) in row.iter_mut().zip(rrow) {
+                *o = o.wrapping_add(a.wrapping_mul(x));
+            }
+        }
+    }
+    Array::from_vec(out_shape, out)
 }
 
 #[cfg(test)]
@@ -304,5 +369,56 @@ mod tests {
         assert_eq!(c.to_f64_vec(), vec![3., 12., 21., 30.]);
         let e = dot_general(&mat(2, 3, |_, _| 1.0), &mat(2, 3, |_, _| 1.0), &mm()).unwrap_err();
         assert!(e.to_string().contains("dot_general"));
+    }
+
+    #[test]
+    fn int64_is_exact_beyond_2_pow_53() {
+        // [[2⁵³ + 1, 3]] · [[1], [2⁵⁴ + 5]]: 2⁵³ + 1 + 3·2⁵⁴ + 15, which f64 cannot hold.
+        let big = (1i64 << 53) + 1;
+        let a = Array::from_vec(&[1, 2], vec![big, 3]).unwrap();
+        let b = Array::from_vec(&[2, 1], vec![1i64, (1 << 54) + 5]).unwrap();
+        let y = dot_general(&a, &b, &mm()).unwrap();
+        assert_eq!(y.dtype(), DType::I64);
+        let want = big + 3 * ((1i64 << 54) + 5);
+        assert_eq!(
+            y.view::<i64>("test")
+                .unwrap()
+                .iter()
+                .copied()
+                .collect::<Vec<_>>(),
+            vec![want]
+        );
+        // A batched, transposed contraction against a naive loop.
+        let x = Array::from_vec(
+            &[2, 3, 2],
+            (0..12).map(|v| v * 7 - 30).collect::<Vec<i64>>(),
+        )
+        .unwrap();
+        let d = DotDims {
+            lhs_contract: vec![1],
+            rhs_contract: vec![1],
+            lhs_batch: vec![0],
+            rhs_batch: vec![0],
+        };
+        let y = dot_general(&x, &x, &d).unwrap();
+        let xv: Vec<i64> = x.view::<i64>("test").unwrap().iter().copied().collect();
+        let mut want = vec![0i64; 8];
+        for bi in 0..2 {
+            for i in 0..2 {
+                for j in 0..2 {
+                    want[bi * 4 + i * 2 + j] = (0..3)
+                        .map(|p| xv[bi * 6 + p * 2 + i] * xv[bi * 6 + p * 2 + j])
+                        .sum();
+                }
+            }
+        }
+        assert_eq!(
+            y.view::<i64>("test")
+                .unwrap()
+                .iter()
+                .copied()
+                .collect::<Vec<_>>(),
+            want
+        );
     }
 }

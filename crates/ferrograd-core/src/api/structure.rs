@@ -6,7 +6,7 @@ use ferrograd_array::shape::{normalize_axes, normalize_axis};
 
 use super::ok;
 use crate::lax::linalg as la;
-use crate::{lax, Error, Result, Tensor};
+use crate::{lax, DType, Error, Result, Tensor};
 
 fn axis_of(op: &'static str, x: &Tensor, axis: i64) -> Result<usize> {
     if x.ndim() == 0 {
@@ -44,6 +44,11 @@ fn diagonal_impl(x: &Tensor, offset: i64, axis1: i64, axis2: i64) -> Result<Tens
             "diagonal",
             format!("needs at least 2 axes, got shape {:?}", x.shape()),
         ));
+    }
+    if x.dtype() == DType::Bool {
+        // The masked sum below needs numbers; bools round-trip exactly through int64.
+        let d = diagonal_impl(&lax::convert(x, DType::I64)?, offset, axis1, axis2)?;
+        return lax::convert(&d, DType::Bool);
     }
     let a1 = normalize_axis("diagonal", axis1, x.ndim())?;
     let a2 = normalize_axis("diagonal", axis2, x.ndim())?;
@@ -128,6 +133,14 @@ impl Tensor {
     #[track_caller]
     pub fn diagonal(&self, offset: i64, axis1: i64, axis2: i64) -> Tensor {
         ok(diagonal_impl(self, offset, axis1, axis2))
+    }
+
+    /// Fallible [`Tensor::diagonal`].
+    ///
+    /// # Errors
+    /// As [`Tensor::diagonal`] panics.
+    pub fn try_diagonal(&self, offset: i64, axis1: i64, axis2: i64) -> Result<Tensor> {
+        diagonal_impl(self, offset, axis1, axis2)
     }
 
     /// The sum of [`Tensor::diagonal`]; NumPy's `x.trace`.

@@ -2,14 +2,18 @@
 //! batched matmul, the transpose of the last two axes, triangle masks, diagonals. Matrices are
 //! the last two axes; leading axes are a batch and must match exactly (no broadcasting here).
 
+use std::rc::Rc;
+
 use ferrograd_array::kernels::DotDims;
 use ferrograd_array::{Array, DType};
 
 use super::{add, bind, bind1, broadcast_in_dim, convert, mul, one_over, reduce_sum};
 use super::{scalar_like, select, sub, transpose, zeros_like};
+use crate::prims::custom_jvp::{CustomFn, CustomJvpCall, RuleFn};
 use crate::prims::unary_kinds::Abs;
 use crate::prims::{
-    Adjugate, Cholesky, Det, Eigh, LuSolve, Qr, ReduceExtremum, Slogdet, Svd, TriangularSolve,
+    Adjugate, Cholesky, Det, Eigh, LuSolve, Qr, ReduceExtremum, Slogdet, Svd, SvdFull,
+    TriangularSolve,
 };
 use crate::{Aval, BatchDim, Error, Primitive, Result, Tensor};
 
@@ -61,12 +65,75 @@ pub fn eigh(a: &Tensor) -> Result<(Tensor, Tensor)> {
     Ok((out.pop().expect("two outputs"), v))
 }
 
+/// Full SVD `(u [.., m, m], s, vt [.., n, n])`; differentiable for square matrices only.
+pub fn svd_full(a: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
+    let mut out = bind(&SvdFull, std::slice::from_ref(a))?;
+    let vt = out.pop().expect("three outputs");
+    let s = out.pop().expect("three outputs");
+    Ok((out.pop().expect("three outputs"), s, vt))
+}
+
 /// Thin SVD `(u, s, vt)`.
 pub fn svd(a: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
     let mut out = bind(&Svd, std::slice::from_ref(a))?;
     let vt = out.pop().expect("three outputs");
     let s = out.pop().expect("three outputs");
     Ok((out.pop().expect("three outputs"), s, vt))
+}
+
+/// The Moore–Penrose pseudo-inverse `[..., m, n] → [..., n, m]` from the SVD, singular values
+/// at or below `rtol · max(s)` treated as zero. Its tangent is Golub & Pereyra's formula
+/// ([`pinv_tangent`]), attached with a custom-jvp call: differentiating through the SVD would
+/// divide by gaps between singular values, which vanish at repeated ones (e.g. the identity),
+/// where pinv itself is smooth.
+pub fn pinv(a: &Tensor, rtol: f64) -> Result<Tensor> {
+    let prim = CustomJvpCall {
+        f: CustomFn::new(Rc::new(move |xs: &[Tensor]| {
+            Ok(vec![pinv_from_svd(&xs[0], rtol)?])
+        })),
+        rule: RuleFn(Rc::new(move |xs: &[Tensor], ts: &[Tensor]| {
+            // The primal through pinv itself, so that higher orders use this rule again.
+            let p = pinv(&xs[0], rtol)?;
+            let p_dot = pinv_tangent(&xs[0], &p, &ts[0])?;
+            Ok((vec![p], vec![p_dot]))
+        })),
+    };
+    bind1(&prim, std::slice::from_ref(a))
+}
+
+/// `V diag(1/s) Uᵀ` with singular values at or below `rtol · max(s)` treated as zero.
+fn pinv_from_svd(a: &Tensor, rtol: f64) -> Result<Tensor> {
+    let (u, s, vt) = svd(a)?;
+    let k = s.shape()[s.ndim() - 1];
+    let s = super::stop_gradient(&s)?;
+    let s_inv = if k == 0 {
+        s
+    } else {
+        let last = s.ndim() - 1;
+        let mx = super::reduce_extremum(&s, &[last], true)?;
+        let cut = mul(&mx, &scalar_like(&mx, rtol))?;
+        let cut = broadcast_in_dim(&cut, s.shape(), &(0..last).collect::<Vec<_>>())?;
+        safe_reciprocal(&s, &cut)?
+    };
+    let n = vt.shape()[vt.ndim() - 1];
+    let v_scaled = mul(&mt(&vt)?, &spread(&s_inv, n, true)?)?;
+    matmul(&v_scaled, &mt(&u)?)
+}
+
+/// Golub & Pereyra (1973), eq. 4.12 (as JAX's `_pinv_jvp`), exact for constant rank:
+/// `dA⁺ = -A⁺ dA A⁺ + A⁺A⁺ᵀ dAᵀ (I - A A⁺) + (I - A⁺A) dAᵀ A⁺ᵀ A⁺`.
+fn pinv_tangent(a: &Tensor, p: &Tensor, a_dot: &Tensor) -> Result<Tensor> {
+    let mm = matmul;
+    let eye = |x: &Tensor| matrix_const(x, |i, j| f64::from(u8::from(i == j)));
+    let (pt, a_dot_t) = (mt(p)?, mt(a_dot)?);
+    let ap = mm(a, p)?; // [m, m]
+    let pa = mm(p, a)?; // [n, n]
+    let i_ap = sub(&eye(&ap)?, &ap)?;
+    let i_pa = sub(&eye(&pa)?, &pa)?;
+    let t1 = super::neg(&mm(&mm(p, a_dot)?, p)?)?;
+    let t2 = mm(&mm(&mm(p, &pt)?, &a_dot_t)?, &i_ap)?;
+    let t3 = mm(&mm(&mm(&i_pa, &a_dot_t)?, &pt)?, p)?;
+    add(&add(&t1, &t2)?, &t3)
 }
 
 // ---- shape checks ------------------------------------------------------------------------

@@ -32,6 +32,7 @@ pub mod slogdet;
 pub mod special_kinds;
 pub mod stop_gradient;
 pub mod svd;
+pub mod svd_full;
 pub mod transpose;
 pub mod triangular_solve;
 pub mod unary;
@@ -79,6 +80,7 @@ pub use lu_solve::LuSolve;
 pub use qr::Qr;
 pub use slogdet::Slogdet;
 pub use svd::Svd;
+pub use svd_full::SvdFull;
 pub use triangular_solve::TriangularSolve;
 
 /// Names of every primitive; the rule-check table must have a row for each.
@@ -166,4 +168,5 @@ pub const ALL_PRIMITIVES: &[&str] = &[
     "qr",
     "eigh",
     "svd",
+    "svd_full",
 ];

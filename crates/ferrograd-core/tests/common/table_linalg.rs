@@ -3,7 +3,7 @@
 //! definite for Cholesky, well-conditioned for solves and determinants).
 
 use ferrograd_core::prims::{
-    Adjugate, Cholesky, Det, Eigh, LuSolve, Qr, Slogdet, Svd, TriangularSolve,
+    Adjugate, Cholesky, Det, Eigh, LuSolve, Qr, Slogdet, Svd, SvdFull, TriangularSolve,
 };
 
 use super::table::{inputs, Row};
@@ -22,6 +22,8 @@ pub fn linalg_rows(rows: &mut Vec<Row>) {
         rows.push(Row::new(Slogdet, inputs(&[s], Invertible), &[]));
         rows.push(Row::new(Adjugate, inputs(&[s], Invertible), &[]));
         rows.push(Row::new(Eigh, inputs(&[s], r), &[]));
+        // Differentiable on square matrices only (non-square: tests/linalg_extras.rs).
+        rows.push(Row::new(SvdFull, inputs(&[s], r), &[]));
     }
     let systems: &[(&[usize], &[usize])] = &[
         (&[3, 3], &[3, 2]),
