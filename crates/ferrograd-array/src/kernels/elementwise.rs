@@ -7,6 +7,7 @@
 use ndarray::{ArrayD, ArrayViewD, IxDyn, Zip};
 use rayon::prelude::*;
 
+use super::vmath::{self, Func};
 use super::PAR_THRESHOLD;
 use crate::{Array, DType, Element, Error, Result};
 
@@ -244,6 +245,9 @@ pub fn unary_float(
     f32: impl Fn(f32) -> f32 + Sync,
     f64: impl Fn(f64) -> f64 + Sync,
 ) -> Result<Array> {
+    if let Some(y) = unary_vectorised(op, x)? {
+        return Ok(y);
+    }
     match x.dtype() {
         DType::F32 => Ok(Array::from_ndarray(map(x.view::<f32>(op)?, f32))),
         DType::F64 => Ok(Array::from_ndarray(map(x.view::<f64>(op)?, f64))),
@@ -253,6 +257,26 @@ pub fn unary_float(
             got,
         }),
     }
+}
+
+/// The [`vmath`] kernel of a row-major float array for the elementwise functions that have
+/// one (`exp`, `log`, `sin`, `cos`, `tanh`, `expm1`, `logistic`, matched by primitive name);
+/// `None` for other functions and strided views.
+fn unary_vectorised(op: &'static str, x: &Array) -> Result<Option<Array>> {
+    let Some(f) = Func::from_name(op) else {
+        return Ok(None);
+    };
+    Ok(match x.dtype() {
+        DType::F32 => x.view::<f32>(op)?.as_slice().map(|xs| {
+            let out = vmath::map_f32(f, xs);
+            Array::from_vec(x.shape(), out).expect("same size")
+        }),
+        DType::F64 => x.view::<f64>(op)?.as_slice().map(|xs| {
+            let out = vmath::map_f64(f, xs);
+            Array::from_vec(x.shape(), out).expect("same size")
+        }),
+        _ => None,
+    })
 }
 
 /// Scalar functions of one binary elementwise operation, per dtype; `None` where the

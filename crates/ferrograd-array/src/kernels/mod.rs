@@ -10,6 +10,7 @@ pub mod linalg_gemm;
 pub mod ordering;
 pub mod reduce;
 pub mod structural;
+pub mod vmath;
 
 pub use elementwise::*;
 pub use indexing::*;
