@@ -7,6 +7,7 @@
 use ndarray::{ArrayD, ArrayViewD, IxDyn, Zip};
 use rayon::prelude::*;
 
+use super::layout;
 use super::vmath::{self, Func};
 use super::PAR_THRESHOLD;
 use crate::{Array, DType, Element, Error, Result};
@@ -259,22 +260,24 @@ pub fn unary_float(
     }
 }
 
-/// The [`vmath`] kernel of a row-major float array for the elementwise functions that have
-/// one (`exp`, `log`, `sin`, `cos`, `tanh`, `expm1`, `logistic`, matched by primitive name);
-/// `None` for other functions and strided views.
+/// The [`vmath`] kernel of a float array for the elementwise functions that have
+/// one (`exp`, `log`, `sin`, `cos`, `tanh`, `expm1`, `logistic`, matched by primitive name;
+/// strided views are copied to row-major first); `None` for other functions.
 fn unary_vectorised(op: &'static str, x: &Array) -> Result<Option<Array>> {
     let Some(f) = Func::from_name(op) else {
         return Ok(None);
     };
     Ok(match x.dtype() {
-        DType::F32 => x.view::<f32>(op)?.as_slice().map(|xs| {
-            let out = vmath::map_f32(f, xs);
-            Array::from_vec(x.shape(), out).expect("same size")
-        }),
-        DType::F64 => x.view::<f64>(op)?.as_slice().map(|xs| {
-            let out = vmath::map_f64(f, xs);
-            Array::from_vec(x.shape(), out).expect("same size")
-        }),
+        DType::F32 => {
+            let v = layout::standard_cow(x.view::<f32>(op)?);
+            let xs = v.as_slice().expect("row-major");
+            Some(Array::from_vec(x.shape(), vmath::map_f32(f, xs))?)
+        }
+        DType::F64 => {
+            let v = layout::standard_cow(x.view::<f64>(op)?);
+            let xs = v.as_slice().expect("row-major");
+            Some(Array::from_vec(x.shape(), vmath::map_f64(f, xs))?)
+        }
         _ => None,
     })
 }

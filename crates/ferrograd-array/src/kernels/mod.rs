@@ -6,6 +6,7 @@
 pub mod decomp;
 pub mod elementwise;
 pub mod indexing;
+pub mod layout;
 pub mod linalg_gemm;
 pub mod ordering;
 pub mod reduce;

@@ -165,7 +165,7 @@ pub unsafe fn log4(x: V) -> Option<V> {
         _mm256_set1_epi64x(0x3ff0_0000_0000_0000),
     );
     let mut m = _mm256_castsi256_pd(mant); // in [1, 2)
-    // Biased exponent as a double: OR it into 2^52 and subtract.
+                                           // Biased exponent as a double: OR it into 2^52 and subtract.
     let eb = _mm256_or_si256(
         _mm256_srli_epi64::<52>(bits),
         _mm256_set1_epi64x(0x4330_0000_0000_0000),
@@ -228,7 +228,11 @@ unsafe fn trig_core(x: V) -> (__m256i, V, V) {
     let hz = _mm256_mul_pd(splat(0.5), z);
     let w = _mm256_sub_pd(splat(1.0), hz);
     let zz = _mm256_mul_pd(z, z);
-    let corr = _mm256_fmadd_pd(zz, horner(z, &C), _mm256_sub_pd(_mm256_sub_pd(splat(1.0), w), hz));
+    let corr = _mm256_fmadd_pd(
+        zz,
+        horner(z, &C),
+        _mm256_sub_pd(_mm256_sub_pd(splat(1.0), w), hz),
+    );
     let cos = _mm256_add_pd(w, corr);
     (to_int_bits(n), sin, cos)
 }

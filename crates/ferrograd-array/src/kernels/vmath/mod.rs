@@ -116,7 +116,11 @@ fn has_avx2_fma() -> bool {
 
 /// `out[i] = f(xs[i])`; equal lengths.
 pub fn apply_f64(f: Func, xs: &[f64], out: &mut [f64]) {
-    assert_eq!(xs.len(), out.len(), "vmath: input and output lengths differ");
+    assert_eq!(
+        xs.len(),
+        out.len(),
+        "vmath: input and output lengths differ"
+    );
     #[cfg(target_arch = "x86_64")]
     if has_avx2_fma() {
         // SAFETY: the CPU supports AVX2 and FMA (checked above).
@@ -130,7 +134,11 @@ pub fn apply_f64(f: Func, xs: &[f64], out: &mut [f64]) {
 
 /// `out[i] = f(xs[i])` in f32; equal lengths.
 pub fn apply_f32(f: Func, xs: &[f32], out: &mut [f32]) {
-    assert_eq!(xs.len(), out.len(), "vmath: input and output lengths differ");
+    assert_eq!(
+        xs.len(),
+        out.len(),
+        "vmath: input and output lengths differ"
+    );
     #[cfg(target_arch = "x86_64")]
     if has_avx2_fma() {
         // SAFETY: the CPU supports AVX2 and FMA (checked above).

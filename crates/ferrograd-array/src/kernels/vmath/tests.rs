@@ -134,7 +134,15 @@ fn f32_kernels_are_within_one_ulp_of_the_rounded_f64_function() {
 
 #[test]
 fn special_values_match_std_exactly() {
-    let specials = [0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 1e300, -1e300];
+    let specials = [
+        0.0,
+        -0.0,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        1e300,
+        -1e300,
+    ];
     for f in [
         Func::Exp,
         Func::Expm1,
@@ -160,7 +168,9 @@ fn special_values_match_std_exactly() {
 
 #[test]
 fn large_slices_split_across_threads_agree() {
-    let xs: Vec<f64> = (0..PAR_THRESHOLD + 7).map(|i| i as f64 * 1e-3 - 60.0).collect();
+    let xs: Vec<f64> = (0..PAR_THRESHOLD + 7)
+        .map(|i| i as f64 * 1e-3 - 60.0)
+        .collect();
     let whole = map_f64(Func::Sin, &xs);
     let mut parts = vec![0.0; xs.len()];
     apply_f64(Func::Sin, &xs, &mut parts);
