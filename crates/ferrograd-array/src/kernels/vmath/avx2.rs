@@ -89,6 +89,7 @@ unsafe fn exp_reduce(x: V) -> (V, V) {
 
 /// e^x; `None` outside [-708, 709] (overflow, subnormal results, NaN).
 #[target_feature(enable = "avx2,fma")]
+#[inline]
 pub unsafe fn exp4(x: V) -> Option<V> {
     if !all_within(x, -708.0, 709.0) {
         return None;
@@ -100,6 +101,7 @@ pub unsafe fn exp4(x: V) -> Option<V> {
 
 /// e^x - 1, accurate near 0; `None` outside [-708, 709].
 #[target_feature(enable = "avx2,fma")]
+#[inline]
 pub unsafe fn expm1_4(x: V) -> Option<V> {
     if !all_within(x, -708.0, 709.0) {
         return None;
@@ -123,6 +125,7 @@ unsafe fn expm1_core(x: V) -> V {
 
 /// tanh x = sign(x) · m / (m + 2) with m = expm1(2|x|) (clamped at 40, where tanh = 1).
 #[target_feature(enable = "avx2,fma")]
+#[inline]
 pub unsafe fn tanh4(x: V) -> Option<V> {
     let sign = _mm256_and_pd(x, splat(-0.0));
     let ax = _mm256_andnot_pd(splat(-0.0), x);
@@ -135,6 +138,7 @@ pub unsafe fn tanh4(x: V) -> Option<V> {
 
 /// 1 / (1 + e^-x), computed from e^-|x| so that nothing overflows; `None` beyond |x| = 708.
 #[target_feature(enable = "avx2,fma")]
+#[inline]
 pub unsafe fn logistic4(x: V) -> Option<V> {
     let nax = _mm256_or_pd(x, splat(-0.0));
     let e = exp4(nax)?;
@@ -155,6 +159,7 @@ const LG: [f64; 7] = [
 
 /// ln x; `None` unless every lane is a positive normal finite number.
 #[target_feature(enable = "avx2,fma")]
+#[inline]
 pub unsafe fn log4(x: V) -> Option<V> {
     if !all_within(x, f64::MIN_POSITIVE, f64::MAX) {
         return None;
@@ -249,6 +254,7 @@ unsafe fn quadrant(q: __m256i, sin: V, cos: V) -> V {
 
 /// sin x; `None` unless |x| <= 1e5 in every lane.
 #[target_feature(enable = "avx2,fma")]
+#[inline]
 pub unsafe fn sin4(x: V) -> Option<V> {
     if !all_within(x, -TRIG_MAX, TRIG_MAX) {
         return None;
@@ -259,6 +265,7 @@ pub unsafe fn sin4(x: V) -> Option<V> {
 
 /// cos x; `None` unless |x| <= 1e5 in every lane.
 #[target_feature(enable = "avx2,fma")]
+#[inline]
 pub unsafe fn cos4(x: V) -> Option<V> {
     if !all_within(x, -TRIG_MAX, TRIG_MAX) {
         return None;

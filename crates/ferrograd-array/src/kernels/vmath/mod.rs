@@ -156,45 +156,58 @@ mod x86 {
 
     use super::{avx2, Func};
 
-    /// One four-lane kernel call; `None` sends the lanes to the scalar function.
-    #[inline(always)]
-    unsafe fn kernel(f: Func, x: __m256d) -> Option<__m256d> {
-        match f {
-            Func::Exp => avx2::exp4(x),
-            Func::Expm1 => avx2::expm1_4(x),
-            Func::Log => avx2::log4(x),
-            Func::Sin => avx2::sin4(x),
-            Func::Cos => avx2::cos4(x),
-            Func::Tanh => avx2::tanh4(x),
-            Func::Logistic => avx2::logistic4(x),
-        }
+    /// One four-lane kernel; `None` sends the lanes to the scalar function. A trait rather
+    /// than a closure: closures do not inherit `target_feature`, so the kernel would not be
+    /// inlined into the loop.
+    trait Kernel {
+        const F: Func;
+        unsafe fn k(x: __m256d) -> Option<__m256d>;
     }
 
-    /// Monomorphised per function so that the match above folds away.
+    macro_rules! kernel {
+        ($($t:ident => $f:path),* $(,)?) => {$(
+            struct $t;
+            impl Kernel for $t {
+                const F: Func = Func::$t;
+                #[inline(always)]
+                unsafe fn k(x: __m256d) -> Option<__m256d> {
+                    $f(x)
+                }
+            }
+        )*};
+    }
+
+    kernel!(
+        Exp => avx2::exp4,
+        Expm1 => avx2::expm1_4,
+        Log => avx2::log4,
+        Sin => avx2::sin4,
+        Cos => avx2::cos4,
+        Tanh => avx2::tanh4,
+        Logistic => avx2::logistic4,
+    );
+
+    /// Monomorphised per function so that each loop inlines its kernel.
     #[target_feature(enable = "avx2,fma")]
     pub unsafe fn apply_f64(f: Func, xs: &[f64], out: &mut [f64]) {
         match f {
-            Func::Exp => run_f64(xs, out, |x| kernel(Func::Exp, x), Func::Exp),
-            Func::Expm1 => run_f64(xs, out, |x| kernel(Func::Expm1, x), Func::Expm1),
-            Func::Log => run_f64(xs, out, |x| kernel(Func::Log, x), Func::Log),
-            Func::Sin => run_f64(xs, out, |x| kernel(Func::Sin, x), Func::Sin),
-            Func::Cos => run_f64(xs, out, |x| kernel(Func::Cos, x), Func::Cos),
-            Func::Tanh => run_f64(xs, out, |x| kernel(Func::Tanh, x), Func::Tanh),
-            Func::Logistic => run_f64(xs, out, |x| kernel(Func::Logistic, x), Func::Logistic),
+            Func::Exp => run_f64::<Exp>(xs, out),
+            Func::Expm1 => run_f64::<Expm1>(xs, out),
+            Func::Log => run_f64::<Log>(xs, out),
+            Func::Sin => run_f64::<Sin>(xs, out),
+            Func::Cos => run_f64::<Cos>(xs, out),
+            Func::Tanh => run_f64::<Tanh>(xs, out),
+            Func::Logistic => run_f64::<Logistic>(xs, out),
         }
     }
 
     #[inline(always)]
-    unsafe fn run_f64(
-        xs: &[f64],
-        out: &mut [f64],
-        k: impl Fn(__m256d) -> Option<__m256d>,
-        f: Func,
-    ) {
+    unsafe fn run_f64<K: Kernel>(xs: &[f64], out: &mut [f64]) {
+        let f = K::F;
         let mut xc = xs.chunks_exact(4);
         let mut oc = out.chunks_exact_mut(4);
         for (x, o) in (&mut xc).zip(&mut oc) {
-            match k(_mm256_loadu_pd(x.as_ptr())) {
+            match K::k(_mm256_loadu_pd(x.as_ptr())) {
                 Some(y) => _mm256_storeu_pd(o.as_mut_ptr(), y),
                 None => o.iter_mut().zip(x).for_each(|(o, &x)| *o = f.scalar(x)),
             }
@@ -203,7 +216,7 @@ mod x86 {
         if !xr.is_empty() {
             let mut buf = [0.5f64; 4];
             buf[..xr.len()].copy_from_slice(xr);
-            match k(_mm256_loadu_pd(buf.as_ptr())) {
+            match K::k(_mm256_loadu_pd(buf.as_ptr())) {
                 Some(y) => {
                     _mm256_storeu_pd(buf.as_mut_ptr(), y);
                     or.copy_from_slice(&buf[..xr.len()]);
@@ -216,28 +229,24 @@ mod x86 {
     #[target_feature(enable = "avx2,fma")]
     pub unsafe fn apply_f32(f: Func, xs: &[f32], out: &mut [f32]) {
         match f {
-            Func::Exp => run_f32(xs, out, |x| kernel(Func::Exp, x), Func::Exp),
-            Func::Expm1 => run_f32(xs, out, |x| kernel(Func::Expm1, x), Func::Expm1),
-            Func::Log => run_f32(xs, out, |x| kernel(Func::Log, x), Func::Log),
-            Func::Sin => run_f32(xs, out, |x| kernel(Func::Sin, x), Func::Sin),
-            Func::Cos => run_f32(xs, out, |x| kernel(Func::Cos, x), Func::Cos),
-            Func::Tanh => run_f32(xs, out, |x| kernel(Func::Tanh, x), Func::Tanh),
-            Func::Logistic => run_f32(xs, out, |x| kernel(Func::Logistic, x), Func::Logistic),
+            Func::Exp => run_f32::<Exp>(xs, out),
+            Func::Expm1 => run_f32::<Expm1>(xs, out),
+            Func::Log => run_f32::<Log>(xs, out),
+            Func::Sin => run_f32::<Sin>(xs, out),
+            Func::Cos => run_f32::<Cos>(xs, out),
+            Func::Tanh => run_f32::<Tanh>(xs, out),
+            Func::Logistic => run_f32::<Logistic>(xs, out),
         }
     }
 
     #[inline(always)]
-    unsafe fn run_f32(
-        xs: &[f32],
-        out: &mut [f32],
-        k: impl Fn(__m256d) -> Option<__m256d>,
-        f: Func,
-    ) {
+    unsafe fn run_f32<K: Kernel>(xs: &[f32], out: &mut [f32]) {
+        let f = K::F;
         let mut xc = xs.chunks_exact(4);
         let mut oc = out.chunks_exact_mut(4);
         for (x, o) in (&mut xc).zip(&mut oc) {
             let wide = _mm256_cvtps_pd(_mm_loadu_ps(x.as_ptr()));
-            match k(wide) {
+            match K::k(wide) {
                 Some(y) => _mm_storeu_ps(o.as_mut_ptr(), _mm256_cvtpd_ps(y)),
                 None => o.iter_mut().zip(x).for_each(|(o, &x)| *o = f.scalar_f32(x)),
             }
@@ -246,7 +255,7 @@ mod x86 {
         for (o, &x) in or.iter_mut().zip(xr) {
             let mut buf = [0.5f64; 4];
             buf[0] = x as f64;
-            *o = match k(_mm256_loadu_pd(buf.as_ptr())) {
+            *o = match K::k(_mm256_loadu_pd(buf.as_ptr())) {
                 Some(y) => _mm256_cvtsd_f64(y) as f32,
                 None => f.scalar_f32(x),
             };
