@@ -29,7 +29,12 @@ fn transcendentals(c: &mut Criterion) {
             b.iter(|| vmath::map_f64(f, black_box(&input)))
         });
         group.bench_function(format!("{f:?}_f64_scalar_std"), |b| {
-            b.iter(|| black_box(&input).iter().map(|&x| f.scalar(x)).collect::<Vec<_>>())
+            b.iter(|| {
+                black_box(&input)
+                    .iter()
+                    .map(|&x| f.scalar(x))
+                    .collect::<Vec<_>>()
+            })
         });
     }
     // The same kernel writing into a reused buffer: the difference is the fresh output.
@@ -41,7 +46,12 @@ fn transcendentals(c: &mut Criterion) {
         b.iter(|| vmath::map_f32(Func::Tanh, black_box(&xs32)))
     });
     group.bench_function("Tanh_f32_scalar_std", |b| {
-        b.iter(|| black_box(&xs32).iter().map(|x| x.tanh()).collect::<Vec<_>>())
+        b.iter(|| {
+            black_box(&xs32)
+                .iter()
+                .map(|x| x.tanh())
+                .collect::<Vec<_>>()
+        })
     });
     group.finish();
 }
