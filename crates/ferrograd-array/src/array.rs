@@ -184,7 +184,7 @@ impl Array {
                 return Ok(x.clone());
             }
         }
-        Ok(self.view::<T>(op)?.to_owned().into_shared())
+        Ok(crate::kernels::layout::to_standard(self.view::<T>(op)?).into_shared())
     }
 
     /// Values in row-major order, converted to f64 (for printing and tests).
@@ -247,11 +247,9 @@ impl Array {
             return self.clone();
         }
         fn own<T: Element>(a: &Array) -> Array {
-            Array::from_ndarray(
-                a.view::<T>("materialize")
-                    .expect("dtype matched")
-                    .to_owned(),
-            )
+            Array::from_ndarray(crate::kernels::layout::to_standard(
+                a.view::<T>("materialize").expect("dtype matched"),
+            ))
         }
         match self.dtype() {
             DType::Bool => own::<bool>(self),
@@ -268,7 +266,7 @@ impl Array {
             let std = if x.is_standard_layout() {
                 x.clone()
             } else {
-                x.as_standard_layout().into_owned().into_shared()
+                crate::kernels::layout::to_standard(x.view()).into_shared()
             };
             std.into_shape_with_order(IxDyn(shape))
                 .map(T::wrap)

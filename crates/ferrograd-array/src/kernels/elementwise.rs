@@ -7,6 +7,8 @@
 use ndarray::{ArrayD, ArrayViewD, IxDyn, Zip};
 use rayon::prelude::*;
 
+use super::layout;
+use super::vmath::{self, Func};
 use super::PAR_THRESHOLD;
 use crate::{Array, DType, Element, Error, Result};
 
@@ -251,6 +253,9 @@ pub fn unary_float(
     if let Some(v) = x.as_scalar::<f32>() {
         return Ok(Array::scalar(f32(v)));
     }
+    if let Some(y) = unary_vectorised(op, x)? {
+        return Ok(y);
+    }
     match x.dtype() {
         DType::F32 => Ok(Array::from_ndarray(map(x.view::<f32>(op)?, f32))),
         DType::F64 => Ok(Array::from_ndarray(map(x.view::<f64>(op)?, f64))),
@@ -260,6 +265,28 @@ pub fn unary_float(
             got,
         }),
     }
+}
+
+/// The [`vmath`] kernel of a float array for the elementwise functions that have
+/// one (`exp`, `log`, `sin`, `cos`, `tanh`, `expm1`, `logistic`, matched by primitive name;
+/// strided views are copied to row-major first); `None` for other functions.
+fn unary_vectorised(op: &'static str, x: &Array) -> Result<Option<Array>> {
+    let Some(f) = Func::from_name(op) else {
+        return Ok(None);
+    };
+    Ok(match x.dtype() {
+        DType::F32 => {
+            let v = layout::standard_cow(x.view::<f32>(op)?);
+            let xs = v.as_slice().expect("row-major");
+            Some(Array::from_vec(x.shape(), vmath::map_f32(f, xs))?)
+        }
+        DType::F64 => {
+            let v = layout::standard_cow(x.view::<f64>(op)?);
+            let xs = v.as_slice().expect("row-major");
+            Some(Array::from_vec(x.shape(), vmath::map_f64(f, xs))?)
+        }
+        _ => None,
+    })
 }
 
 /// Scalar functions of one binary elementwise operation, per dtype; `None` where the

@@ -137,7 +137,7 @@ fn as_mat3<T: Copy>(
     if let Some(m) = try_view(&p) {
         return (None, m);
     }
-    let owned = p.as_standard_layout().into_owned();
+    let owned = super::layout::to_standard(p.view());
     let m = try_view(&owned.view()).expect("row-major always merges");
     (Some(owned), m)
 }

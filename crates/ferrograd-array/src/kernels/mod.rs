@@ -6,10 +6,12 @@
 pub mod decomp;
 pub mod elementwise;
 pub mod indexing;
+pub mod layout;
 pub mod linalg_gemm;
 pub mod ordering;
 pub mod reduce;
 pub mod structural;
+pub mod vmath;
 
 pub use elementwise::*;
 pub use indexing::*;

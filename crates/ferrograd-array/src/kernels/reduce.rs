@@ -141,7 +141,7 @@ fn reduce<T: Element, R: Reducer<T>>(
     }
     // Borrow a row-major input as is; only a strided view is copied first.
     let view = x.view::<T>(op)?;
-    let mut cur = view.as_standard_layout();
+    let mut cur = super::layout::standard_cow(view);
     let mut cur_shape = shape.clone();
     // Reduce runs of adjacent axes from the last run to the first, so earlier indices hold.
     let mut i = axes.len();

@@ -44,7 +44,7 @@ pub fn reshape(x: &Array, shape: &[usize]) -> Result<Array> {
     }
     with_dtype!(x, T => {
         let s: ArcArray<T, IxDyn> = x.to_shared("reshape")?;
-        let s = if s.is_standard_layout() { s } else { s.as_standard_layout().into_owned().into_shared() };
+        let s = if s.is_standard_layout() { s } else { super::layout::to_standard(s.view()).into_shared() };
         Ok(Array::from_shared(s.into_shape_with_order(IxDyn(shape)).expect("sizes checked")))
     })
 }
@@ -88,7 +88,7 @@ pub fn rev(x: &Array, axes: &[usize]) -> Result<Array> {
         for &ax in axes {
             s.invert_axis(Axis(ax));
         }
-        Ok(Array::from_ndarray(s.as_standard_layout().into_owned()))
+        Ok(Array::from_ndarray(super::layout::to_standard(s.view())))
     })
 }
 

@@ -8,9 +8,10 @@
 //! does for `full_matrices=True`).
 
 use ferrograd_array::{kernels, Array};
+use smallvec::smallvec;
 
 use crate::lax::linalg as la;
-use crate::{Aval, BatchDim, Error, Primitive, Result, Tangent, Tensor};
+use crate::{Aval, BatchDim, Error, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct SvdFull;
@@ -20,22 +21,22 @@ impl Primitive for SvdFull {
         "svd_full"
     }
 
-    fn shape_rule(&self, x: &[Aval]) -> Result<Vec<Aval>> {
+    fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         let (batch, m, n) = la::matrix_dims("svd_full", &x[0])?;
         let b = batch.len();
-        Ok(vec![
+        Ok(smallvec![
             la::with_tail(&x[0], b, &[m, m]),
             la::with_tail(&x[0], b, &[m.min(n)]),
             la::with_tail(&x[0], b, &[n, n]),
         ])
     }
 
-    fn eval(&self, x: &[&Array]) -> Result<Vec<Array>> {
+    fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
         let (u, s, vt) = kernels::decomp::svd_full(x[0])?;
-        Ok(vec![u, s, vt])
+        Ok(smallvec![u, s, vt])
     }
 
-    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Vec<Tensor>, Vec<Tangent>)> {
+    fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let sh = x[0].shape();
         let (m, n) = (sh[sh.len() - 2], sh[sh.len() - 1]);
         if m == n {
@@ -43,7 +44,7 @@ impl Primitive for SvdFull {
         }
         if x_dot[0].is_none() {
             let (u, s, vt) = la::svd_full(&x[0])?;
-            return Ok((vec![u, s, vt], vec![None, None, None]));
+            return Ok((smallvec![u, s, vt], smallvec![None, None, None]));
         }
         Err(Error::NotDifferentiable {
             op: "svd_full",
@@ -55,7 +56,7 @@ impl Primitive for SvdFull {
         })
     }
 
-    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Vec<Tensor>, Vec<BatchDim>)> {
+    fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         la::batch_leading(self, x, dims)
     }
 }
