@@ -7,6 +7,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use ferrograd::{random, DType};
+use ferrograd_array::kernels::vmath::Func;
 use ferrograd_array::kernels::{self, DotDims};
 use ferrograd_array::Array;
 
@@ -49,7 +50,7 @@ fn elementwise_and_sum(c: &mut Criterion) {
     let mut group = c.benchmark_group("1M_f64");
     group.throughput(Throughput::Elements(n as u64));
     group.bench_function("exp", |b| {
-        b.iter(|| kernels::unary_float("exp", black_box(&x), f32::exp, f64::exp))
+        b.iter(|| kernels::unary_float("exp", black_box(&x), Some(Func::Exp), f32::exp, f64::exp))
     });
     group.bench_function("sum", |b| {
         b.iter(|| kernels::reduce_sum(black_box(&x), &[0]))

@@ -239,10 +239,13 @@ pub fn same_shape(op: &'static str, a: &[usize], b: &[usize]) -> Result<()> {
     Ok(())
 }
 
-/// Applies a float function, dispatching on the dtype once.
+/// Applies a float function, dispatching on the dtype once. `vector` names the function's
+/// [`vmath`] kernel, used for arrays when the machine supports it (the scalar `f32`/`f64`
+/// closures are the reference and the fallback).
 pub fn unary_float(
     op: &'static str,
     x: &Array,
+    vector: Option<Func>,
     f32: impl Fn(f32) -> f32 + Sync,
     f64: impl Fn(f64) -> f64 + Sync,
 ) -> Result<Array> {
@@ -253,8 +256,8 @@ pub fn unary_float(
     if let Some(v) = x.as_scalar::<f32>() {
         return Ok(Array::scalar(f32(v)));
     }
-    if let Some(y) = unary_vectorised(op, x)? {
-        return Ok(y);
+    if let Some(f) = vector {
+        return unary_vectorised(op, f, x);
     }
     match x.dtype() {
         DType::F32 => Ok(Array::from_ndarray(map(x.view::<f32>(op)?, f32))),
@@ -267,26 +270,25 @@ pub fn unary_float(
     }
 }
 
-/// The [`vmath`] kernel of a float array for the elementwise functions that have
-/// one (`exp`, `log`, `sin`, `cos`, `tanh`, `expm1`, `logistic`, matched by primitive name;
-/// strided views are copied to row-major first); `None` for other functions.
-fn unary_vectorised(op: &'static str, x: &Array) -> Result<Option<Array>> {
-    let Some(f) = Func::from_name(op) else {
-        return Ok(None);
-    };
-    Ok(match x.dtype() {
+/// The [`vmath`] kernel `f` on a float array (strided views are copied to row-major first).
+fn unary_vectorised(op: &'static str, f: Func, x: &Array) -> Result<Array> {
+    match x.dtype() {
         DType::F32 => {
             let v = layout::standard_cow(x.view::<f32>(op)?);
             let xs = v.as_slice().expect("row-major");
-            Some(Array::from_vec(x.shape(), vmath::map_f32(f, xs))?)
+            Array::from_vec(x.shape(), vmath::map_f32(f, xs))
         }
         DType::F64 => {
             let v = layout::standard_cow(x.view::<f64>(op)?);
             let xs = v.as_slice().expect("row-major");
-            Some(Array::from_vec(x.shape(), vmath::map_f64(f, xs))?)
+            Array::from_vec(x.shape(), vmath::map_f64(f, xs))
         }
-        _ => None,
-    })
+        got => Err(Error::DTypeMismatch {
+            op,
+            expected: "float32 or float64".into(),
+            got,
+        }),
+    }
 }
 
 /// Scalar functions of one binary elementwise operation, per dtype; `None` where the

@@ -25,6 +25,7 @@ impl Primitive for IntegerPow {
         Ok(smallvec![kernels::unary_float(
             "integer_pow",
             x[0],
+            None,
             move |v: f32| v.powi(n),
             move |v: f64| v.powi(n),
         )?])

@@ -28,6 +28,7 @@ impl Primitive for Polygamma {
         Ok(smallvec![kernels::unary_float(
             "polygamma",
             x[0],
+            None,
             |v: f32| special::polygamma(n, f64::from(v)) as f32,
             |v: f64| special::polygamma(n, v),
         )?])

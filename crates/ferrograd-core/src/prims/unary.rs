@@ -15,6 +15,8 @@ pub trait UnaryKind: Clone + Copy + Debug + Default + 'static {
     /// True for the linear kinds (`neg`): an elementwise linear map is diagonal, so it is its
     /// own transpose and its tangent is itself applied to the input tangent.
     const LINEAR: bool = false;
+    /// The vectorised array kernel for this function, where one exists.
+    const VECTOR: Option<ferrograd_array::kernels::vmath::Func> = None;
     /// The scalar function.
     fn apply<T: Float>(x: T) -> T;
     /// `dy/dx` given `x` and `y = f(x)`, written with `lax` ops; `None` when it is zero almost
@@ -40,6 +42,7 @@ impl<K: UnaryKind> Primitive for Unary<K> {
         Ok(smallvec![kernels::unary_float(
             K::NAME,
             x[0],
+            K::VECTOR,
             K::apply::<f32>,
             K::apply::<f64>,
         )?])

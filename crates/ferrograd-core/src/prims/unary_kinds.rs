@@ -1,5 +1,6 @@
 //! The elementwise functions of one argument: a calculus table. `y` is `f(x)`.
 
+use ferrograd_array::kernels::vmath::Func;
 use ferrograd_array::Float;
 
 use super::unary::UnaryKind;
@@ -7,12 +8,14 @@ use crate::lax::{add_scalar, div, mul, neg, one_over, scalar_like, sqrt, square,
 use crate::{Result, Tensor};
 
 macro_rules! kind {
-    ($(#[$doc:meta])* $t:ident, $name:literal, |$x:ident| $f:expr, |$dx:ident, $dy:ident| $d:expr) => {
+    ($(#[$doc:meta])* $t:ident, $name:literal, |$x:ident| $f:expr, |$dx:ident, $dy:ident| $d:expr
+     $(, vector = $v:ident)?) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
         pub struct $t;
         impl UnaryKind for $t {
             const NAME: &'static str = $name;
+            $(const VECTOR: Option<Func> = Some(Func::$v);)?
             fn apply<T: Float>($x: T) -> T {
                 $f
             }
@@ -39,19 +42,19 @@ impl UnaryKind for Neg {
 }
 
 kind!(/// e^x; d = y
-    Exp, "exp", |x| x.exp(), |x, y| Ok(Some(y.clone())));
+    Exp, "exp", |x| x.exp(), |x, y| Ok(Some(y.clone())), vector = Exp);
 kind!(/// natural log; d = 1/x
-    Log, "log", |x| x.ln(), |x, y| Ok(Some(one_over(x)?)));
+    Log, "log", |x| x.ln(), |x, y| Ok(Some(one_over(x)?)), vector = Log);
 kind!(/// log(1+x); d = 1/(1+x)
     Log1p, "log1p", |x| x.ln_1p(), |x, y| Ok(Some(one_over(&add_scalar(x, 1.0)?)?)));
 kind!(/// e^x - 1; d = y + 1
-    Expm1, "expm1", |x| x.exp_m1(), |x, y| Ok(Some(add_scalar(y, 1.0)?)));
+    Expm1, "expm1", |x| x.exp_m1(), |x, y| Ok(Some(add_scalar(y, 1.0)?)), vector = Expm1);
 kind!(/// √x; d = 1/(2y)
     Sqrt, "sqrt", |x| x.sqrt(), |x, y| Ok(Some(div(&scalar_like(y, 0.5), y)?)));
 kind!(/// sin; d = cos x
-    Sin, "sin", |x| x.sin(), |x, y| Ok(Some(crate::lax::cos(x)?)));
+    Sin, "sin", |x| x.sin(), |x, y| Ok(Some(crate::lax::cos(x)?)), vector = Sin);
 kind!(/// cos; d = -sin x
-    Cos, "cos", |x| x.cos(), |x, y| Ok(Some(neg(&crate::lax::sin(x)?)?)));
+    Cos, "cos", |x| x.cos(), |x, y| Ok(Some(neg(&crate::lax::sin(x)?)?)), vector = Cos);
 kind!(/// tan; d = 1 + y²
     Tan, "tan", |x| x.tan(), |x, y| Ok(Some(add_scalar(&square(y)?, 1.0)?)));
 kind!(/// arcsin; d = 1/√(1-x²)
@@ -65,7 +68,7 @@ kind!(/// sinh; d = cosh x
 kind!(/// cosh; d = sinh x
     Cosh, "cosh", |x| x.cosh(), |x, y| Ok(Some(crate::lax::sinh(x)?)));
 kind!(/// tanh; d = 1 - y²
-    Tanh, "tanh", |x| x.tanh(), |x, y| Ok(Some(sub_from_scalar(1.0, &square(y)?)?)));
+    Tanh, "tanh", |x| x.tanh(), |x, y| Ok(Some(sub_from_scalar(1.0, &square(y)?)?)), vector = Tanh);
 kind!(/// arcsinh; d = 1/√(x²+1)
     Asinh, "arcsinh", |x| x.asinh(), |x, y| Ok(Some(one_over(&sqrt(&add_scalar(&square(x)?, 1.0)?)?)?)));
 kind!(/// arccosh; d = 1/√(x²-1)
@@ -73,7 +76,7 @@ kind!(/// arccosh; d = 1/√(x²-1)
 kind!(/// arctanh; d = 1/(1-x²)
     Atanh, "arctanh", |x| x.atanh(), |x, y| Ok(Some(one_over(&sub_from_scalar(1.0, &square(x)?)?)?)));
 kind!(/// logistic sigmoid 1/(1+e^-x), stable for large |x|; d = y(1-y)
-    Logistic, "logistic", |x| logistic(x), |x, y| Ok(Some(mul(y, &sub_from_scalar(1.0, y)?)?)));
+    Logistic, "logistic", |x| logistic(x), |x, y| Ok(Some(mul(y, &sub_from_scalar(1.0, y)?)?)), vector = Logistic);
 kind!(/// |x|; d = sign x (0 at 0)
     Abs, "abs", |x| x.abs(), |x, y| Ok(Some(crate::lax::sign(x)?)));
 kind!(/// sign: -1, 0 or 1 (NaN stays NaN); piecewise constant

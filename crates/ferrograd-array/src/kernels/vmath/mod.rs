@@ -28,20 +28,6 @@ pub enum Func {
 }
 
 impl Func {
-    /// The function for an elementwise primitive's name (`"exp"`, `"tanh"`, …), if it has one.
-    pub fn from_name(name: &str) -> Option<Func> {
-        Some(match name {
-            "exp" => Func::Exp,
-            "expm1" => Func::Expm1,
-            "log" => Func::Log,
-            "sin" => Func::Sin,
-            "cos" => Func::Cos,
-            "tanh" => Func::Tanh,
-            "logistic" => Func::Logistic,
-            _ => return None,
-        })
-    }
-
     /// The scalar reference (std's libm), used for fallback lanes.
     pub fn scalar(self, x: f64) -> f64 {
         match self {
