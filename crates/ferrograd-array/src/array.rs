@@ -6,7 +6,9 @@
 //!
 //! The storage and view metadata sit behind one `Arc`, so an `Array` is one pointer wide:
 //! tensors move and clone as 8 bytes plus a refcount, which is most of the cost of eager
-//! dispatch on small arrays.
+//! dispatch on small arrays. A 0-d array holds its value inline ([`Store::Scalar`]): one
+//! allocation instead of three (ndarray's buffer and its refcount), since scalar code makes
+//! several per operation.
 
 use std::fmt;
 use std::sync::Arc;
@@ -16,14 +18,57 @@ use ndarray::{ArcArray, ArrayD, ArrayViewD, IxDyn};
 use crate::shape::{self, Shape};
 use crate::{DType, Element, Error, Result};
 
+/// One dtype's storage: an ndarray, or the value of a 0-d array held inline.
+///
+/// Invariant: a 0-d array is always `Scalar` ([`Element::wrap`] converts), so the two never
+/// describe the same array.
+#[derive(Clone, Debug)]
+pub enum Store<T> {
+    Nd(ArcArray<T, IxDyn>),
+    Scalar(T),
+}
+
+impl<T: Element> Store<T> {
+    /// The storage of `a`, 0-d arrays becoming `Scalar`.
+    pub(crate) fn from_shared(a: ArcArray<T, IxDyn>) -> Self {
+        match a.ndim() {
+            0 => Store::Scalar(*a.first().expect("a 0-d array has one element")),
+            _ => Store::Nd(a),
+        }
+    }
+
+    fn shape(&self) -> &[usize] {
+        match self {
+            Store::Nd(x) => x.shape(),
+            Store::Scalar(_) => &[],
+        }
+    }
+
+    fn view(&self) -> ArrayViewD<'_, T> {
+        match self {
+            Store::Nd(x) => x.view(),
+            Store::Scalar(v) => ArrayViewD::from_shape(IxDyn(&[]), std::slice::from_ref(v))
+                .expect("one element fills shape ()"),
+        }
+    }
+
+    /// As an ndarray (a 0-d one is built for a scalar).
+    fn to_shared(&self) -> ArcArray<T, IxDyn> {
+        match self {
+            Store::Nd(x) => x.clone(),
+            Store::Scalar(v) => ndarray::arr0(*v).into_dyn().into_shared(),
+        }
+    }
+}
+
 /// The storage of an [`Array`], one variant per dtype.
 #[derive(Clone, Debug)]
 pub enum Data {
-    Bool(ArcArray<bool, IxDyn>),
-    U32(ArcArray<u32, IxDyn>),
-    I64(ArcArray<i64, IxDyn>),
-    F32(ArcArray<f32, IxDyn>),
-    F64(ArcArray<f64, IxDyn>),
+    Bool(Store<bool>),
+    U32(Store<u32>),
+    I64(Store<i64>),
+    F32(Store<f32>),
+    F64(Store<f64>),
 }
 
 /// An immutable n-dimensional array of one [`DType`]; `clone` is a reference-count bump.
@@ -34,7 +79,8 @@ pub struct Array {
 
 struct Inner {
     data: Data,
-    bcast: Option<Shape>,
+    /// Boxed: views are rare, and a smaller `Inner` is moved into its `Arc` without `memcpy`.
+    bcast: Option<Box<Shape>>,
 }
 
 impl fmt::Debug for Array {
@@ -57,12 +103,16 @@ impl Array {
         &self.inner.data
     }
 
-    pub(crate) fn logical_view<'a, T>(&'a self, x: &'a ArcArray<T, IxDyn>) -> ArrayViewD<'a, T> {
-        match &self.inner.bcast {
-            None => x.view(),
-            Some(s) => x
+    pub(crate) fn logical_view<'a, T: Element>(&'a self, x: &'a Store<T>) -> ArrayViewD<'a, T> {
+        match (&self.inner.bcast, x) {
+            (None, x) => x.view(),
+            (Some(s), Store::Nd(x)) => x
                 .broadcast(IxDyn(s))
                 .expect("Array invariant: broadcast storage fits its shape"),
+            // A broadcast's storage has the target's rank, and a 0-d target is never a view.
+            (Some(_), Store::Scalar(_)) => {
+                unreachable!("Array invariant: broadcast of 0-d storage")
+            }
         }
     }
 
@@ -94,16 +144,14 @@ impl Array {
 
     /// A 0-d array.
     pub fn scalar<T: Element>(x: T) -> Self {
-        // `arr0` skips the general constructor's shape and stride work: scalars are made on
-        // every step of eager scalar code, so this is hot.
-        Self::from_ndarray(ndarray::arr0(x).into_dyn())
+        T::wrap_store(Store::Scalar(x))
     }
 
     /// The element of a 0-d array held as `T`, or `None` (other rank or dtype): the entry to
     /// the kernels' scalar fast paths, which skip building views and iterators.
     pub fn as_scalar<T: Element>(&self) -> Option<T> {
         match T::storage(self) {
-            Some(x) if x.ndim() == 0 => x.first().copied(),
+            Some(Store::Scalar(v)) if self.inner.bcast.is_none() => Some(*v),
             _ => None,
         }
     }
@@ -181,7 +229,7 @@ impl Array {
     pub fn to_shared<T: Element>(&self, op: &'static str) -> Result<ArcArray<T, IxDyn>> {
         if self.inner.bcast.is_none() {
             if let Some(x) = T::storage(self) {
-                return Ok(x.clone());
+                return Ok(x.to_shared());
             }
         }
         Ok(crate::kernels::layout::to_standard(self.view::<T>(op)?).into_shared())
@@ -236,7 +284,7 @@ impl Array {
         Ok(Array {
             inner: Arc::new(Inner {
                 data: base.inner.data.clone(),
-                bcast: Some(Shape::from_slice(shape)),
+                bcast: Some(Box::new(Shape::from_slice(shape))),
             }),
         })
     }
@@ -262,7 +310,8 @@ impl Array {
 
     /// Reshape of non-broadcast storage (copies into row-major order when needed).
     fn reshape_storage(&self, shape: &[usize]) -> Result<Self> {
-        fn go<T: Element>(x: &ArcArray<T, IxDyn>, shape: &[usize]) -> Result<Array> {
+        fn go<T: Element>(x: &Store<T>, shape: &[usize]) -> Result<Array> {
+            let x = x.to_shared();
             let std = if x.is_standard_layout() {
                 x.clone()
             } else {

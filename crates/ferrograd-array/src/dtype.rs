@@ -4,7 +4,7 @@
 use ndarray::{ArcArray, IxDyn};
 use std::fmt;
 
-use crate::array::{Array, Data};
+use crate::array::{Array, Data, Store};
 
 /// The element type of an array.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -51,9 +51,13 @@ pub trait Element: Copy + Send + Sync + PartialOrd + fmt::Debug + 'static {
     /// The matching dtype.
     const DTYPE: DType;
     /// Wraps an ndarray array of this type.
-    fn wrap(a: ArcArray<Self, IxDyn>) -> Array;
+    fn wrap(a: ArcArray<Self, IxDyn>) -> Array {
+        Self::wrap_store(Store::from_shared(a))
+    }
+    /// Wraps storage of this type.
+    fn wrap_store(s: Store<Self>) -> Array;
     /// The storage of `a` if it holds this type (see [`Array::view`] for the logical view).
-    fn storage(a: &Array) -> Option<&ArcArray<Self, IxDyn>>;
+    fn storage(a: &Array) -> Option<&Store<Self>>;
     /// Converts from f64 (used for constants such as fill values).
     fn from_f64(x: f64) -> Self;
     /// Converts to f64 (used for printing and comparisons in tests).
@@ -64,10 +68,10 @@ macro_rules! element {
     ($t:ty, $variant:ident, $from:expr, $to:expr) => {
         impl Element for $t {
             const DTYPE: DType = DType::$variant;
-            fn wrap(a: ArcArray<Self, IxDyn>) -> Array {
-                Array::from_data(Data::$variant(a))
+            fn wrap_store(s: Store<Self>) -> Array {
+                Array::from_data(Data::$variant(s))
             }
-            fn storage(a: &Array) -> Option<&ArcArray<Self, IxDyn>> {
+            fn storage(a: &Array) -> Option<&Store<Self>> {
                 match a.data() {
                     Data::$variant(x) => Some(x),
                     _ => None,

@@ -20,6 +20,6 @@ pub mod tree;
 
 pub use error::{Error, Result};
 pub use ferrograd_array::{Array, DType};
-pub use primitive::{BatchDim, LinearArg, Outs, Primitive, Tangent};
+pub use primitive::{BatchDim, LinearArg, Outs, PrimRef, Primitive, Tangent};
 pub use tensor::{Aval, Tensor};
 pub use tree::{Tree, TreeDef};

@@ -52,15 +52,40 @@ impl LinearArg {
     }
 }
 
+/// A primitive held by a program: shared, or — for the many primitives without parameters,
+/// which are zero-sized — a static reference, so recording an equation does not allocate.
+#[derive(Debug, Clone)]
+pub enum PrimRef {
+    Static(&'static dyn Primitive),
+    Shared(Rc<dyn Primitive>),
+}
+
+impl std::ops::Deref for PrimRef {
+    type Target = dyn Primitive;
+
+    fn deref(&self) -> &(dyn Primitive + 'static) {
+        match self {
+            PrimRef::Static(p) => *p,
+            PrimRef::Shared(p) => p.as_ref(),
+        }
+    }
+}
+
 /// Lets interpreters copy a primitive into a program without knowing its type.
 pub trait PrimitiveClone {
-    /// A shared copy of this primitive.
-    fn clone_rc(&self) -> Rc<dyn Primitive>;
+    /// A copy of this primitive to keep in a program.
+    fn to_ref(&self) -> PrimRef;
 }
 
 impl<P: Primitive + Clone> PrimitiveClone for P {
-    fn clone_rc(&self) -> Rc<dyn Primitive> {
-        Rc::new(self.clone())
+    fn to_ref(&self) -> PrimRef {
+        if std::mem::size_of::<P>() == 0 {
+            // A zero-sized value occupies no memory: boxing it allocates nothing, so leaking
+            // the box costs nothing either.
+            PrimRef::Static(Box::leak(Box::new(self.clone())))
+        } else {
+            PrimRef::Shared(Rc::new(self.clone()))
+        }
     }
 }
 

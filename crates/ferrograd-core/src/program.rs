@@ -3,12 +3,11 @@
 //! ([`Program::transpose`]) — reverse mode is linearize, then transpose.
 
 use std::fmt;
-use std::rc::Rc;
 
 use smallvec::SmallVec;
 
 use crate::interp::bind;
-use crate::{lax, Aval, LinearArg, Outs, Primitive, Result, Tensor};
+use crate::{lax, Aval, LinearArg, Outs, PrimRef, Result, Tensor};
 
 /// A variable of a program (an index into its avals).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -24,7 +23,7 @@ pub enum Atom {
 /// `outputs = prim(inputs)`.
 #[derive(Debug, Clone)]
 pub struct Eqn {
-    pub prim: Rc<dyn Primitive>,
+    pub prim: PrimRef,
     pub inputs: Outs<Atom>,
     pub outputs: Outs<Var>,
 }
@@ -69,7 +68,7 @@ impl Program {
         };
         for eqn in &self.eqns {
             let args: SmallVec<[Tensor; 4]> = eqn.inputs.iter().map(|a| read(&env, a)).collect();
-            for (v, y) in eqn.outputs.iter().zip(bind(eqn.prim.as_ref(), &args)?) {
+            for (v, y) in eqn.outputs.iter().zip(bind(&*eqn.prim, &args)?) {
                 env[v.0 as usize] = Some(y);
             }
         }

@@ -255,7 +255,7 @@ fn replay_history(op: &'static str, h: &History, xs: &[Tensor]) -> Result<Vec<Te
                             .unwrap_or_else(|| a.clone())
                     })
                     .collect();
-                e.insert(bind(eqn.prim.as_ref(), &args)?)
+                e.insert(bind(&*eqn.prim, &args)?)
             }
         };
         env.insert(*row, outs[*output].clone());

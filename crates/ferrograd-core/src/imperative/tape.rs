@@ -18,7 +18,7 @@ use ferrograd_array::Array;
 use crate::interp::{self, Interpreter, Slot};
 use crate::program::{Atom, Eqn, Program, Var};
 use crate::tensor::Repr;
-use crate::{lax, Aval, Error, Primitive, Result, Tangent, Tensor};
+use crate::{lax, Aval, Error, PrimRef, Primitive, Result, Tangent, Tensor};
 
 /// What a tracked tensor points at: its value, where the tape recorded it, and its gradient.
 /// Shared by the tensor's clones (an `Arc`, so a tracked tensor stays `Send + Sync`).
@@ -46,7 +46,7 @@ impl fmt::Debug for Node {
 
 /// One recorded primitive application, kept to recompute its outputs under `create_graph`.
 pub(crate) struct PrimalEqn {
-    pub prim: Rc<dyn Primitive>,
+    pub prim: PrimRef,
     /// The argument values (concrete: the tape never holds a strong handle on a node).
     pub args: Vec<Tensor>,
     /// The row of each tracked argument at recording time.
@@ -249,7 +249,7 @@ pub(crate) fn process(prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Ou
         return Ok(outs);
     }
     let eqn = Rc::new(PrimalEqn {
-        prim: prim.clone_rc(),
+        prim: prim.to_ref(),
         args: primals,
         arg_rows: rows.iter().map(|r| r.map(|(r, _)| r)).collect(),
     });
@@ -365,7 +365,7 @@ impl Interpreter for TapeStage {
             let outputs: crate::Outs<Var> =
                 out_avals.iter().map(|a| p.new_var(a.clone())).collect();
             p.eqns.push(Eqn {
-                prim: prim.clone_rc(),
+                prim: prim.to_ref(),
                 inputs,
                 outputs: outputs.clone(),
             });

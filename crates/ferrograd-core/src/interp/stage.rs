@@ -63,7 +63,7 @@ impl Interpreter for StageTrace {
             tracers.push(self.slot.tracer(v.0 as usize, a));
         }
         p.eqns.push(Eqn {
-            prim: prim.clone_rc(),
+            prim: prim.to_ref(),
             inputs,
             outputs,
         });
