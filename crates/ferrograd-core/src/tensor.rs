@@ -50,9 +50,11 @@ fn inline_shape(shape: &[usize]) -> Shape {
     Shape::from_buf_and_len([at(0), at(1), at(2), at(3)], n)
 }
 
-/// A reference to a value held by an interpreter, with its aval's fields laid out flat:
-/// at 56 bytes a tensor, and a pair of them, moves in registers rather than by `memcpy`,
-/// which was a fifth of the cost of scalar gradients.
+/// A reference to a value held by an interpreter, with its aval's fields laid out flat.
+/// [`Repr`] holds it behind an `Arc` so that every variant is one pointer: a tensor is then
+/// two words, passed and returned in registers. Inline, the 56-byte tensor was moved through
+/// memory right after being written field by field, and the stalled store-to-load forwarding
+/// of those moves cost a quarter of a scalar gradient — far more than the allocation.
 #[derive(Debug, Clone)]
 pub(crate) struct Tracer {
     pub owner: u64,
@@ -65,10 +67,13 @@ pub(crate) struct Tracer {
 #[derive(Debug, Clone)]
 pub(crate) enum Repr {
     Value(Array),
-    Tracer(Tracer),
+    Tracer(std::sync::Arc<Tracer>),
     /// A concrete value recorded on this thread's imperative tape (see [`crate::imperative`]).
     Tracked(std::sync::Arc<crate::imperative::Node>),
 }
+
+// Two words (see `Tracer`): keep it so.
+const _: () = assert!(std::mem::size_of::<Tensor>() == 16);
 
 /// An n-dimensional array that transforms can trace. Cheap to clone; immutable.
 #[derive(Debug, Clone)]
@@ -86,13 +91,13 @@ impl Tensor {
 
     pub(crate) fn tracer(level: u16, owner: u64, index: u32, aval: Aval) -> Self {
         Tensor {
-            repr: Repr::Tracer(Tracer {
+            repr: Repr::Tracer(std::sync::Arc::new(Tracer {
                 owner,
                 index,
                 level,
                 dtype: aval.dtype,
                 shape: aval.shape,
-            }),
+            })),
         }
     }
 
