@@ -51,6 +51,7 @@ pub fn sigmoid(x: &Tensor) -> Tensor {
 /// assert_eq!(np::relu(&x).to_vec(), vec![0.0, 0.0, 3.0]);
 /// assert_eq!(elementwise_grad(np::relu)(&x).to_vec(), vec![0.0, 0.5, 1.0]);
 /// ```
+#[track_caller]
 pub fn relu(x: &Tensor) -> Tensor {
     let x = if x.dtype().is_float() || x.dtype() == DType::I64 {
         x.clone()
@@ -72,6 +73,7 @@ pub fn relu(x: &Tensor) -> Tensor {
 /// assert_eq!(np::softplus(&np::array(1000.0)).item(), 1000.0);
 /// assert_eq!(grad(np::softplus)(&np::array(0.0)).item(), 0.5);
 /// ```
+#[track_caller]
 pub fn softplus(x: &Tensor) -> Tensor {
     ok(try_softplus(x))
 }
@@ -123,6 +125,7 @@ fn shifted(x: &Tensor, axes: &[usize]) -> Result<(Tensor, Tensor, Vec<usize>)> {
 /// let y = np::logsumexp(&np::array(vec![1000.0, 1000.0]));
 /// assert_eq!(y.item(), 1000.0 + 2f64.ln());
 /// ```
+#[track_caller]
 pub fn logsumexp(x: &Tensor) -> Tensor {
     let axes: Vec<usize> = (0..x.ndim()).collect();
     ok(try_logsumexp(x, &axes, false))
@@ -235,6 +238,7 @@ const SINC_SERIES_BELOW: f64 = 0.5;
 /// let d = grad(np::sinc)(&np::array(0.5)).item();
 /// assert!((d + 4.0 / std::f64::consts::PI).abs() < 1e-15);
 /// ```
+#[track_caller]
 pub fn sinc(x: &Tensor) -> Tensor {
     ok(try_sinc(x))
 }
