@@ -144,13 +144,31 @@ pub(crate) fn eval(prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<
         .collect())
 }
 
+/// The array of a plain concrete tensor (not a tracer, not on the imperative tape).
+fn value(t: &Tensor) -> Option<&ferrograd_array::Array> {
+    match &t.repr {
+        Repr::Value(a) => Some(a),
+        _ => None,
+    }
+}
+
 /// Binds a single-output primitive.
 pub fn bind1(prim: &dyn Primitive, args: &[Tensor]) -> Result<Tensor> {
     // Eager fast path: all arguments concrete, so run the kernel and skip the output `Vec`.
-    if args.iter().all(|a| matches!(a.repr, Repr::Value(_))) {
-        let arrays: SmallVec<[&ferrograd_array::Array; 4]> =
-            args.iter().filter_map(Tensor::as_array).collect();
-        let mut out = prim.eval(&arrays)?;
+    // One and two arguments are matched out directly: the arrays are then written where
+    // `eval` reads them, where a `SmallVec` built here would be copied first (and that copy,
+    // right after the writes, stalls on store-to-load forwarding).
+    let out = match args {
+        [a] => value(a).map(|a| prim.eval(&[a])),
+        [a, b] => value(a).zip(value(b)).map(|(a, b)| prim.eval(&[a, b])),
+        _ => args
+            .iter()
+            .map(value)
+            .collect::<Option<SmallVec<[&ferrograd_array::Array; 4]>>>()
+            .map(|arrays| prim.eval(&arrays)),
+    };
+    if let Some(out) = out {
+        let mut out = out?;
         debug_assert_eq!(out.len(), 1, "{} has one output", prim.name());
         return Ok(Tensor::from_array(out.swap_remove(0)));
     }
