@@ -313,7 +313,7 @@ impl Array {
         fn go<T: Element>(x: &Store<T>, shape: &[usize]) -> Result<Array> {
             let x = x.to_shared();
             let std = if x.is_standard_layout() {
-                x.clone()
+                x
             } else {
                 crate::kernels::layout::to_standard(x.view()).into_shared()
             };

@@ -50,18 +50,17 @@ fn inline_shape(shape: &[usize]) -> Shape {
     Shape::from_buf_and_len([at(0), at(1), at(2), at(3)], n)
 }
 
-/// A reference to a value held by an interpreter, with its aval's fields laid out flat.
-/// [`Repr`] holds it behind an `Arc` so that every variant is one pointer: a tensor is then
-/// two words, passed and returned in registers. Inline, the 56-byte tensor was moved through
-/// memory right after being written field by field, and the stalled store-to-load forwarding
-/// of those moves cost a quarter of a scalar gradient — far more than the allocation.
+/// A reference to a value held by an interpreter. [`Repr`] holds it behind an `Arc` so that
+/// every variant is one pointer: a tensor is then two words, passed and returned in
+/// registers. Inline, the 56-byte tensor was moved through memory right after being written
+/// field by field, and the stalled store-to-load forwarding of those moves cost a quarter of
+/// a scalar gradient — far more than the allocation.
 #[derive(Debug, Clone)]
 pub(crate) struct Tracer {
+    pub level: u32,
     pub owner: u64,
     pub index: u32,
-    pub level: u16,
-    pub dtype: DType,
-    pub shape: Shape,
+    pub aval: Aval,
 }
 
 #[derive(Debug, Clone)]
@@ -89,14 +88,13 @@ impl Tensor {
         }
     }
 
-    pub(crate) fn tracer(level: u16, owner: u64, index: u32, aval: Aval) -> Self {
+    pub(crate) fn tracer(level: u32, owner: u64, index: u32, aval: Aval) -> Self {
         Tensor {
             repr: Repr::Tracer(std::sync::Arc::new(Tracer {
+                level,
                 owner,
                 index,
-                level,
-                dtype: aval.dtype,
-                shape: aval.shape,
+                aval,
             })),
         }
     }
@@ -105,7 +103,7 @@ impl Tensor {
     pub fn shape(&self) -> &[usize] {
         match &self.repr {
             Repr::Value(a) => a.shape(),
-            Repr::Tracer(t) => &t.shape,
+            Repr::Tracer(t) => &t.aval.shape,
             Repr::Tracked(n) => n.value.shape(),
         }
     }
@@ -114,7 +112,7 @@ impl Tensor {
     pub fn dtype(&self) -> DType {
         match &self.repr {
             Repr::Value(a) => a.dtype(),
-            Repr::Tracer(t) => t.dtype,
+            Repr::Tracer(t) => t.aval.dtype,
             Repr::Tracked(n) => n.value.dtype(),
         }
     }
@@ -123,10 +121,7 @@ impl Tensor {
     pub fn aval(&self) -> Aval {
         match &self.repr {
             Repr::Value(a) => Aval::new(a.shape(), a.dtype()),
-            Repr::Tracer(t) => Aval {
-                shape: inline_shape(&t.shape),
-                dtype: t.dtype,
-            },
+            Repr::Tracer(t) => t.aval.clone(),
             Repr::Tracked(n) => Aval::new(n.value.shape(), n.value.dtype()),
         }
     }

@@ -543,4 +543,51 @@ mod tests {
             assert_eq!(got, want, "rank-3 case {i}");
         }
     }
+
+    /// Every comparison agrees with Rust's operators, NaN and ties included, on contiguous
+    /// operands and against a broadcast row (`>`/`>=` run as swapped `<`/`<=`).
+    #[test]
+    fn comparisons_match_rust_operators() {
+        let xs = vec![1.0, f64::NAN, 2.0, -0.0, 3.0, 0.5];
+        let ys = vec![1.0, 1.0, f64::NAN, 0.0, 2.0, 0.7];
+        let a = Array::from_vec(&[2, 3], xs.clone()).unwrap();
+        let b = Array::from_vec(&[2, 3], ys.clone()).unwrap();
+        let row = Array::from_vec(&[3], ys[..3].to_vec()).unwrap();
+        let row = row.broadcast_in_dim(&[2, 3], &[1]).unwrap();
+        let ops: [(Compare, fn(&f64, &f64) -> bool); 6] = [
+            (Compare::Lt, f64::lt),
+            (Compare::Le, f64::le),
+            (Compare::Gt, f64::gt),
+            (Compare::Ge, f64::ge),
+            (Compare::Eq, f64::eq),
+            (Compare::Ne, f64::ne),
+        ];
+        let bools = |a: &Array| a.view::<bool>("test").unwrap().iter().copied().collect();
+        for (cmp, rust) in ops {
+            let want: Vec<bool> = xs.iter().zip(&ys).map(|(x, y)| rust(x, y)).collect();
+            let got: Vec<bool> = bools(&compare("test", &a, &b, cmp).unwrap());
+            assert_eq!(got, want, "{cmp:?}");
+            let want: Vec<bool> = (0..6).map(|i| rust(&xs[i], &ys[i % 3])).collect();
+            let got: Vec<bool> = bools(&compare("test", &a, &row, cmp).unwrap());
+            assert_eq!(got, want, "{cmp:?} against a broadcast row");
+        }
+    }
+
+    /// `select` picks the right side for each pairing of row-major and broadcast operands.
+    #[test]
+    fn select_picks_for_every_operand_kind() {
+        let p = Array::from_vec(&[4], vec![true, false, false, true]).unwrap();
+        let x = Array::from_vec(&[4], vec![1.0, 2.0, 3.0, 4.0]).unwrap();
+        let y = Array::from_vec(&[4], vec![-1.0, -2.0, -3.0, -4.0]).unwrap();
+        let splat = |v: f64| Array::scalar(v).broadcast_in_dim(&[4], &[]).unwrap();
+        let cases = [
+            (&x, &y, [1.0, -2.0, -3.0, 4.0]),
+            (&x, &splat(9.0), [1.0, 9.0, 9.0, 4.0]),
+            (&splat(9.0), &y, [9.0, -2.0, -3.0, 9.0]),
+            (&splat(9.0), &splat(7.0), [9.0, 7.0, 7.0, 9.0]),
+        ];
+        for (i, (t, f, want)) in cases.into_iter().enumerate() {
+            assert_eq!(select(&p, t, f).unwrap().to_f64_vec(), want, "case {i}");
+        }
+    }
 }

@@ -44,7 +44,7 @@ thread_local! {
 /// Where an interpreter sits: its stack level and unique id (stored in its tracers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Slot {
-    pub level: u16,
+    pub level: u32,
     pub id: u64,
 }
 
@@ -72,7 +72,7 @@ impl Slot {
 
 /// Pops its interpreter when dropped (also on panic), restoring the stack.
 pub struct Guard {
-    level: u16,
+    level: u32,
 }
 
 impl Drop for Guard {
@@ -89,7 +89,7 @@ pub fn push<I: Interpreter + 'static>(make: impl FnOnce(Slot) -> I) -> (Rc<I>, G
         id
     });
     STACK.with(|s| {
-        let level = u16::try_from(s.borrow().len()).expect("fewer than 65536 nested transforms");
+        let level = s.borrow().len() as u32;
         let interp = Rc::new(make(Slot { level, id }));
         s.borrow_mut().push(Entry {
             id,
@@ -101,7 +101,7 @@ pub fn push<I: Interpreter + 'static>(make: impl FnOnce(Slot) -> I) -> (Rc<I>, G
 
 /// Applies `prim` to `args` under whatever transforms are tracing them.
 pub fn bind(prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>> {
-    let mut top: Option<(u16, u64)> = None;
+    let mut top: Option<(u32, u64)> = None;
     let mut tracked = false;
     for a in args {
         match &a.repr {
