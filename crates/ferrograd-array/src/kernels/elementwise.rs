@@ -554,7 +554,8 @@ mod tests {
         let b = Array::from_vec(&[2, 3], ys.clone()).unwrap();
         let row = Array::from_vec(&[3], ys[..3].to_vec()).unwrap();
         let row = row.broadcast_in_dim(&[2, 3], &[1]).unwrap();
-        let ops: [(Compare, fn(&f64, &f64) -> bool); 6] = [
+        type Op = fn(&f64, &f64) -> bool;
+        let ops: [(Compare, Op); 6] = [
             (Compare::Lt, f64::lt),
             (Compare::Le, f64::le),
             (Compare::Gt, f64::gt),
