@@ -340,3 +340,75 @@ fn evaluation_without_no_grad_does_not_leak() {
     }
     assert!(tape_len() < 2 * 4096 + 10, "tape grew to {}", tape_len());
 }
+
+/// Hessian rows from one create_graph gradient, each row with a plain `backward` (no
+/// `retain_graph`): the gradient's own graph is kept while the gradient lives, so every row is
+/// right — never an empty `.grad`.
+#[test]
+fn rows_of_a_create_graph_gradient_each_backward_without_retain() {
+    let x = Tensor::param(vec![1.0, 2.0]);
+    // f = x0² x1 + x1³: H = [[2 x1, 2 x0], [2 x0, 6 x1]] = [[4, 2], [2, 12]].
+    let f = |x: &Tensor| x.get(0).powi(2) * x.get(1) + x.get(1).powi(3);
+    let g = x.grad_of(&f(&x), true);
+    g.get(0).backward();
+    assert_eq!(grad_vec(&x), vec![4.0, 2.0]);
+    x.zero_grad();
+    g.get(1).backward();
+    assert_eq!(grad_vec(&x), vec![2.0, 12.0]);
+    x.zero_grad();
+    g.sum().backward();
+    assert_eq!(grad_vec(&x), vec![6.0, 14.0]);
+}
+
+/// Training loops that keep graphs (`retain_graph`, `create_graph`, `grad_of` with
+/// create_graph then backward) hold only what live tensors can reach: the tape stays small
+/// over thousands of steps.
+#[test]
+fn retaining_loops_keep_a_bounded_tape() {
+    let x = Tensor::from_vec((0..8).map(|i| i as f64 / 8.0).collect(), &[8]);
+    let step_loss = |w: &Tensor| ((&x * w).tanh() - 0.3).powi(2).sum();
+    type Step<'a> = &'a dyn Fn(&Tensor);
+    let styles: [(&str, Step); 4] = [
+        ("retain_graph", &|w| step_loss(w).backward_opts(None, KEEP)),
+        ("create_graph", &|w| {
+            step_loss(w).backward_opts(None, CREATE)
+        }),
+        ("grad_of then backward", &|w| {
+            let g = w.grad_of(&step_loss(w), true);
+            g.sum().backward();
+        }),
+        ("kept losses, one backward each", &|w| {
+            let l = step_loss(w);
+            l.backward_opts(None, KEEP);
+            l.backward();
+        }),
+    ];
+    for (name, step) in styles {
+        let w = Tensor::param(0.5);
+        let mut peak = 0;
+        for i in 0..3000 {
+            step(&w);
+            if i >= 100 {
+                peak = peak.max(tape_len());
+            }
+            w.zero_grad();
+        }
+        assert!(peak < 200, "{name}: the tape grew to {peak} rows");
+    }
+}
+
+/// A panic inside a backward pass (a custom rule's) does not break the thread's tape.
+#[test]
+fn a_panicking_backward_leaves_the_tape_usable() {
+    let bad = ferrograd::custom_vjp(
+        |x: &Tensor| x * 2.0,
+        |_: &Tensor, _: &Tensor, _: &Tensor| -> Tensor { panic!("user backward failed") },
+    );
+    let w = Tensor::param(1.0);
+    let y = bad(&w);
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| y.backward()));
+    assert!(caught.is_err());
+    let z = &w * &w;
+    z.backward();
+    assert_eq!(w.grad().map(|g| g.item()), Some(2.0));
+}

@@ -83,7 +83,11 @@ impl LinearFn {
 
     /// `Jᵀ · ct` for output cotangents `ct` (`None` = zero); zero input cotangents are
     /// returned as zero tensors.
+    ///
+    /// # Errors
+    /// If the number of cotangents, or a cotangent's shape or dtype, differs from the outputs'.
     pub fn transpose(&self, ct: &[Option<Tensor>]) -> Result<Vec<Tensor>> {
+        self.check_cotangents(ct)?;
         let cts = self.program.transpose(ct)?;
         Ok(cts
             .into_iter()
@@ -92,6 +96,34 @@ impl LinearFn {
                 c.unwrap_or_else(|| Tensor::zeros_aval(&self.program.avals[v.0 as usize]))
             })
             .collect())
+    }
+
+    /// Each cotangent must have its output's shape and dtype (JAX refuses others too): a
+    /// transpose rule would otherwise broadcast it silently or fail deep inside a kernel.
+    fn check_cotangents(&self, ct: &[Option<Tensor>]) -> Result<()> {
+        let outs = &self.program.outputs;
+        if ct.len() != outs.len() {
+            return Err(Error::invalid(
+                "vjp",
+                format!("the pullback got {} cotangents but the function has {} outputs; pass one cotangent per output, shaped like the outputs", ct.len(), outs.len()),
+            ));
+        }
+        for (i, (c, out)) in ct.iter().zip(outs).enumerate() {
+            let want = match out {
+                Atom::Var(v) => self.program.avals[v.0 as usize].clone(),
+                Atom::Const(t) => t.aval(),
+            };
+            match c {
+                Some(c) if c.aval() != want => {
+                    return Err(Error::invalid(
+                        "vjp",
+                        format!("the cotangent for output {i} has shape {:?} and dtype {}, but output {i} has shape {:?} and dtype {}; a cotangent has the shape and dtype of its output (convert with .astype(..) or reshape it)", c.shape(), c.dtype(), want.shape.as_slice(), want.dtype),
+                    ))
+                }
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
     /// The recorded program.

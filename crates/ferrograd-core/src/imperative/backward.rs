@@ -6,11 +6,11 @@
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::{Arc, PoisonError};
+use std::sync::Arc;
 
-use super::tape::{Node, Origin, PrimalEqn, TAPE};
+use super::tape::{Node, Origin, PrimalEqn, Retain, Tape, TAPE};
 use crate::interp::bind;
-use crate::program::Atom;
+use crate::program::{Atom, Program};
 use crate::tensor::Repr;
 use crate::transforms::linearize_flat;
 use crate::{lax, Error, Result, Tensor};
@@ -77,25 +77,12 @@ pub(crate) fn tape_vjp(
     free: bool,
 ) -> Result<NodeGrads> {
     let seed = super::tape::value_of(&seed);
-    let start = TAPE.with(|t| {
-        let mut t = t.borrow_mut();
-        match t.find_row(y) {
-            Some(r) if !matches!(t.rows[r as usize].origin, Origin::Root) => {
-                let mut prog = std::mem::take(&mut t.prog);
-                prog.outputs = vec![Atom::Var(t.rows[r as usize].var)];
-                t.busy = true;
-                Ok(Some(prog))
-            }
-            _ if y.leaf => Ok(None),
-            _ => Err(freed_error(op)),
-        }
-    })?;
-    let Some(prog) = start else {
+    let Some(lent) = Lent::start(op, y)? else {
         // A leaf: d<seed, y>/dy = seed.
         return Ok(vec![(y.clone(), seed)]);
     };
     let mut tapped: Vec<(u32, Tensor)> = Vec::new();
-    let result = prog.transpose_tapped(&[Some(seed)], &mut |v, ct| {
+    let input_cts = lent.prog().transpose_tapped(&[Some(seed)], &mut |v, ct| {
         TAPE.with(|t| {
             let t = t.borrow();
             if let Some(r) = t.row_of_var(v) {
@@ -106,27 +93,23 @@ pub(crate) fn tape_vjp(
             }
             Ok(())
         })
-    });
-    TAPE.with(|t| {
-        let mut t = t.borrow_mut();
-        let roots: Vec<u32> = prog
+    })?;
+    let roots: Vec<Option<u32>> = TAPE.with(|t| {
+        let t = t.borrow();
+        lent.prog()
             .inputs
             .iter()
-            .filter_map(|&v| t.row_of_var(v))
-            .collect();
-        t.prog = prog;
-        t.busy = false;
-        let input_cts = result?;
-        tapped.extend(
-            roots
-                .into_iter()
-                .zip(input_cts)
-                .filter_map(|(r, c)| c.map(|c| (r, c))),
-        );
+            .map(|&v| t.row_of_var(v))
+            .collect()
+    });
+    drop(lent);
+    let roots = roots.into_iter().zip(input_cts);
+    tapped.extend(roots.filter_map(|(r, c)| Some((r?, c?))));
+    TAPE.with(|t| {
+        let mut t = t.borrow_mut();
         if free {
             for (r, _) in &tapped {
-                let row = &mut t.rows[*r as usize];
-                row.freed = !matches!(row.origin, Origin::Root);
+                t.free(*r);
             }
         }
         Ok(tapped
@@ -136,10 +119,69 @@ pub(crate) fn tape_vjp(
     })
 }
 
+/// The tape's program, lent to a backward pass: while it is out, operations do not record
+/// and the tape is not compacted. Dropping it (also when a rule panics) gives it back.
+struct Lent(Option<Program>);
+
+impl Lent {
+    /// Lends the program with `y`'s row as its output; `None` when `y` is a leaf with no
+    /// history (its gradient is the seed itself).
+    fn start(op: &'static str, y: &Arc<Node>) -> Result<Option<Lent>> {
+        TAPE.with(|t| {
+            let mut t = t.borrow_mut();
+            let r = match start_row(op, &t, y)? {
+                Some(r) => r,
+                None => return Ok(None),
+            };
+            let mut prog = std::mem::take(&mut t.prog);
+            prog.outputs = vec![Atom::Var(t.rows[r as usize].var)];
+            t.busy = true;
+            Ok(Some(Lent(Some(prog))))
+        })
+    }
+
+    fn prog(&self) -> &Program {
+        self.0.as_ref().expect("lent until dropped")
+    }
+}
+
+impl Drop for Lent {
+    fn drop(&mut self) {
+        if let Some(prog) = self.0.take() {
+            TAPE.with(|t| {
+                let mut t = t.borrow_mut();
+                t.prog = prog;
+                t.busy = false;
+            });
+        }
+    }
+}
+
+/// The row a backward pass from `y` starts at: `None` for a leaf with no history, an error
+/// when `y`'s history was freed or was recorded on another thread.
+fn start_row(op: &'static str, t: &Tape, y: &Arc<Node>) -> Result<Option<u32>> {
+    if y.tape != t.id && !y.leaf {
+        return Err(other_thread_error(op));
+    }
+    match t.find_row(y) {
+        Some(r) if t.rows[r as usize].freed => Err(freed_error(op)),
+        Some(r) if matches!(t.rows[r as usize].origin, Origin::Op { .. }) => Ok(Some(r)),
+        _ if y.leaf => Ok(None),
+        _ => Err(freed_error(op)),
+    }
+}
+
 fn freed_error(op: &'static str) -> Error {
     Error::invalid(
         op,
-        "trying to backpropagate through a graph a second time: an earlier backward() went through part of this computation and freed it; pass BackwardOptions { retain_graph: true, .. } to the earlier y.backward_opts(..) (PyTorch's retain_graph=True) if you need to backpropagate through it twice, or recompute the value. (Tensors recorded on another thread cannot be backpropagated here either.)",
+        "trying to backpropagate through a graph a second time: an earlier backward() went through part of this computation and freed it; pass BackwardOptions { retain_graph: true, .. } to the earlier y.backward_opts(..) (PyTorch's retain_graph=True) if you need to backpropagate through it twice, or recompute the value",
+    )
+}
+
+fn other_thread_error(op: &'static str) -> Error {
+    Error::invalid(
+        op,
+        "this tensor was computed on another thread, and each thread records its own graph: call backward (or grad_of) on the thread that computed it; params themselves can be shared, and gradients found on any thread land in the same .grad",
     )
 }
 
@@ -157,10 +199,13 @@ struct History {
 fn history(op: &'static str, y: &Arc<Node>, cut: Option<&Arc<Node>>) -> Result<Option<History>> {
     TAPE.with(|t| {
         let t = t.borrow();
-        let y_row = match t.find_row(y) {
-            Some(r) if y.leaf || !matches!(t.rows[r as usize].origin, Origin::Root) => r,
-            None if y.leaf => return Ok(None),
-            _ => return Err(freed_error(op)),
+        let y_row = match start_row(op, &t, y)? {
+            Some(r) => r,
+            // A leaf with a root row here is replayed from it (it is its own input).
+            None => match t.find_row(y) {
+                Some(r) => r,
+                None => return Ok(None),
+            },
         };
         let cut_row = cut.and_then(|c| t.find_row(c));
         let mut seen = vec![false; t.rows.len()];
@@ -204,23 +249,16 @@ pub(crate) fn replay_vjp(
     y: &Arc<Node>,
     cut: Option<&Arc<Node>>,
     seed: Tensor,
-    free: bool,
 ) -> Result<NodeGrads> {
     let Some(h) = history(op, y, cut)? else {
         return Ok(vec![(y.clone(), seed)]);
     };
     let inputs: Vec<Tensor> = h.roots.iter().map(|(_, x)| x.clone()).collect();
     let replay = |xs: &[Tensor]| replay_history(op, &h, xs);
+    // The gradient's graph is recorded to be differentiated: passes keep it (see `Row`).
+    let _retain = Retain::enter();
     let (_, lin) = linearize_flat(replay, &inputs)?;
     let cts = lin.transpose(&[Some(seed)])?;
-    if free {
-        TAPE.with(|t| {
-            let mut t = t.borrow_mut();
-            for (r, _, _) in &h.ops {
-                t.rows[*r as usize].freed = true;
-            }
-        });
-    }
     Ok(h.roots
         .into_iter()
         .zip(cts)
@@ -261,21 +299,4 @@ fn replay_history(op: &'static str, h: &History, xs: &[Tensor]) -> Result<Vec<Te
         env.insert(*row, outs[*output].clone());
     }
     Ok(vec![env.remove(&h.y_row).ok_or_else(|| freed_error(op))?])
-}
-
-impl Node {
-    /// `.grad += g` (the first gradient is stored as it is).
-    pub(crate) fn accumulate(&self, g: Tensor) -> Result<()> {
-        let old = self
-            .grad
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        let new = match old {
-            None => g,
-            Some(old) => lax::add(&old, &g)?,
-        };
-        *self.grad.lock().unwrap_or_else(PoisonError::into_inner) = Some(new);
-        Ok(())
-    }
 }

@@ -128,14 +128,14 @@ impl Tensor {
         let seed = make_seed("backward", self, seed)?;
         let free = !(opts.retain_graph || opts.create_graph);
         let grads = if opts.create_graph {
-            replay_vjp("backward", &y, None, seed, free)?
+            replay_vjp("backward", &y, None, seed)?
         } else {
             tape_vjp("backward", &y, seed, free)?
         };
         for (node, g) in grads {
             node.accumulate(g)?;
         }
-        TAPE.with(|t| t.borrow_mut().reset_if_unused());
+        TAPE.with(|t| t.borrow_mut().collect());
         Ok(())
     }
 
@@ -212,7 +212,7 @@ impl Tensor {
             Error::invalid("grad_of", format!("x.grad_of(&y, ..) needs a y with one element, but it has shape {:?}; reduce it first (y.sum()), or use y.backward_with(&seed) for a vector-Jacobian product", y.shape()))
         })?;
         let grads = if create_graph {
-            replay_vjp("grad_of", &yn, Some(&x), seed, false)?
+            replay_vjp("grad_of", &yn, Some(&x), seed)?
         } else {
             tape_vjp("grad_of", &yn, seed, true)?
         };
@@ -226,7 +226,7 @@ impl Tensor {
                 Some(f) => lax::add(&f, &g)?,
             });
         }
-        TAPE.with(|t| t.borrow_mut().reset_if_unused());
+        TAPE.with(|t| t.borrow_mut().collect());
         Ok(found.unwrap_or_else(|| lax::zeros_like(self)))
     }
 }

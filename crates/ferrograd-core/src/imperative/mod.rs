@@ -33,13 +33,16 @@
 //!   hand-written VJP exists.
 //! - **Freeing.** Without `retain_graph`, a backward pass marks the rows it went through as
 //!   freed; a later pass that needs them is an error that says so (PyTorch's "backward
-//!   through the graph a second time"). A freed or foreign tensor used in a *new* operation
-//!   starts afresh as a root: its history is gone, so gradients stop at it — which is what
-//!   makes MyGrad's `x = x - 0.3 * x.grad` loop work. Leaves are roots of every generation,
-//!   so params keep accumulating across training steps. When no recorded row can be
-//!   differentiated through any more (each freed, or its tensor dropped), the tape's memory
-//!   is given back and a new generation starts; this is checked after each backward pass and,
-//!   amortised, while recording, so forgetting `no_grad` in an evaluation loop does not leak.
+//!   through the graph a second time"). A freed tensor used in a *new* operation starts
+//!   afresh as a root: its history is gone, so gradients stop at it — which is what makes
+//!   MyGrad's `x = x - 0.3 * x.grad` loop work. Leaves are roots of every generation, so
+//!   params keep accumulating across training steps. Gradients made with `create_graph` are
+//!   the exception: their graph exists to be differentiated, perhaps once per Hessian row, so
+//!   passes never free it (PyTorch would need `retain_graph=True` on each row).
+//! - **Collection.** After each backward pass and, while recording, whenever the tape has
+//!   doubled, the rows no live tensor can backpropagate through are dropped and the rest
+//!   renumbered (`collect.rs`): loops that keep graphs (`retain_graph`, `create_graph`) and
+//!   evaluation loops that forget `no_grad` hold only what their live tensors reach.
 //! - **create_graph replays.** The linear tape holds the derivative's coefficients as plain
 //!   values, so transposing it gives plain gradients. To make gradients differentiable,
 //!   each row also keeps its primitive and argument values; `create_graph` re-runs the
@@ -54,10 +57,15 @@
 //!   it returns is tracked with respect to the param (the two never confuse their
 //!   perturbations); `grad(f)(&param)` differentiates `f` and records on the tape.
 //!   [`no_grad`] only stops the tape, never a transform.
-//! - **Threads.** Tapes, `no_grad` and recording are per thread. A tracked tensor sent to
-//!   another thread is a root there; gradients found there land in the same `.grad`.
+//! - **Threads.** Tapes, `no_grad` and recording are per thread; each tape has an id unique
+//!   in the process, which its nodes carry. A tracked tensor sent to another thread is a root
+//!   there; gradients found there land in the same `.grad`, added under one lock. Backward
+//!   from a tensor recorded on another thread is refused, naming the rule.
+//! - **Panics.** A backward pass borrows the tape's program and gives it back when dropped,
+//!   so a panicking rule leaves the tape as it was.
 
 mod backward;
+mod collect;
 mod methods;
 mod tape;
 

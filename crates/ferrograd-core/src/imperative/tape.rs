@@ -10,8 +10,9 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicU32, AtomicU64};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use ferrograd_array::Array;
 
@@ -24,12 +25,38 @@ use crate::{lax, Aval, Error, PrimRef, Primitive, Result, Tangent, Tensor};
 /// Shared by the tensor's clones (an `Arc`, so a tracked tensor stays `Send + Sync`).
 pub struct Node {
     pub(crate) value: Array,
-    /// The tape generation (unique across threads) and row that recorded the node.
-    pub(crate) epoch: u64,
-    pub(crate) row: u32,
+    /// The id of the tape (one per thread, unique in the process) that recorded the node.
+    pub(crate) tape: u64,
+    /// Its row on that tape: moved when the tape is compacted, `NO_ROW` once dropped. Only
+    /// the recording thread writes it, and reads it only after checking `tape`.
+    pub(crate) row: AtomicU32,
     /// Made by `Tensor::param` / `requires_grad` rather than computed.
     pub(crate) leaf: bool,
     pub(crate) grad: Mutex<Option<Tensor>>,
+}
+
+impl Node {
+    fn new(value: Array, tape: u64, row: u32, leaf: bool) -> Arc<Node> {
+        Arc::new(Node {
+            value,
+            tape,
+            row: AtomicU32::new(row),
+            leaf,
+            grad: Mutex::new(None),
+        })
+    }
+
+    /// `.grad += g` (the first gradient is stored as it is), under one lock held across the
+    /// read, the add and the write, so that passes on several threads all count.
+    pub(crate) fn accumulate(&self, g: Tensor) -> Result<()> {
+        let mut slot = self.grad.lock().unwrap_or_else(PoisonError::into_inner);
+        let new = match slot.take() {
+            None => g,
+            Some(old) => lax::add(&old, &g)?,
+        };
+        *slot = Some(new);
+        Ok(())
+    }
 }
 
 impl fmt::Debug for Node {
@@ -38,8 +65,8 @@ impl fmt::Debug for Node {
             .field("shape", &self.value.shape())
             .field("dtype", &self.value.dtype())
             .field("leaf", &self.leaf)
-            .field("epoch", &self.epoch)
-            .field("row", &self.row)
+            .field("tape", &self.tape)
+            .field("row", &self.row.load(Relaxed))
             .finish()
     }
 }
@@ -56,7 +83,8 @@ pub(crate) struct PrimalEqn {
 /// How a row came to be.
 #[derive(Clone)]
 pub(crate) enum Origin {
-    /// A program input: a leaf, or a tensor whose own history was freed (re-rooted here).
+    /// A program input: a leaf, a tensor whose own history was freed or collected (it starts
+    /// afresh here, MyGrad's rule), or a tracked tensor of another thread.
     Root,
     /// Output `output` of a recorded operation.
     Op { eqn: Rc<PrimalEqn>, output: usize },
@@ -68,61 +96,77 @@ pub(crate) struct Row {
     pub origin: Origin,
     /// Set by a `backward` that went through this row without `retain_graph`.
     pub freed: bool,
+    /// Recorded while computing a `create_graph` gradient: such a graph exists to be
+    /// differentiated, possibly several times (Hessian rows), so passes never free it; it
+    /// goes when nothing live reaches it.
+    pub retained: bool,
 }
 
-const NO_ROW: u32 = u32::MAX;
-static NEXT_EPOCH: AtomicU64 = AtomicU64::new(1);
+pub(crate) const NO_ROW: u32 = u32::MAX;
+static NEXT_TAPE: AtomicU64 = AtomicU64::new(1);
 
 pub(crate) struct Tape {
-    pub epoch: u64,
+    /// Unique in the process: a node whose `tape` differs was recorded on another thread.
+    pub id: u64,
     /// The linear tape; its inputs are the root rows' tangent variables.
     pub prog: Program,
     pub rows: Vec<Row>,
     /// For each program variable, the row whose tangent it is (`NO_ROW` if none).
     pub var_row: Vec<u32>,
-    /// Rows of tensors from other generations (or threads) used here, by their home.
-    reroot: HashMap<(u64, u32), u32>,
+    /// Root rows made here for tracked tensors of other threads, by node address (the row's
+    /// weak handle keeps the address from being reused).
+    pub foreign: HashMap<usize, u32>,
     /// True while a backward pass has the program out; operations then do not record.
     pub busy: bool,
-    next_sweep: usize,
+    /// While positive, rows are marked `retained` (a create_graph pass is recording).
+    pub retaining: u32,
+    /// While positive, the tape is not compacted (row and variable numbers are in use).
+    pub pinned: u32,
+    /// Compact when the tape reaches this many rows.
+    pub next_sweep: usize,
 }
 
-const FIRST_SWEEP: usize = 1 << 12;
+pub(crate) const FIRST_SWEEP: usize = 1 << 12;
 
 impl Tape {
     fn new() -> Self {
         Tape {
-            epoch: NEXT_EPOCH.fetch_add(1, Ordering::Relaxed),
+            id: NEXT_TAPE.fetch_add(1, Relaxed),
             prog: Program::default(),
             rows: Vec::new(),
             var_row: Vec::new(),
-            reroot: HashMap::new(),
+            foreign: HashMap::new(),
             busy: false,
+            retaining: 0,
+            pinned: 0,
             next_sweep: FIRST_SWEEP,
         }
     }
 
-    /// The row of `node` on this tape: its own while it is live, else a root made for it.
+    /// The row of `node` to record an operation on: its own while it can be backpropagated
+    /// through, else a new root for it.
     pub fn row_of(&mut self, node: &Arc<Node>) -> u32 {
-        if node.epoch == self.epoch && !self.rows[node.row as usize].freed {
-            return node.row;
+        if let Some(r) = self.find_row(node) {
+            if !self.rows[r as usize].freed {
+                return r;
+            }
         }
-        let home = (node.epoch, node.row);
-        if let Some(&r) = self.reroot.get(&home) {
-            return r;
+        let r = self.push_root(&node.value, Arc::downgrade(node));
+        if node.tape == self.id {
+            node.row.store(r, Relaxed);
+        } else {
+            self.foreign.insert(Arc::as_ptr(node) as usize, r);
         }
-        let r = self.push_root(&node.value, Weak::new());
-        self.rows[r as usize].node = Arc::downgrade(node);
-        self.reroot.insert(home, r);
         r
     }
 
-    /// The current row of `node` if it has one, without creating it.
+    /// The current row of `node` if it has one (possibly freed), without creating it.
     pub fn find_row(&self, node: &Arc<Node>) -> Option<u32> {
-        if node.epoch == self.epoch && !self.rows[node.row as usize].freed {
-            return Some(node.row);
+        if node.tape == self.id {
+            let r = node.row.load(Relaxed);
+            return (r != NO_ROW).then_some(r);
         }
-        self.reroot.get(&(node.epoch, node.row)).copied()
+        self.foreign.get(&(Arc::as_ptr(node) as usize)).copied()
     }
 
     fn push_root(&mut self, value: &Array, node: Weak<Node>) -> u32 {
@@ -138,6 +182,7 @@ impl Tape {
             node,
             origin,
             freed: false,
+            retained: self.retaining > 0,
         });
         self.var_row.resize(self.prog.avals.len(), NO_ROW);
         self.var_row[var.0 as usize] = r;
@@ -152,17 +197,10 @@ impl Tape {
             .filter(|&r| r != NO_ROW)
     }
 
-    /// Starts a new generation when no row can be differentiated through any more (each is
-    /// freed, or its tensor was dropped): this is when the tape's memory is given back.
-    pub fn reset_if_unused(&mut self) {
-        let in_use = self.rows.iter().any(|r| {
-            matches!(r.origin, Origin::Op { .. }) && !r.freed && r.node.strong_count() > 0
-        });
-        if in_use || self.busy {
-            self.next_sweep = (2 * self.rows.len()).max(FIRST_SWEEP);
-        } else {
-            *self = Tape::new();
-        }
+    /// Marks a row as gone through by a pass that does not keep the graph.
+    pub fn free(&mut self, r: u32) {
+        let row = &mut self.rows[r as usize];
+        row.freed |= matches!(row.origin, Origin::Op { .. }) && !row.retained;
     }
 }
 
@@ -187,14 +225,48 @@ impl Drop for NoGradGuard {
     }
 }
 
+/// A scope (ended also by a panic) in which this thread's tape is not compacted.
+pub(crate) struct Pin;
+
+impl Pin {
+    pub fn enter() -> Self {
+        TAPE.with(|t| t.borrow_mut().pinned += 1);
+        Pin
+    }
+}
+
+impl Drop for Pin {
+    fn drop(&mut self) {
+        TAPE.with(|t| t.borrow_mut().pinned -= 1);
+    }
+}
+
+/// A scope (ended also by a panic) whose recorded rows are kept by later passes.
+pub(crate) struct Retain;
+
+impl Retain {
+    pub fn enter() -> Self {
+        TAPE.with(|t| t.borrow_mut().retaining += 1);
+        Retain
+    }
+}
+
+impl Drop for Retain {
+    fn drop(&mut self) {
+        TAPE.with(|t| t.borrow_mut().retaining -= 1);
+    }
+}
+
 /// False inside [`super::no_grad`].
 pub fn is_grad_enabled() -> bool {
     NO_GRAD.with(|c| c.get() == 0)
 }
 
-/// How many tensors this thread's tape currently records (rows, including roots). It drops
-/// back to zero once nothing recorded can be differentiated through any more; a number that
-/// keeps growing means tracked results are kept alive without ever calling `backward`.
+/// How many tensors this thread's tape currently records (rows, including roots). Rows that
+/// no live tensor can backpropagate through are dropped after each backward pass and, while
+/// recording, whenever the tape has doubled; so it drops back to zero once nothing recorded
+/// can be differentiated through any more, and a number that keeps growing means tracked
+/// results are kept alive.
 pub fn tape_len() -> usize {
     TAPE.with(|t| t.borrow().rows.len())
 }
@@ -204,13 +276,7 @@ pub(crate) fn new_leaf(value: Array) -> Tensor {
     TAPE.with(|t| {
         let mut t = t.borrow_mut();
         let row = t.push_root(&value, Weak::new());
-        let node = Arc::new(Node {
-            value,
-            epoch: t.epoch,
-            row,
-            leaf: true,
-            grad: Mutex::new(None),
-        });
+        let node = Node::new(value, t.id, row, true);
         t.rows[row as usize].node = Arc::downgrade(&node);
         Tensor {
             repr: Repr::Tracked(node),
@@ -226,7 +292,7 @@ pub(crate) fn process(prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Ou
             return None;
         }
         if t.rows.len() >= t.next_sweep {
-            t.reset_if_unused();
+            t.collect();
         }
         let rows: Vec<Option<(u32, Var)>> = args
             .iter()
@@ -244,6 +310,9 @@ pub(crate) fn process(prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Ou
         return interp::eval(prim, args);
     };
     let primals: Vec<Tensor> = args.iter().map(value_of).collect();
+    // The rows and variables just looked up must stay where they are until the outputs'
+    // rows are pushed (a custom rule could record on the tape in between).
+    let _pin = Pin::enter();
     let (outs, out_vars) = linearize_one(prim, &primals, &rows, first_new)?;
     if out_vars.iter().all(Option::is_none) {
         return Ok(outs);
@@ -265,14 +334,9 @@ pub(crate) fn process(prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Ou
                         eqn: eqn.clone(),
                         output: i,
                     };
+                    let value = concrete(prim, y)?;
                     let row = t.push_row(v, Weak::new(), origin);
-                    let node = Arc::new(Node {
-                        value: concrete(prim, y)?,
-                        epoch: t.epoch,
-                        row,
-                        leaf: false,
-                        grad: Mutex::new(None),
-                    });
+                    let node = Node::new(value, t.id, row, false);
                     t.rows[row as usize].node = Arc::downgrade(&node);
                     Ok(Tensor {
                         repr: Repr::Tracked(node),

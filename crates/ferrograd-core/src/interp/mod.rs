@@ -11,8 +11,9 @@ pub mod batch;
 pub mod jvp;
 pub mod stage;
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use smallvec::SmallVec;
 
@@ -38,8 +39,12 @@ struct Entry {
 
 thread_local! {
     static STACK: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
-    static NEXT_ID: Cell<u64> = const { Cell::new(1) };
 }
+
+/// Interpreter ids are unique in the process, not only on their thread: a tracer that leaks
+/// to another thread then matches no interpreter there and is refused, instead of being read
+/// as the tracer of whichever interpreter sits at its level.
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 /// Where an interpreter sits: its stack level and unique id (stored in its tracers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,11 +88,7 @@ impl Drop for Guard {
 
 /// Pushes the interpreter that `make` builds for its slot; it is current until the guard drops.
 pub fn push<I: Interpreter + 'static>(make: impl FnOnce(Slot) -> I) -> (Rc<I>, Guard) {
-    let id = NEXT_ID.with(|n| {
-        let id = n.get();
-        n.set(id + 1);
-        id
-    });
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
     STACK.with(|s| {
         let level = s.borrow().len() as u32;
         let interp = Rc::new(make(Slot { level, id }));
