@@ -1,8 +1,13 @@
-//! [`Tensor`]: a concrete array or a tracer of the transform that is processing it.
+//! [`Tensor`]: a concrete array, a tracer of the transform that is processing it, or a
+//! concrete array recorded on an imperative tape (its [`Node`]).
 //!
 //! A tracer is only an address — (level, owner id, index) into its interpreter's arena — plus
 //! its abstract value, so tensors are cheap to clone and `Send + Sync`. Using a tracer after its
 //! interpreter is gone is detected (the owner id no longer matches) and reported as a leak.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
 
 use ferrograd_array::{Array, DType, Shape};
 
@@ -66,9 +71,47 @@ pub(crate) struct Tracer {
 #[derive(Debug, Clone)]
 pub(crate) enum Repr {
     Value(Array),
-    Tracer(std::sync::Arc<Tracer>),
-    /// A concrete value recorded on this thread's imperative tape (see [`crate::imperative`]).
-    Tracked(std::sync::Arc<crate::imperative::Node>),
+    Tracer(Arc<Tracer>),
+    /// A concrete value recorded on an imperative tape (see `crate::imperative`).
+    Tracked(Arc<Node>),
+}
+
+/// What a tracked tensor points at: its value, where the tape recorded it, and its gradient.
+/// Shared by the tensor's clones (an `Arc`, so a tracked tensor stays `Send + Sync`).
+pub struct Node {
+    pub(crate) value: Array,
+    /// The id of the tape (one per thread, unique in the process) that recorded the node.
+    pub(crate) tape: u64,
+    /// Its row on that tape: moved when the tape is compacted, `u32::MAX` once dropped. Only
+    /// the recording thread writes it, and reads it only after checking `tape`.
+    pub(crate) row: AtomicU32,
+    /// Made by `Tensor::param` / `requires_grad` rather than computed.
+    pub(crate) leaf: bool,
+    pub(crate) grad: Mutex<Option<Tensor>>,
+}
+
+impl Node {
+    pub(crate) fn new(value: Array, tape: u64, row: u32, leaf: bool) -> Arc<Node> {
+        Arc::new(Node {
+            value,
+            tape,
+            row: AtomicU32::new(row),
+            leaf,
+            grad: Mutex::new(None),
+        })
+    }
+}
+
+impl fmt::Debug for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Node")
+            .field("shape", &self.value.shape())
+            .field("dtype", &self.value.dtype())
+            .field("leaf", &self.leaf)
+            .field("tape", &self.tape)
+            .field("row", &self.row.load(Relaxed))
+            .finish()
+    }
 }
 
 // Two words (see `Tracer`): keep it so.
@@ -90,7 +133,7 @@ impl Tensor {
 
     pub(crate) fn tracer(level: u32, owner: u64, index: u32, aval: Aval) -> Self {
         Tensor {
-            repr: Repr::Tracer(std::sync::Arc::new(Tracer {
+            repr: Repr::Tracer(Arc::new(Tracer {
                 level,
                 owner,
                 index,

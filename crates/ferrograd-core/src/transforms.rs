@@ -2,8 +2,8 @@
 //! (`grad`, `vjp`, …) are thin wrappers over these.
 
 use crate::interp::jvp::JvpTrace;
-use crate::interp::push;
 use crate::interp::stage::StageTrace;
+use crate::interp::{eval_program, push, transpose_program};
 use crate::program::{Atom, Program};
 use crate::{Error, Result, Tensor};
 
@@ -78,7 +78,7 @@ pub struct LinearFn {
 impl LinearFn {
     /// `J · t` for input tangents `t`.
     pub fn apply(&self, t: &[Tensor]) -> Result<Vec<Tensor>> {
-        self.program.eval(t)
+        eval_program(&self.program, t)
     }
 
     /// `Jᵀ · ct` for output cotangents `ct` (`None` = zero); zero input cotangents are
@@ -88,7 +88,7 @@ impl LinearFn {
     /// If the number of cotangents, or a cotangent's shape or dtype, differs from the outputs'.
     pub fn transpose(&self, ct: &[Option<Tensor>]) -> Result<Vec<Tensor>> {
         self.check_cotangents(ct)?;
-        let cts = self.program.transpose(ct)?;
+        let cts = transpose_program(&self.program, ct)?;
         Ok(cts
             .into_iter()
             .zip(&self.program.inputs)

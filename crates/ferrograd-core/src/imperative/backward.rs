@@ -8,10 +8,10 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use super::tape::{Node, Origin, PrimalEqn, Retain, Tape, TAPE};
-use crate::interp::bind;
+use super::tape::{Origin, PrimalEqn, Retain, Tape, TAPE};
+use crate::interp::{backward_pass, bind};
 use crate::program::{Atom, Program};
-use crate::tensor::Repr;
+use crate::tensor::{Node, Repr};
 use crate::transforms::linearize_flat;
 use crate::{lax, Error, Result, Tensor};
 
@@ -82,7 +82,7 @@ pub(crate) fn tape_vjp(
         return Ok(vec![(y.clone(), seed)]);
     };
     let mut tapped: Vec<(u32, Tensor)> = Vec::new();
-    let input_cts = lent.prog().transpose_tapped(&[Some(seed)], &mut |v, ct| {
+    let input_cts = backward_pass(lent.prog(), &[Some(seed)], &mut |v, ct| {
         TAPE.with(|t| {
             let t = t.borrow();
             if let Some(r) = t.row_of_var(v) {
@@ -133,7 +133,7 @@ impl Lent {
                 Some(r) => r,
                 None => return Ok(None),
             };
-            let mut prog = std::mem::take(&mut t.prog);
+            let mut prog = std::mem::take(&mut *t.prog.borrow_mut());
             prog.outputs = vec![Atom::Var(t.rows[r as usize].var)];
             t.busy = true;
             Ok(Some(Lent(Some(prog))))
@@ -150,7 +150,7 @@ impl Drop for Lent {
         if let Some(prog) = self.0.take() {
             TAPE.with(|t| {
                 let mut t = t.borrow_mut();
-                t.prog = prog;
+                *t.prog.borrow_mut() = prog;
                 t.busy = false;
             });
         }

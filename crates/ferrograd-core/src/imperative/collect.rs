@@ -27,7 +27,7 @@ impl Tape {
             return;
         }
         let needed = self.needed_vars();
-        let (prog, new_var) = compact_program(&self.prog, &needed);
+        let (prog, new_var) = compact_program(&self.prog.borrow(), &needed);
         let new_row = self.renumber_rows(&new_var);
         let mut eqns: HashMap<*const PrimalEqn, Rc<PrimalEqn>> = HashMap::new();
         for row in &mut self.rows {
@@ -49,20 +49,21 @@ impl Tape {
                 }
             }
         }
-        self.prog = prog;
+        *self.prog.borrow_mut() = prog;
         self.next_sweep = (2 * self.rows.len()).max(FIRST_SWEEP);
     }
 
     /// The variables a backward pass from any live, unfreed row could reach.
     fn needed_vars(&self) -> Vec<bool> {
-        let mut needed = vec![false; self.prog.avals.len()];
+        let prog = self.prog.borrow();
+        let mut needed = vec![false; prog.avals.len()];
         for row in &self.rows {
             let live = row.node.strong_count() > 0;
             if live && !row.freed && matches!(row.origin, Origin::Op { .. }) {
                 needed[row.var.0 as usize] = true;
             }
         }
-        for eqn in self.prog.eqns.iter().rev() {
+        for eqn in prog.eqns.iter().rev() {
             if eqn.outputs.iter().any(|v| needed[v.0 as usize]) {
                 for a in &eqn.inputs {
                     if let Atom::Var(v) = a {

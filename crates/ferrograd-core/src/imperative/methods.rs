@@ -4,7 +4,7 @@
 use std::sync::PoisonError;
 
 use super::backward::{make_seed, node_of, replay_vjp, tape_vjp, BackwardOptions};
-use super::tape::{new_leaf, TAPE};
+use super::tape::{accumulate, new_leaf, TAPE};
 use crate::api::ok;
 use crate::tensor::Repr;
 use crate::transforms::check_differentiable;
@@ -133,7 +133,7 @@ impl Tensor {
             tape_vjp("backward", &y, seed, free)?
         };
         for (node, g) in grads {
-            node.accumulate(g)?;
+            accumulate(&node, g)?;
         }
         TAPE.with(|t| t.borrow_mut().collect());
         Ok(())

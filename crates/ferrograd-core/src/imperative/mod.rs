@@ -15,20 +15,20 @@
 //! It is the same machinery as the functional transforms, not a second derivative system.
 //!
 //! - **Tracked tensors.** A param, and every tensor computed from one while recording, is a
-//!   `Repr::Tracked` tensor: its concrete value plus an `Arc` to a [`Node`] holding where the
-//!   tape recorded it and its accumulated gradient. It reads like any concrete tensor
+//!   `Repr::Tracked` tensor: its concrete value plus an `Arc` to a [`Node`] (defined beside
+//!   the tensor's representation) holding where the tape recorded it and its accumulated
+//!   gradient. It reads like any concrete tensor
 //!   (`item`, `to_vec`, `Display`), is `Send + Sync`, and costs nothing for untracked tensors.
 //! - **The tape is a linearize that never ends.** Each thread has one tape: a linear
 //!   [`Program`](crate::program::Program) whose inputs are the tangents of the *roots*
 //!   (params, and tensors re-rooted as below). An operation on tracked tensors runs the
 //!   primitive's jvp rule on their values, with tangents that are tracers of a staging
-//!   interpreter pushed for that operation and writing onto the tape: the value is computed
-//!   now, the tangent computation is recorded (JAX's linearize, spread over the user's eager
+//!   interpreter pushed for that operation and sharing the tape's program: the value is
+//!   computed now, the tangent computation is recorded (JAX's linearize, spread over the user's eager
 //!   code). Each tracked tensor gets a tangent variable of its own.
-//! - **backward transposes the tape** with [`Program::transpose_tapped`]
-//!   (crate::program::Program::transpose_tapped), seeded at the output's tangent; the
-//!   cotangent of every variable that belongs to a live tracked tensor is added to its
-//!   `.grad` — params and intermediate tensors alike, as in MyGrad (PyTorch keeps only
+//! - **backward transposes the tape** with [`backward_pass`](crate::interp::backward_pass),
+//!   seeded at the output's tangent; the cotangent of every variable that belongs to a live
+//!   tracked tensor is added to its `.grad` — params and intermediate tensors alike, as in MyGrad (PyTorch keeps only
 //!   leaves' unless `retain_grad`). Only linear primitives' transpose rules run; no
 //!   hand-written VJP exists.
 //! - **Freeing.** Without `retain_graph`, a backward pass marks the rows it went through as
@@ -51,8 +51,9 @@
 //!   gradient, is then computed by tracked operations and lands on the tape (PyTorch's
 //!   Hessian-by-rows works, as does `grad_of` of a `grad_of`). Only roots receive `.grad`
 //!   in this mode, as in PyTorch.
-//! - **Levels.** The tape sits below every transform: `bind` hands an operation to the tape
-//!   only when no argument is a tracer, i.e. after `grad`/`jvp`/`vmap` above have unwrapped
+//! - **Levels.** The tape is an interpreter installed beneath the transform stack (the base
+//!   slot of [`interp`](crate::interp), which never names it): `bind` hands an operation to
+//!   the tape only when no argument is a tracer, i.e. after `grad`/`jvp`/`vmap` above have unwrapped
 //!   theirs. So a param used inside `grad(f)` is a constant to that `grad`, and the gradient
 //!   it returns is tracked with respect to the param (the two never confuse their
 //!   perturbations); `grad(f)(&param)` differentiates `f` and records on the tape.
@@ -69,10 +70,9 @@ mod collect;
 mod methods;
 mod tape;
 
+pub use crate::tensor::Node;
 pub use backward::BackwardOptions;
-pub use tape::{is_grad_enabled, tape_len, Node};
-
-pub(crate) use tape::process;
+pub use tape::{is_grad_enabled, tape_len};
 
 /// Runs `f` without recording: operations on tracked tensors compute plain values, and
 /// nothing is added to the tape (PyTorch's `with torch.no_grad():`). Transforms such as

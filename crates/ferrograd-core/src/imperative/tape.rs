@@ -8,68 +8,18 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::fmt;
 use std::rc::Rc;
+use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering::Relaxed;
-use std::sync::atomic::{AtomicU32, AtomicU64};
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::{Arc, PoisonError, Weak};
 
 use ferrograd_array::Array;
 
-use crate::interp::{self, Interpreter, Slot};
-use crate::program::{Atom, Eqn, Program, Var};
-use crate::tensor::Repr;
+use crate::interp::stage::StageTrace;
+use crate::interp::{self, Interpreter};
+use crate::program::{Program, Var};
+use crate::tensor::{Node, Repr};
 use crate::{lax, Aval, Error, PrimRef, Primitive, Result, Tangent, Tensor};
-
-/// What a tracked tensor points at: its value, where the tape recorded it, and its gradient.
-/// Shared by the tensor's clones (an `Arc`, so a tracked tensor stays `Send + Sync`).
-pub struct Node {
-    pub(crate) value: Array,
-    /// The id of the tape (one per thread, unique in the process) that recorded the node.
-    pub(crate) tape: u64,
-    /// Its row on that tape: moved when the tape is compacted, `NO_ROW` once dropped. Only
-    /// the recording thread writes it, and reads it only after checking `tape`.
-    pub(crate) row: AtomicU32,
-    /// Made by `Tensor::param` / `requires_grad` rather than computed.
-    pub(crate) leaf: bool,
-    pub(crate) grad: Mutex<Option<Tensor>>,
-}
-
-impl Node {
-    fn new(value: Array, tape: u64, row: u32, leaf: bool) -> Arc<Node> {
-        Arc::new(Node {
-            value,
-            tape,
-            row: AtomicU32::new(row),
-            leaf,
-            grad: Mutex::new(None),
-        })
-    }
-
-    /// `.grad += g` (the first gradient is stored as it is), under one lock held across the
-    /// read, the add and the write, so that passes on several threads all count.
-    pub(crate) fn accumulate(&self, g: Tensor) -> Result<()> {
-        let mut slot = self.grad.lock().unwrap_or_else(PoisonError::into_inner);
-        let new = match slot.take() {
-            None => g,
-            Some(old) => lax::add(&old, &g)?,
-        };
-        *slot = Some(new);
-        Ok(())
-    }
-}
-
-impl fmt::Debug for Node {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Node")
-            .field("shape", &self.value.shape())
-            .field("dtype", &self.value.dtype())
-            .field("leaf", &self.leaf)
-            .field("tape", &self.tape)
-            .field("row", &self.row.load(Relaxed))
-            .finish()
-    }
-}
 
 /// One recorded primitive application, kept to recompute its outputs under `create_graph`.
 pub(crate) struct PrimalEqn {
@@ -108,8 +58,9 @@ static NEXT_TAPE: AtomicU64 = AtomicU64::new(1);
 pub(crate) struct Tape {
     /// Unique in the process: a node whose `tape` differs was recorded on another thread.
     pub id: u64,
-    /// The linear tape; its inputs are the root rows' tangent variables.
-    pub prog: Program,
+    /// The linear tape; its inputs are the root rows' tangent variables. Shared with the
+    /// staging interpreter that records each operation's tangent work into it.
+    pub prog: Rc<RefCell<Program>>,
     pub rows: Vec<Row>,
     /// For each program variable, the row whose tangent it is (`NO_ROW` if none).
     pub var_row: Vec<u32>,
@@ -132,7 +83,7 @@ impl Tape {
     fn new() -> Self {
         Tape {
             id: NEXT_TAPE.fetch_add(1, Relaxed),
-            prog: Program::default(),
+            prog: Rc::default(),
             rows: Vec::new(),
             var_row: Vec::new(),
             foreign: HashMap::new(),
@@ -170,8 +121,10 @@ impl Tape {
     }
 
     fn push_root(&mut self, value: &Array, node: Weak<Node>) -> u32 {
-        let v = self.prog.new_var(Aval::new(value.shape(), value.dtype()));
-        self.prog.inputs.push(v);
+        let mut prog = self.prog.borrow_mut();
+        let v = prog.new_var(Aval::new(value.shape(), value.dtype()));
+        prog.inputs.push(v);
+        drop(prog);
         self.push_row(v, node, Origin::Root)
     }
 
@@ -184,7 +137,7 @@ impl Tape {
             freed: false,
             retained: self.retaining > 0,
         });
-        self.var_row.resize(self.prog.avals.len(), NO_ROW);
+        self.var_row.resize(self.prog.borrow().avals.len(), NO_ROW);
         self.var_row[var.0 as usize] = r;
         r
     }
@@ -223,6 +176,18 @@ impl Drop for NoGradGuard {
     fn drop(&mut self) {
         NO_GRAD.with(|c| c.set(c.get() - 1));
     }
+}
+
+/// `node.grad += g` (the first gradient is stored as it is), under one lock held across the
+/// read, the add and the write, so that passes on several threads all count.
+pub(crate) fn accumulate(node: &Node, g: Tensor) -> Result<()> {
+    let mut slot = node.grad.lock().unwrap_or_else(PoisonError::into_inner);
+    let new = match slot.take() {
+        None => g,
+        Some(old) => lax::add(&old, &g)?,
+    };
+    *slot = Some(new);
+    Ok(())
 }
 
 /// A scope (ended also by a panic) in which this thread's tape is not compacted.
@@ -271,8 +236,20 @@ pub fn tape_len() -> usize {
     TAPE.with(|t| t.borrow().rows.len())
 }
 
+/// The tape as an interpreter: `bind` hands it operations on tracked values once no
+/// transform above claims them.
+struct TapeInterp;
+
+impl Interpreter for TapeInterp {
+    fn process(&self, prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>> {
+        process(prim, args)
+    }
+}
+
 /// A new leaf holding `value`.
 pub(crate) fn new_leaf(value: Array) -> Tensor {
+    // Tracked values start here, so the tape is in place before `bind` meets one.
+    interp::install_base(&TapeInterp);
     TAPE.with(|t| {
         let mut t = t.borrow_mut();
         let row = t.push_root(&value, Weak::new());
@@ -285,7 +262,7 @@ pub(crate) fn new_leaf(value: Array) -> Tensor {
 }
 
 /// Applies `prim` to arguments of which at least one is tracked (and none is a tracer).
-pub(crate) fn process(prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>> {
+fn process(prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>> {
     let rows = TAPE.with(|t| {
         let mut t = t.borrow_mut();
         if t.busy || !is_grad_enabled() {
@@ -304,16 +281,16 @@ pub(crate) fn process(prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Ou
                 _ => None,
             })
             .collect();
-        Some((rows, t.prog.avals.len()))
+        Some((rows, t.prog.clone()))
     });
-    let Some((rows, first_new)) = rows else {
+    let Some((rows, prog)) = rows else {
         return interp::eval(prim, args);
     };
     let primals: Vec<Tensor> = args.iter().map(value_of).collect();
     // The rows and variables just looked up must stay where they are until the outputs'
     // rows are pushed (a custom rule could record on the tape in between).
     let _pin = Pin::enter();
-    let (outs, out_vars) = linearize_one(prim, &primals, &rows, first_new)?;
+    let (outs, out_vars) = linearize_one(prim, &primals, &rows, prog)?;
     if out_vars.iter().all(Option::is_none) {
         return Ok(outs);
     }
@@ -347,41 +324,37 @@ pub(crate) fn process(prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Ou
     })
 }
 
-/// Runs `prim`'s jvp rule on the primal values with tangents staged onto the tape. Returns the
-/// outputs and, for each, the fresh tangent variable that is its row's (`None`: no tangent).
+/// Runs `prim`'s jvp rule on the primal values with tangents staged onto the tape's program
+/// `prog`. Returns the outputs and, for each, the fresh tangent variable that is its row's
+/// (`None`: no tangent).
 fn linearize_one(
     prim: &dyn Primitive,
     primals: &[Tensor],
     rows: &[Option<(u32, Var)>],
-    first_new: usize,
+    prog: Rc<RefCell<Program>>,
 ) -> Result<(crate::Outs<Tensor>, Vec<Option<Var>>)> {
-    let (stage, _guard) = interp::push(|slot| TapeStage { slot });
+    let first_new = prog.borrow().avals.len();
+    let (stage, _guard) = interp::push(StageTrace::sharing(prog));
     let tangents: Vec<Tangent> = rows
         .iter()
         .zip(primals)
-        .map(|(r, p)| r.map(|(_, v)| stage.slot.tracer(v.0 as usize, p.aval())))
+        .map(|(r, p)| r.map(|(_, v)| stage.tracer_of(v, p.aval())))
         .collect();
     let (outs, out_dots) = prim.jvp(primals, &tangents)?;
     let mut vars: Vec<Option<Var>> = Vec::with_capacity(outs.len());
-    for t in &out_dots {
-        let Some(t) = t else {
+    for t in out_dots.iter() {
+        // A tangent that does not depend on the inputs is zero: nothing to track.
+        let Some(mut v) = t.as_ref().and_then(|t| stage.var_of(t)) else {
             vars.push(None);
             continue;
         };
-        let Some(i) = stage.slot.index_of(t) else {
-            // A tangent that does not depend on the inputs is zero: nothing to track.
-            vars.push(None);
-            continue;
-        };
-        let mut v = Var(i as u32);
         // Rules may pass an input tangent through unchanged (`x + c`); every tensor needs a
         // variable of its own so that its `.grad` counts only its own uses.
-        if i < first_new || vars.contains(&Some(v)) {
-            let copy = lax::add(t, &lax::zeros_like(t))?;
-            v = Var(stage
-                .slot
-                .index_of(&copy)
-                .ok_or(Error::TracerLeak { prim: prim.name() })? as u32);
+        if (v.0 as usize) < first_new || vars.contains(&Some(v)) {
+            let copy = lax::copy(t.as_ref().expect("has a variable"))?;
+            v = stage
+                .var_of(&copy)
+                .ok_or(Error::TracerLeak { prim: prim.name() })?;
         }
         vars.push(Some(v));
     }
@@ -404,41 +377,5 @@ fn concrete(prim: &dyn Primitive, y: Tensor) -> Result<Array> {
             prim.name(),
             "a rule computed a tracked or traced value from concrete inputs: a custom function captures a param or a traced value; pass it as an argument instead",
         )),
-    }
-}
-
-/// Stages tangent work of one tape operation onto the tape's program. (It is `StageTrace`'s
-/// logic, writing into the persistent tape instead of a program of its own.)
-struct TapeStage {
-    slot: Slot,
-}
-
-impl Interpreter for TapeStage {
-    fn process(&self, prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>> {
-        let avals: Vec<Aval> = args.iter().map(Tensor::aval).collect();
-        let out_avals = prim.shape_rule(&avals)?;
-        let inputs = args
-            .iter()
-            .map(|a| match self.slot.index_of(a) {
-                Some(i) => Atom::Var(Var(i as u32)),
-                None => Atom::Const(a.clone()),
-            })
-            .collect();
-        let outputs: crate::Outs<Var> = TAPE.with(|t| {
-            let p = &mut t.borrow_mut().prog;
-            let outputs: crate::Outs<Var> =
-                out_avals.iter().map(|a| p.new_var(a.clone())).collect();
-            p.eqns.push(Eqn {
-                prim: prim.to_ref(),
-                inputs,
-                outputs: outputs.clone(),
-            });
-            outputs
-        });
-        Ok(outputs
-            .iter()
-            .zip(out_avals)
-            .map(|(v, a)| self.slot.tracer(v.0 as usize, a))
-            .collect())
     }
 }

@@ -6,14 +6,23 @@
 //! interpreter unwraps its own tracers, treats all others as constants, and runs the rule,
 //! whose operations `bind` again and so reach the interpreters below. This keeps nested
 //! transforms apart (no perturbation confusion) and makes higher-order derivatives fall out.
+//!
+//! Beneath the stack is one base slot for values that are concrete but recorded (the
+//! imperative tape's tracked tensors): whatever makes such values installs its interpreter
+//! there, and `bind` consults it without naming it. Ids of interpreters are unique in the
+//! process, so a tracer that reaches another thread matches nothing there and is refused.
 
 pub mod batch;
 pub mod jvp;
+mod run;
 pub mod stage;
+
+pub use run::{backward_pass, eval_program, transpose_program};
 
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 use smallvec::SmallVec;
 
@@ -45,6 +54,15 @@ thread_local! {
 /// to another thread then matches no interpreter there and is refused, instead of being read
 /// as the tracer of whichever interpreter sits at its level.
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// The interpreter beneath the transform stack, for values that are concrete but recorded
+/// (tracked tensors): installed once, by whatever makes the first such value.
+static BASE: OnceLock<&'static (dyn Interpreter + Sync)> = OnceLock::new();
+
+/// Installs the base interpreter (the first installation stays).
+pub fn install_base(interp: &'static (dyn Interpreter + Sync)) {
+    BASE.get_or_init(|| interp);
+}
 
 /// Where an interpreter sits: its stack level and unique id (stored in its tracers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,10 +132,12 @@ pub fn bind(prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>
         }
     }
     let Some((level, owner)) = top else {
-        // The imperative tape sits below every transform: it sees an operation only once the
-        // transforms above have unwrapped their tracers.
+        // The base interpreter (the imperative tape) sits below every transform: it sees an
+        // operation only once the transforms above have unwrapped their tracers.
         if tracked {
-            return crate::imperative::process(prim, args);
+            if let Some(base) = BASE.get() {
+                return base.process(prim, args);
+            }
         }
         return eval(prim, args);
     };

@@ -1,8 +1,12 @@
 //! Staging: operations on this interpreter's tracers are recorded into a [`Program`] instead
 //! of being computed; operations on anything else run right away (partial evaluation). Under
 //! `linearize` this records the tangent computation, which `transpose` then walks backwards.
+//!
+//! The program is the interpreter's own, or one shared with its owner: the imperative tape
+//! stages every operation's tangent work into its one long program that way.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use smallvec::SmallVec;
 
@@ -13,37 +17,68 @@ use crate::{Aval, Primitive, Result, Tensor};
 /// The staging interpreter: builds a program.
 pub struct StageTrace {
     slot: Slot,
-    prog: RefCell<Program>,
+    sink: Sink,
+}
+
+/// Where the equations go.
+enum Sink {
+    Own(RefCell<Program>),
+    Shared(Rc<RefCell<Program>>),
 }
 
 impl StageTrace {
-    /// A staging interpreter for `slot` (use with [`super::push`]).
+    /// A staging interpreter for `slot` with a program of its own (use with [`super::push`]).
     pub fn new(slot: Slot) -> Self {
         StageTrace {
             slot,
-            prog: RefCell::new(Program::with_capacity(8)),
+            sink: Sink::Own(RefCell::new(Program::with_capacity(8))),
+        }
+    }
+
+    /// A staging interpreter for `slot` that appends to `prog`, which its owner keeps.
+    pub fn sharing(prog: Rc<RefCell<Program>>) -> impl FnOnce(Slot) -> Self {
+        move |slot| StageTrace {
+            slot,
+            sink: Sink::Shared(prog),
+        }
+    }
+
+    fn prog(&self) -> &RefCell<Program> {
+        match &self.sink {
+            Sink::Own(p) => p,
+            Sink::Shared(p) => p,
         }
     }
 
     /// A new program input of `aval`, as a tracer.
     pub fn input(&self, aval: Aval) -> Tensor {
-        let mut p = self.prog.borrow_mut();
+        let mut p = self.prog().borrow_mut();
         let v = p.new_var(aval.clone());
         p.inputs.push(v);
         self.slot.tracer(v.0 as usize, aval)
     }
 
+    /// A tracer for the existing variable `v` of the program (of aval `aval`).
+    pub fn tracer_of(&self, v: Var, aval: Aval) -> Tensor {
+        self.slot.tracer(v.0 as usize, aval)
+    }
+
+    /// The variable of `x` if it is traced here.
+    pub fn var_of(&self, x: &Tensor) -> Option<Var> {
+        self.slot.index_of(x).map(|i| Var(i as u32))
+    }
+
     /// The atom for `x`: a variable if traced here, else a constant.
     pub fn atom(&self, x: &Tensor) -> Atom {
-        match self.slot.index_of(x) {
-            Some(i) => Atom::Var(Var(i as u32)),
+        match self.var_of(x) {
+            Some(v) => Atom::Var(v),
             None => Atom::Const(x.clone()),
         }
     }
 
     /// The program recorded so far, with `outputs` as its outputs.
     pub fn finish(&self, outputs: Vec<Atom>) -> Program {
-        let mut p = self.prog.take();
+        let mut p = self.prog().take();
         p.outputs = outputs;
         p
     }
@@ -54,7 +89,7 @@ impl Interpreter for StageTrace {
         let avals: SmallVec<[Aval; 4]> = args.iter().map(Tensor::aval).collect();
         let out_avals = prim.shape_rule(&avals)?;
         let inputs = args.iter().map(|a| self.atom(a)).collect();
-        let mut p = self.prog.borrow_mut();
+        let mut p = self.prog().borrow_mut();
         let mut outputs = crate::Outs::with_capacity(out_avals.len());
         let mut tracers = crate::Outs::with_capacity(out_avals.len());
         for a in out_avals {

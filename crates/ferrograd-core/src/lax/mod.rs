@@ -254,6 +254,11 @@ pub fn stop_gradient(x: &Tensor) -> Result<Tensor> {
     bind1(&StopGradient, std::slice::from_ref(x))
 }
 
+/// The same value under a new name: a program records a new variable for it.
+pub fn copy(x: &Tensor) -> Result<Tensor> {
+    bind1(&CopyValue, std::slice::from_ref(x))
+}
+
 // ---- constants -------------------------------------------------------------------------
 
 /// A constant with `x`'s shape and dtype, every element `v` (a zero-copy broadcast).

@@ -234,7 +234,10 @@ mod tests {
             stage.finish(vec![stage.atom(&y[0])])
         };
         let x = Tensor::from(vec![3.0, -1.0]);
-        assert_eq!(program.eval(&[x]).unwrap()[0].to_vec(), vec![9.0, 1.0]);
+        assert_eq!(
+            crate::interp::eval_program(&program, &[x]).unwrap()[0].to_vec(),
+            vec![9.0, 1.0]
+        );
     }
 
     #[test]

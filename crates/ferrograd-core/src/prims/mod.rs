@@ -10,6 +10,7 @@ pub mod cholesky;
 pub mod compare;
 pub mod concatenate;
 pub mod convert;
+pub mod copy;
 // Call primitives holding user closures (one instance per call): not in ALL_PRIMITIVES, as
 // the rule-check table cannot construct them; they are tested through `custom_jvp`/`custom_vjp`.
 pub mod custom_jvp;
@@ -51,6 +52,7 @@ pub use broadcast_in_dim::BroadcastInDim;
 pub use compare::Compare;
 pub use concatenate::Concatenate;
 pub use convert::ConvertElementType;
+pub use copy::CopyValue;
 pub use dot_general::DotGeneral;
 pub use integer_pow::IntegerPow;
 pub use pad::Pad;
@@ -138,6 +140,7 @@ pub const ALL_PRIMITIVES: &[&str] = &[
     "concatenate",
     "dot_general",
     "convert_element_type",
+    "copy",
     "integer_pow",
     "stop_gradient",
     // indexing

@@ -294,6 +294,7 @@ fn other_rows(rows: &mut Vec<Row>) {
     }
     for s in ELEMENTWISE {
         rows.push(Row::new(StopGradient, inputs(&[s], r), &[]).not_smooth());
+        rows.push(Row::new(CopyValue, inputs(&[s], r), &[&[0]]));
     }
 }
 
