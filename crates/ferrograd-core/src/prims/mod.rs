@@ -113,6 +113,7 @@ pub const ALL_PRIMITIVES: &[&str] = &[
     "sub",
     "mul",
     "div",
+    "rem",
     "pow",
     "maximum",
     "minimum",
