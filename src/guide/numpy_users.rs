@@ -1,7 +1,7 @@
 //! # ferrograd for NumPy users
 //!
 //! A [`Tensor`](crate::Tensor) is an immutable, cheaply cloned n-dimensional array (f64 by
-//! default; f32, i64 and bool with explicit [`astype`](crate::Tensor::astype)). Every NumPy
+//! default; f32, i64, u32 and bool with explicit [`astype`](crate::Tensor::astype)). Every NumPy
 //! function below is differentiable where NumPy's is continuous, under every transform.
 //!
 //! ```
@@ -22,6 +22,12 @@
 //! - **Shape errors panic** with a message naming the operation and both shapes, like
 //!   NumPy's `ValueError`; data-dependent failures (a singular solve, a bad file) are
 //!   `try_*` functions returning `Result`.
+//! - **Rust scalars are weakly typed, as Python scalars in NumPy 2 and JAX**: `x_f32 * 2.0`
+//!   stays float32 and `x_i64 + 1` int64, but a float scalar never becomes an integer
+//!   (`x_i64 + 0.5` is float64). Operators take `f64` and `i64` scalars; the `np` functions
+//!   and `try_` methods take `f32`/`i32` too. Integer arithmetic wraps on overflow, and integer
+//!   division or remainder by zero gives 0 (NumPy: 0 and a warning). Sums and products of
+//!   uint32 count in int64 (NumPy: uint64, which ferrograd lacks).
 //! - **Random numbers take explicit keys** ([`crate::random::key`], `split`, `fold_in`), as
 //!   in JAX; [`crate::random::Generator`] is the stateful `np.random.default_rng()` style.
 //!
@@ -34,6 +40,7 @@
 //! | `x.astype(np.float32)` | `x.astype(DType::F32)` |
 //! | `x.shape`, `x.ndim`, `x.size`, `x.item()`, `x.tolist()` | `x.shape()`, `x.ndim()`, `x.size()`, `x.item()`, `x.to_vec()` |
 //! | `np.exp`, `log`, `sin`, `tanh`, `sqrt`, `abs`, `sign`, `clip`, `floor` … | `np::exp(&x)` or `x.exp()`, and so on under the same names |
+//! | `a // b`, `a % b`, `np.floor_divide`, `np.remainder` | `a.floor_divide(&b)`, `a.remainder(&b)`, `np::floor_divide`, `np::remainder` |
 //! | `x ** 3`, `x ** 0.5`, `np.power(x, y)` | `x.powi(3)`, `x.powf(0.5)`, `np::power(&x, &y)` |
 //! | `np.where(c, a, b)`, `np.where(c)` | `np::where_(&c, &a, &b)`, `np::where_indices(&c)` |
 //! | `x.sum()`, `x.sum(axis=(0, -1), keepdims=True)` | `x.sum()`, `x.sum_axes(&[0, -1], true)` (also `mean`, `prod`, `max`, `min`) |

@@ -191,6 +191,21 @@ pub fn divide(a: impl Operand, b: impl Operand) -> Tensor {
     &a / &b
 }
 
+/// Elementwise floor division, rounding toward -∞ ([`Tensor::floor_divide`]).
+#[track_caller]
+pub fn floor_divide(a: impl Operand, b: impl Operand) -> Tensor {
+    let (a, b) = resolve_pair(a, b);
+    a.floor_divide(&b)
+}
+
+/// Elementwise remainder with the divisor's sign ([`Tensor::remainder`]).
+#[doc(alias = "mod")]
+#[track_caller]
+pub fn remainder(a: impl Operand, b: impl Operand) -> Tensor {
+    let (a, b) = resolve_pair(a, b);
+    a.remainder(&b)
+}
+
 /// Elementwise maximum ([`Tensor::maximum`]).
 ///
 /// ```

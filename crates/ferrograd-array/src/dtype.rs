@@ -62,10 +62,15 @@ pub trait Element: Copy + Send + Sync + PartialOrd + fmt::Debug + 'static {
     fn from_f64(x: f64) -> Self;
     /// Converts to f64 (used for printing and comparisons in tests).
     fn to_f64(self) -> f64;
+    /// Converts from i64 as Rust's `as` does: integers wrap (NumPy's `astype` of `-1` to
+    /// uint32 is 4294967295), floats round once, bool is `x != 0`.
+    fn from_i64(x: i64) -> Self;
+    /// Converts to i64 as Rust's `as` does (exact for bool, uint32 and int64).
+    fn to_i64(self) -> i64;
 }
 
 macro_rules! element {
-    ($t:ty, $variant:ident, $from:expr, $to:expr) => {
+    ($t:ty, $variant:ident, $from:expr, $to:expr, $from_i:expr, $to_i:expr) => {
         impl Element for $t {
             const DTYPE: DType = DType::$variant;
             fn wrap_store(s: Store<Self>) -> Array {
@@ -83,18 +88,55 @@ macro_rules! element {
             fn to_f64(self) -> f64 {
                 ($to)(self)
             }
+            fn from_i64(x: i64) -> Self {
+                ($from_i)(x)
+            }
+            fn to_i64(self) -> i64 {
+                ($to_i)(self)
+            }
         }
     };
 }
-element!(f32, F32, |x: f64| x as f32, |x: f32| x as f64);
-element!(f64, F64, |x: f64| x, |x: f64| x);
-element!(i64, I64, |x: f64| x as i64, |x: i64| x as f64);
-element!(u32, U32, |x: f64| x as u32, |x: u32| x as f64);
-element!(bool, Bool, |x: f64| x != 0.0, |x: bool| if x {
-    1.0
-} else {
-    0.0
-});
+element!(
+    f32,
+    F32,
+    |x: f64| x as f32,
+    |x: f32| x as f64,
+    |x: i64| x as f32,
+    |x: f32| x as i64
+);
+element!(
+    f64,
+    F64,
+    |x: f64| x,
+    |x: f64| x,
+    |x: i64| x as f64,
+    |x: f64| x as i64
+);
+element!(
+    i64,
+    I64,
+    |x: f64| x as i64,
+    |x: i64| x as f64,
+    |x: i64| x,
+    |x: i64| x
+);
+element!(
+    u32,
+    U32,
+    |x: f64| x as u32,
+    |x: u32| x as f64,
+    |x: i64| x as u32,
+    |x: u32| x as i64
+);
+element!(
+    bool,
+    Bool,
+    |x: f64| x != 0.0,
+    |x: bool| if x { 1.0 } else { 0.0 },
+    |x: i64| x != 0,
+    |x: bool| x as i64
+);
 
 /// A floating-point element: the dtypes that carry derivatives.
 pub trait Float:

@@ -28,6 +28,15 @@ pub enum Error {
         expected: String,
         got: DType,
     },
+    /// An operation that is not defined for a dtype (NumPy raises `TypeError` for these): names
+    /// the dtypes it is defined for and the conversion that makes the call work.
+    #[error("{op}: not defined for {got} (defined for {supported}); convert with .astype(DType::{fix:?})")]
+    UnsupportedDType {
+        op: &'static str,
+        got: DType,
+        supported: String,
+        fix: DType,
+    },
     /// A failure that depends on the data, not on shapes or dtypes: a singular matrix, one
     /// that is not positive definite, an iteration that did not converge (NumPy's
     /// `LinAlgError`). The `try_` functions of `ferrograd::linalg` return it.

@@ -7,6 +7,7 @@
 use ndarray::{ArrayD, ArrayViewD, IxDyn, Zip};
 use rayon::prelude::*;
 
+use super::ints::{binary_ints, unary_ints, BinaryInts, UnaryInts};
 use super::layout;
 use super::vmath::{self, Func};
 use super::PAR_THRESHOLD;
@@ -267,6 +268,18 @@ pub fn unary_float(
     f32: impl Fn(f32) -> f32 + Sync,
     f64: impl Fn(f64) -> f64 + Sync,
 ) -> Result<Array> {
+    unary(op, x, vector, f32, f64, &UnaryInts::NONE)
+}
+
+/// [`unary_float`] with integer forms `ints` for integer inputs (see [`super::ints`]).
+pub fn unary(
+    op: &'static str,
+    x: &Array,
+    vector: Option<Func>,
+    f32: impl Fn(f32) -> f32 + Sync,
+    f64: impl Fn(f64) -> f64 + Sync,
+    ints: &UnaryInts,
+) -> Result<Array> {
     // 0-d operands (scalar code, the seeds of gradients) skip views and iterators.
     if let Some(v) = x.as_scalar::<f64>() {
         return Ok(Array::scalar(f64(v)));
@@ -274,17 +287,15 @@ pub fn unary_float(
     if let Some(v) = x.as_scalar::<f32>() {
         return Ok(Array::scalar(f32(v)));
     }
+    if !x.dtype().is_float() {
+        return unary_ints(op, x, ints);
+    }
     if let Some(f) = vector {
         return unary_vectorised(op, f, x);
     }
     match x.dtype() {
         DType::F32 => Ok(Array::from_ndarray(map(x.view::<f32>(op)?, f32))),
-        DType::F64 => Ok(Array::from_ndarray(map(x.view::<f64>(op)?, f64))),
-        got => Err(Error::DTypeMismatch {
-            op,
-            expected: "float32 or float64".into(),
-            got,
-        }),
+        _ => Ok(Array::from_ndarray(map(x.view::<f64>(op)?, f64))),
     }
 }
 
@@ -309,13 +320,14 @@ fn unary_vectorised(op: &'static str, f: Func, x: &Array) -> Result<Array> {
     }
 }
 
-/// Scalar functions of one binary elementwise operation, per dtype; `None` where the
-/// operation is not defined for that dtype. Generic so that fn items (`K::apply::<f64>`) are
-/// inlined into the loop instead of called through a pointer per element.
+/// Scalar functions of one binary elementwise operation, per dtype: the float ones, and the
+/// integer and bool ones where the operation is defined for them. Generic so that fn items
+/// (`K::apply::<f64>`) are inlined into the loop instead of called through a pointer per
+/// element.
 pub struct BinaryFns<F32 = fn(f32, f32) -> f32, F64 = fn(f64, f64) -> f64> {
     pub f32: F32,
     pub f64: F64,
-    pub i64: Option<fn(i64, i64) -> i64>,
+    pub ints: BinaryInts,
 }
 
 /// A binary arithmetic operation on two arrays of the same shape and dtype.
@@ -337,30 +349,20 @@ where
     if let (Some(x), Some(y)) = (a.as_scalar::<f32>(), b.as_scalar::<f32>()) {
         return Ok(Array::scalar((fns.f32)(x, y)));
     }
-    match (a.dtype(), fns.i64) {
-        (DType::F32, _) => Ok(Array::from_ndarray(zip_map(
+    match a.dtype() {
+        DType::F32 => Ok(Array::from_ndarray(zip_map(
             op,
             a.view(op)?,
             b.view(op)?,
             fns.f32,
         )?)),
-        (DType::F64, _) => Ok(Array::from_ndarray(zip_map(
+        DType::F64 => Ok(Array::from_ndarray(zip_map(
             op,
             a.view(op)?,
             b.view(op)?,
             fns.f64,
         )?)),
-        (DType::I64, Some(f)) => Ok(Array::from_ndarray(zip_map(
-            op,
-            a.view(op)?,
-            b.view(op)?,
-            f,
-        )?)),
-        (got, _) => Err(Error::DTypeMismatch {
-            op,
-            expected: "a numeric dtype this operation supports".into(),
-            got,
-        }),
+        _ => binary_ints(op, a, b, &fns.ints),
     }
 }
 
@@ -462,10 +464,15 @@ pub fn select(pred: &Array, on_true: &Array, on_false: &Array) -> Result<Array> 
 /// Converts to another dtype (floats truncate toward zero into integers, like NumPy's astype).
 pub fn convert(x: &Array, dtype: DType) -> Result<Array> {
     fn to<T: Element>(x: &Array) -> Result<Array> {
+        // Integers go through i64, so that they stay exact and wrap into uint32 as NumPy's
+        // astype does (-1 becomes 4294967295); floats go through f64.
         fn from<S: Element, T: Element>(x: &Array) -> Result<Array> {
-            Ok(Array::from_ndarray(map(x.view::<S>("astype")?, |v| {
-                T::from_f64(v.to_f64())
-            })))
+            let v = x.view::<S>("astype")?;
+            Ok(Array::from_ndarray(if S::DTYPE.is_float() {
+                map(v, |v| T::from_f64(v.to_f64()))
+            } else {
+                map(v, |v| T::from_i64(v.to_i64()))
+            }))
         }
         match x.dtype() {
             DType::Bool => from::<bool, T>(x),

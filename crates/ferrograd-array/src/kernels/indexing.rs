@@ -8,8 +8,7 @@
 //! Scatters write (or add) an array of that shape back into a copy of the operand.
 //! Indices in `-N..N` are accepted (negative ones count from the end, as in NumPy).
 
-use std::ops::AddAssign;
-
+use super::reduce::Summable;
 use crate::shape::size;
 use crate::{Array, DType, Element, Error, Result};
 
@@ -157,7 +156,7 @@ pub fn scatter(
     }
     let blocks = dims.blocks(x.shape(), idx.shape());
     let ids = checked_indices(op, idx, blocks[2], dims.axis, x.shape())?;
-    fn go<T: Element + AddAssign>(
+    fn go<T: Summable>(
         op: &'static str,
         x: &Array,
         u: &Array,
@@ -177,7 +176,9 @@ pub fn scatter(
                     let src = &us[k..k + q_n];
                     match mode {
                         ScatterMode::Set => dst.copy_from_slice(src),
-                        ScatterMode::Add => dst.iter_mut().zip(src).for_each(|(d, &s)| *d += s),
+                        ScatterMode::Add => {
+                            dst.iter_mut().zip(src).for_each(|(d, &s)| *d = d.plus(s))
+                        }
                     }
                     k += q_n;
                 }

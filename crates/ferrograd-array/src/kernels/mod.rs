@@ -6,6 +6,7 @@
 pub mod decomp;
 pub mod elementwise;
 pub mod indexing;
+pub mod ints;
 pub mod layout;
 pub mod linalg_gemm;
 pub mod ordering;
@@ -15,6 +16,7 @@ pub mod vmath;
 
 pub use elementwise::*;
 pub use indexing::*;
+pub use ints::{BinaryInts, Support, UnaryInts};
 pub use linalg_gemm::*;
 pub use ordering::*;
 pub use reduce::*;

@@ -1,10 +1,10 @@
 //! Cumulative sums, sorting and binary search along one axis.
 
 use std::cmp::Ordering;
-use std::ops::AddAssign;
 
 use ndarray::{ArrayD, Axis, IxDyn, Zip};
 
+use super::reduce::Summable;
 use crate::{Array, DType, Element, Error, Result};
 
 fn check_axis(op: &'static str, x: &Array, axis: usize) -> Result<()> {
@@ -20,7 +20,7 @@ fn check_axis(op: &'static str, x: &Array, axis: usize) -> Result<()> {
 
 /// Running sum along `axis` (from the end when `reverse`), in the input's dtype.
 pub fn cumsum(x: &Array, axis: usize, reverse: bool) -> Result<Array> {
-    fn go<T: Element + AddAssign>(x: &Array, axis: usize, reverse: bool) -> Result<Array> {
+    fn go<T: Summable>(x: &Array, axis: usize, reverse: bool) -> Result<Array> {
         let mut out: ArrayD<T> = x.view::<T>("cumsum")?.to_owned();
         for mut lane in out.lanes_mut(Axis(axis)) {
             let n = lane.len();
@@ -31,7 +31,7 @@ pub fn cumsum(x: &Array, axis: usize, reverse: bool) -> Result<Array> {
                     (k, k - 1)
                 };
                 let prev = lane[src];
-                lane[dst] += prev;
+                lane[dst] = lane[dst].plus(prev);
             }
         }
         Ok(Array::from_ndarray(out))

@@ -5,7 +5,6 @@
 //! error grows like O(log n) rather than O(n).
 
 use ndarray::{ArrayD, IxDyn};
-use std::ops::Add;
 
 use crate::shape::normalize_axis;
 use crate::{Array, DType, Element, Error, Result};
@@ -23,12 +22,32 @@ struct SumOp;
 #[derive(Clone, Copy)]
 struct MaxOp(bool); // true: max, false: min
 
-/// Numbers that can be summed.
-pub trait Summable: Element + Add<Output = Self> + num_traits::Zero {}
-impl Summable for f32 {}
-impl Summable for f64 {}
-impl Summable for i64 {}
-impl Summable for u32 {}
+/// Numbers that can be summed. Integers wrap on overflow, as NumPy's sums do (and the same
+/// in debug and release builds, where `+` would panic in one and wrap in the other).
+pub trait Summable: Element + num_traits::Zero {
+    /// `self + other`, wrapping for integers.
+    fn plus(self, other: Self) -> Self;
+}
+impl Summable for f32 {
+    fn plus(self, other: Self) -> Self {
+        self + other
+    }
+}
+impl Summable for f64 {
+    fn plus(self, other: Self) -> Self {
+        self + other
+    }
+}
+impl Summable for i64 {
+    fn plus(self, other: Self) -> Self {
+        self.wrapping_add(other)
+    }
+}
+impl Summable for u32 {
+    fn plus(self, other: Self) -> Self {
+        self.wrapping_add(other)
+    }
+}
 
 /// Pairwise sum of a slice: blocks of 128 summed with 8 accumulators (vectorised), halves
 /// combined recursively.
@@ -39,18 +58,19 @@ pub fn pairwise_sum<T: Summable>(xs: &[T]) -> T {
         let rest = chunks.remainder();
         for c in chunks {
             for i in 0..8 {
-                acc[i] = acc[i] + c[i];
+                acc[i] = acc[i].plus(c[i]);
             }
         }
-        let mut s =
-            ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+        let (a, b) = (acc[0].plus(acc[1]), acc[2].plus(acc[3]));
+        let (c, d) = (acc[4].plus(acc[5]), acc[6].plus(acc[7]));
+        let mut s = a.plus(b).plus(c.plus(d));
         for &x in rest {
-            s = s + x;
+            s = s.plus(x);
         }
         return s;
     }
     let mid = (xs.len() / 2) / 8 * 8;
-    pairwise_sum(&xs[..mid]) + pairwise_sum(&xs[mid..])
+    pairwise_sum(&xs[..mid]).plus(pairwise_sum(&xs[mid..]))
 }
 
 impl<T: Summable> Reducer<T> for SumOp {
@@ -58,7 +78,7 @@ impl<T: Summable> Reducer<T> for SumOp {
         Some(T::zero())
     }
     fn combine(self, a: T, b: T) -> T {
-        a + b
+        a.plus(b)
     }
     fn run(self, xs: &[T]) -> T {
         pairwise_sum(xs)

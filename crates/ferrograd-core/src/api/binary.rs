@@ -8,7 +8,7 @@ use ferrograd_array::DType;
 
 use super::broadcast::{broadcast_to, elementwise, promote_pair};
 use super::ok;
-use super::operand::{resolve, resolve_pair, Operand};
+use super::operand::{apply_pair, resolve, resolve_pair, Operand};
 use crate::{lax, Result, Tensor};
 
 /// Converts integer and bool tensors to float64 (NumPy's float functions do the same).
@@ -70,8 +70,7 @@ impl Tensor {
     /// If the shapes do not broadcast.
     #[track_caller]
     pub fn maximum(&self, other: impl Operand) -> Tensor {
-        let (a, b) = resolve_pair(self, other);
-        ok(elementwise("maximum", &a, &b, lax::max))
+        ok(apply_pair("maximum", self, other, lax::max))
     }
 
     /// Elementwise minimum with broadcasting.
@@ -80,8 +79,7 @@ impl Tensor {
     /// If the shapes do not broadcast.
     #[track_caller]
     pub fn minimum(&self, other: impl Operand) -> Tensor {
-        let (a, b) = resolve_pair(self, other);
-        ok(elementwise("minimum", &a, &b, lax::min))
+        ok(apply_pair("minimum", self, other, lax::min))
     }
 
     /// Elementwise `self ^ exponent` with broadcasting, computed in floating point (integer

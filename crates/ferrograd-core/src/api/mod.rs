@@ -9,6 +9,7 @@ mod binary;
 mod broadcast;
 mod convert;
 mod display;
+mod divmod;
 mod math;
 mod operand;
 mod ops;
@@ -25,7 +26,7 @@ mod take;
 pub use assign::At;
 pub use broadcast::{broadcast_pair, promote_pair};
 pub use index::{Idx, IntoIndex};
-pub use operand::{resolve_pair, Arg, Operand};
+pub use operand::{apply_pair, resolve_pair, Arg, Operand};
 
 use crate::Result;
 

@@ -1,11 +1,18 @@
-//! [`Operand`]: what a binary method accepts — a tensor or a Rust scalar. A Rust scalar is
-//! weakly typed (like a Python scalar in JAX): it takes the dtype of the tensor it meets, so
-//! `x_f32.maximum(0.0)` stays float32. A float scalar meeting an integer or bool tensor gives
-//! float64, and an integer scalar meeting a bool tensor gives int64, as in NumPy.
+//! [`Operand`]: what a binary method or operator accepts — a tensor or a Rust scalar. A Rust
+//! scalar is weakly typed (like a Python scalar in JAX and NumPy 2): it takes the dtype of the
+//! tensor it meets, so `x_f32.maximum(0.0)` and `&x_f32 * 2.0` stay float32. A float scalar
+//! never becomes an integer: meeting an integer or bool tensor it gives float64
+//! (`&x_i64 + 0.5` is `[1.5, 2.5]`), as in NumPy, JAX and PyTorch. An integer scalar meeting a
+//! bool tensor gives int64. Meeting a uint32 tensor it stays uint32 when uint32 holds it, and
+//! otherwise (negative, or 2³² and up) gives int64, so that the result is the true one:
+//! `x_u32 + (-1)` is int64 `x - 1` and `x_u32 > -1` is all true (NumPy 1 did the same; NumPy 2
+//! and JAX raise an OverflowError instead). This is the one implementation of the rule:
+//! methods, operators and the `np` functions all go through [`resolve`].
 
-use ferrograd_array::DType;
+use ferrograd_array::{kernels, Array, DType};
 
-use crate::Tensor;
+use super::broadcast::elementwise;
+use crate::{Result, Tensor};
 
 /// An argument of a binary operation before its dtype is settled.
 #[derive(Debug, Clone)]
@@ -76,6 +83,7 @@ impl Arg {
             (Arg::Float(_), Some(d)) if d.is_float() => d,
             (Arg::Float(_), _) => DType::F64,
             (Arg::Int(_), Some(DType::Bool)) => DType::I64,
+            (Arg::Int(v), Some(DType::U32)) if u32::try_from(*v).is_err() => DType::I64,
             (Arg::Int(_), Some(d)) => d,
             (Arg::Int(_), None) => DType::I64,
             (Arg::Tensor(t), _) => t.dtype(),
@@ -100,7 +108,11 @@ impl Arg {
         match self {
             Arg::Tensor(t) => t,
             Arg::Float(v) => Tensor::full_dtype(&[], v, dtype),
-            Arg::Int(v) => Tensor::full_dtype(&[], v as f64, dtype),
+            // Through the integer conversion: exact for int64 (no trip through f64).
+            Arg::Int(v) => Tensor::from_array(
+                kernels::convert(&Array::scalar(v), dtype)
+                    .expect("a 0-d int64 array converts to every dtype"),
+            ),
         }
     }
 }
@@ -134,6 +146,18 @@ pub fn resolve_pair(a: impl Operand, b: impl Operand) -> (Tensor, Tensor) {
     (a, b)
 }
 
+/// Settles the operands' dtypes by the weak rule, promotes, broadcasts and applies the
+/// equal-shape operation `f`: the path of every binary method and operator.
+pub fn apply_pair(
+    op: &'static str,
+    a: impl Operand,
+    b: impl Operand,
+    f: fn(&Tensor, &Tensor) -> Result<Tensor>,
+) -> Result<Tensor> {
+    let (a, b) = resolve_pair(a, b);
+    elementwise(op, &a, &b, f)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,5 +176,21 @@ mod tests {
         assert_eq!(b.dtype(), DType::I64);
         let (a, b) = resolve_pair(1, 2.5);
         assert_eq!((a.dtype(), b.dtype()), (DType::F64, DType::F64));
+    }
+
+    #[test]
+    fn integer_scalars_convert_exactly() {
+        let u = Tensor::from_vec(vec![1u32], &[1]);
+        let (_, b) = resolve_pair(&u, 7);
+        assert_eq!((b.dtype(), b.item()), (DType::U32, 7.0));
+        // Out of uint32's range: int64, which the tensor is promoted to.
+        let (_, b) = resolve_pair(&u, -1);
+        assert_eq!((b.dtype(), b.item()), (DType::I64, -1.0));
+        let (a, _) = resolve_pair(1i64 << 32, &u);
+        assert_eq!((a.dtype(), a.item()), (DType::I64, 4294967296.0));
+        let i = Tensor::from(vec![0i64]);
+        let big = (1i64 << 53) + 1;
+        let (_, b) = resolve_pair(&i, big);
+        assert_eq!(b.to_ndarray::<i64>().first(), Some(&big));
     }
 }

@@ -1,24 +1,35 @@
-//! Arithmetic operators on `Tensor`, `&Tensor` and `f64` scalars. A Rust scalar takes the
-//! tensor's dtype (like a Python scalar in JAX), so `x_f32 * 2.0` stays float32. Only `f64`
-//! scalars are accepted so that float literals need no annotation (`(2.0 / &x).exp()`).
+//! Arithmetic operators on `Tensor` and `&Tensor`: `+ - * /` and unary `-`, between two
+//! tensors or a tensor and an `f64` or `i64` scalar on either side, with NumPy's promotion and
+//! broadcasting. A scalar is weakly typed by the rule of [`Operand`], the same one the
+//! methods and `np` functions use: `x_f32 * 2.0` stays float32, `x_i64 + 1` stays int64, and
+//! `x_i64 + 0.5` is float64 (a float scalar never becomes an integer). `/` is true division:
+//! integers give float64. Integer `+ - *` and negation wrap on overflow, as NumPy.
+//!
+//! Only `f64` and `i64` scalars have operators: with a second float (or integer) type, an
+//! unannotated literal would be ambiguous and `(2.0 / &x).exp()` would not compile. An `f32`
+//! or `i32` value goes through `as f64` / `as i64` (exact), or through the `try_` methods
+//! below and the `np` functions, which take every [`Operand`].
+//!
+//! The `try_` methods are the fallible forms: they return an error (naming the operation, the
+//! dtype and the conversion that works) where the operators panic, e.g. `bool - bool` and
+//! `-bool`, which NumPy refuses too.
 
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
 use super::broadcast::elementwise;
 use super::ok;
+use super::operand::{apply_pair, Operand};
 use crate::{lax, Result, Tensor};
 
-/// A Rust scalar as a 0-d tensor of `like`'s dtype (weakly typed, as in JAX).
-fn weak(v: f64, like: &Tensor) -> Tensor {
-    Tensor::full_dtype(&[], v, like.dtype())
-}
-
+/// The operator impls for two tensors (owned or borrowed) and for a tensor with an `f64` or
+/// `i64` scalar on either side. Each is one call of the shared path.
 macro_rules! binary_operator {
     ($Trait:ident, $method:ident, $name:literal, $f:path) => {
         impl $Trait<&Tensor> for &Tensor {
             type Output = Tensor;
             #[track_caller]
             fn $method(self, rhs: &Tensor) -> Tensor {
+                // Two tensors have no weak scalar to settle: straight to promotion.
                 ok(elementwise($name, self, rhs, $f))
             }
         }
@@ -43,32 +54,39 @@ macro_rules! binary_operator {
                 self.$method(&rhs)
             }
         }
-        impl $Trait<f64> for &Tensor {
+        scalar_operator!($Trait, $method, $name, $f, f64);
+        scalar_operator!($Trait, $method, $name, $f, i64);
+    };
+}
+
+macro_rules! scalar_operator {
+    ($Trait:ident, $method:ident, $name:literal, $f:path, $S:ty) => {
+        impl $Trait<$S> for &Tensor {
             type Output = Tensor;
             #[track_caller]
-            fn $method(self, rhs: f64) -> Tensor {
-                self.$method(&weak(rhs, self))
+            fn $method(self, rhs: $S) -> Tensor {
+                ok(apply_pair($name, self, rhs, $f))
             }
         }
-        impl $Trait<f64> for Tensor {
+        impl $Trait<$S> for Tensor {
             type Output = Tensor;
             #[track_caller]
-            fn $method(self, rhs: f64) -> Tensor {
-                (&self).$method(rhs)
+            fn $method(self, rhs: $S) -> Tensor {
+                ok(apply_pair($name, &self, rhs, $f))
             }
         }
-        impl $Trait<&Tensor> for f64 {
+        impl $Trait<&Tensor> for $S {
             type Output = Tensor;
             #[track_caller]
             fn $method(self, rhs: &Tensor) -> Tensor {
-                (&weak(self, rhs)).$method(rhs)
+                ok(apply_pair($name, self, rhs, $f))
             }
         }
-        impl $Trait<Tensor> for f64 {
+        impl $Trait<Tensor> for $S {
             type Output = Tensor;
             #[track_caller]
             fn $method(self, rhs: Tensor) -> Tensor {
-                self.$method(&rhs)
+                ok(apply_pair($name, self, &rhs, $f))
             }
         }
     };
@@ -101,5 +119,55 @@ impl Neg for Tensor {
     #[track_caller]
     fn neg(self) -> Tensor {
         -&self
+    }
+}
+
+impl Tensor {
+    /// Fallible `self + other` (the `+` operator, for any [`Operand`]).
+    ///
+    /// ```
+    /// use ferrograd_core::{DType, Tensor};
+    /// let x = Tensor::from(vec![1i64, 2]);
+    /// let y = x.try_add(0.5).unwrap();
+    /// assert_eq!((y.dtype(), y.to_vec()), (DType::F64, vec![1.5, 2.5]));
+    /// ```
+    ///
+    /// # Errors
+    /// If the shapes do not broadcast.
+    pub fn try_add(&self, other: impl Operand) -> Result<Tensor> {
+        apply_pair("add", self, other, lax::add)
+    }
+
+    /// Fallible `self - other` (the `-` operator).
+    ///
+    /// # Errors
+    /// If the shapes do not broadcast, or both operands are bool (NumPy refuses it too).
+    pub fn try_sub(&self, other: impl Operand) -> Result<Tensor> {
+        apply_pair("sub", self, other, lax::sub)
+    }
+
+    /// Fallible `self * other` (the `*` operator).
+    ///
+    /// # Errors
+    /// If the shapes do not broadcast.
+    pub fn try_mul(&self, other: impl Operand) -> Result<Tensor> {
+        apply_pair("mul", self, other, lax::mul)
+    }
+
+    /// Fallible `self / other` (the `/` operator: true division, integers give float64).
+    ///
+    /// # Errors
+    /// If the shapes do not broadcast.
+    pub fn try_div(&self, other: impl Operand) -> Result<Tensor> {
+        apply_pair("div", self, other, true_divide)
+    }
+
+    /// Fallible `-self`: integers wrap (`-i64::MIN` is `i64::MIN`, `-(1 as uint32)` is
+    /// 4294967295, as NumPy).
+    ///
+    /// # Errors
+    /// For a bool tensor (NumPy refuses it too); convert with `.astype(DType::I64)`.
+    pub fn try_neg(&self) -> Result<Tensor> {
+        lax::neg(self)
     }
 }

@@ -32,12 +32,14 @@ fn count(x: &Tensor, axes: &[usize]) -> usize {
     axes.iter().map(|&a| x.shape()[a]).product()
 }
 
-/// Bool sums and products count in int64, as NumPy.
+/// Bool and uint32 sums and products count in int64. NumPy counts bools in int64 and uint32
+/// in uint64; ferrograd has no uint64, and int64 gives NumPy's value for every uint32 sum of
+/// fewer than 2³¹ elements (a uint32 accumulator would wrap past 4294967295). Products wrap
+/// modulo 2⁶⁴ in both, read as signed here.
 fn numeric(x: &Tensor) -> Result<Tensor> {
-    if x.dtype() == DType::Bool {
-        lax::convert(x, DType::I64)
-    } else {
-        Ok(x.clone())
+    match x.dtype() {
+        DType::Bool | DType::U32 => lax::convert(x, DType::I64),
+        _ => Ok(x.clone()),
     }
 }
 
@@ -152,7 +154,8 @@ fn arg_ext(op: &'static str, x: &Tensor, axis: Option<i64>, max: bool) -> Result
 }
 
 impl Tensor {
-    /// Sum of all elements (a 0-d tensor). Bool sums count in int64.
+    /// Sum of all elements (a 0-d tensor). Bool and uint32 sums count in int64 (NumPy: int64
+    /// and uint64); int64 sums wrap on overflow, as NumPy.
     #[track_caller]
     pub fn sum(&self) -> Tensor {
         ok(reduce_keep("sum", Kind::Sum, self, None, false))
@@ -209,7 +212,8 @@ impl Tensor {
     }
 
     /// Product of all elements (1 for none). Computed as a pairwise tree of multiplications,
-    /// so it is exact at zeros and differentiable there to any order.
+    /// so it is exact at zeros and differentiable there to any order. Bool and uint32 products
+    /// count in int64; integer products wrap on overflow, as NumPy.
     ///
     /// ```
     /// use ferrograd_core::Tensor;

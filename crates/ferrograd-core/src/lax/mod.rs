@@ -10,8 +10,10 @@ use ferrograd_array::kernels::{Compare as Cmp, DotDims};
 use ferrograd_array::{Array, DType};
 
 pub use crate::interp::{bind, bind1};
-use crate::prims::binary_kinds::{Add, Atan2, Div, Max, Min, Mul, Pow, Sub};
-use crate::prims::unary_kinds::{Cos, Cosh, Exp, Log, Neg, Sign, Sin, Sinh, Sqrt};
+use crate::prims::binary_kinds::{Add, Atan2, Div, Max, Min, Mul, Pow, Rem, Sub};
+use crate::prims::unary_kinds::{
+    Abs, Cos, Cosh, Exp, Floor, Log, Neg, Round, Sign, Sin, Sinh, Sqrt,
+};
 use crate::prims::*;
 use crate::{Aval, BatchDim, Error, Result, Tangent, Tensor};
 
@@ -55,6 +57,15 @@ pub fn cosh(x: &Tensor) -> Result<Tensor> {
 pub fn sign(x: &Tensor) -> Result<Tensor> {
     unary::<Sign>(x)
 }
+pub fn abs(x: &Tensor) -> Result<Tensor> {
+    unary::<Abs>(x)
+}
+pub fn floor(x: &Tensor) -> Result<Tensor> {
+    unary::<Floor>(x)
+}
+pub fn round(x: &Tensor) -> Result<Tensor> {
+    unary::<Round>(x)
+}
 pub fn add(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     binary::<Add>(a, b)
 }
@@ -66,6 +77,10 @@ pub fn mul(a: &Tensor, b: &Tensor) -> Result<Tensor> {
 }
 pub fn div(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     binary::<Div>(a, b)
+}
+/// The remainder of truncating division (sign of `a`; see [`Rem`]).
+pub fn rem(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    binary::<Rem>(a, b)
 }
 pub fn pow(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     binary::<Pow>(a, b)

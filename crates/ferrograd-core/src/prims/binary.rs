@@ -4,7 +4,8 @@
 
 use std::fmt::Debug;
 
-use ferrograd_array::{kernels, Array, Float};
+use ferrograd_array::kernels::{self, BinaryInts};
+use ferrograd_array::{Array, Float};
 use smallvec::smallvec;
 
 use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
@@ -15,8 +16,8 @@ pub trait BinaryKind: Clone + Copy + Debug + Default + 'static {
     const NAME: &'static str;
     /// The scalar function on floats.
     fn apply<T: Float>(a: T, b: T) -> T;
-    /// The scalar function on int64, where defined.
-    const INT: Option<fn(i64, i64) -> i64> = None;
+    /// The scalar functions on int64, uint32 and bool, where defined (wrapping, as NumPy).
+    const INTS: BinaryInts = BinaryInts::NONE;
     /// The output tangent from the input tangents (`y = f(a, b)`).
     fn jvp(a: &Tensor, b: &Tensor, y: &Tensor, a_dot: &Tangent, b_dot: &Tangent)
         -> Result<Tangent>;
@@ -37,14 +38,7 @@ impl<K: BinaryKind> Primitive for Binary<K> {
 
     fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         lax::require_same(K::NAME, &x[0], &x[1])?;
-        if !x[0].dtype.is_float() && (K::INT.is_none() || x[0].dtype != ferrograd_array::DType::I64)
-        {
-            return Err(Error::DType {
-                op: K::NAME,
-                expected: "a float (or int64 where defined)",
-                got: x[0].dtype,
-            });
-        }
+        K::INTS.support().check(K::NAME, x[0].dtype)?;
         Ok(smallvec![x[0].clone()])
     }
 
@@ -52,7 +46,7 @@ impl<K: BinaryKind> Primitive for Binary<K> {
         let fns = kernels::BinaryFns {
             f32: K::apply::<f32>,
             f64: K::apply::<f64>,
-            i64: K::INT,
+            ints: K::INTS,
         };
         Ok(smallvec![kernels::binary(K::NAME, x[0], x[1], &fns)?])
     }
@@ -74,5 +68,77 @@ impl<K: BinaryKind> Primitive for Binary<K> {
             smallvec![lax::binary::<K>(&args[0], &args[1])?],
             smallvec![d],
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prims::binary_kinds::*;
+    use crate::prims::unary_kinds::{Exp, Neg};
+    use crate::prims::Unary;
+    use ferrograd_array::DType;
+
+    /// The shape rule (what `vmap` and staging check) and the kernel (what eager evaluation
+    /// runs) accept the same dtypes, and refuse the others with the same message.
+    #[test]
+    fn shape_rule_and_kernel_agree_on_every_dtype() {
+        let prims: Vec<Box<dyn Primitive>> = vec![
+            Box::new(Binary(Add)),
+            Box::new(Binary(Sub)),
+            Box::new(Binary(Mul)),
+            Box::new(Binary(Div)),
+            Box::new(Binary(Rem)),
+            Box::new(Binary(Pow)),
+            Box::new(Binary(Max)),
+            Box::new(Binary(Min)),
+            Box::new(Binary(Atan2)),
+            Box::new(Unary(Neg)),
+            Box::new(Unary(Exp)),
+        ];
+        for p in &prims {
+            for d in [DType::F32, DType::F64, DType::I64, DType::U32, DType::Bool] {
+                let x = Array::full(&[2], 1.0, d);
+                let n = if p.name() == "neg" || p.name() == "exp" {
+                    1
+                } else {
+                    2
+                };
+                let avals = vec![Aval::new(&[2], d); n];
+                let args = vec![&x; n];
+                let rule = p.shape_rule(&avals).map(|a| a[0].dtype);
+                let eval = p.eval(&args).map(|y| y[0].dtype());
+                match (rule, eval) {
+                    (Ok(r), Ok(e)) => assert_eq!((r, e), (d, d), "{} on {d}", p.name()),
+                    (Err(r), Err(e)) => {
+                        assert_eq!(r.to_string(), e.to_string(), "{} on {d}", p.name());
+                        assert!(r.to_string().contains(".astype(DType::"), "{r}");
+                    }
+                    (r, e) => panic!("{} on {d}: rule {r:?}, kernel {e:?}", p.name()),
+                }
+            }
+        }
+    }
+
+    /// Integer division and remainder truncate, and give 0 for a zero divisor, never a panic.
+    #[test]
+    fn integer_division_by_zero_is_zero() {
+        let a = Array::from_vec(&[4], vec![7i64, -7, i64::MIN, 3]).unwrap();
+        let b = Array::from_vec(&[4], vec![2i64, 2, -1, 0]).unwrap();
+        let q = Binary(Div).eval(&[&a, &b]).unwrap();
+        let r = Binary(Rem).eval(&[&a, &b]).unwrap();
+        let ints = |x: &Array| {
+            x.view::<i64>("test")
+                .unwrap()
+                .iter()
+                .copied()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ints(&q[0]), vec![3, -3, i64::MIN, 0]);
+        assert_eq!(ints(&r[0]), vec![1, -1, 0, 0]);
+        let u = Array::from_vec(&[2], vec![7u32, 7]).unwrap();
+        let v = Array::from_vec(&[2], vec![0u32, 3]).unwrap();
+        let q = Binary(Div).eval(&[&u, &v]).unwrap();
+        assert_eq!(q[0].to_f64_vec(), vec![0.0, 2.0]);
     }
 }

@@ -1,5 +1,8 @@
 //! The elementwise functions of two arguments, with their derivatives. `y = f(a, b)`.
 
+use std::ops::{BitAnd, BitOr};
+
+use ferrograd_array::kernels::BinaryInts;
 use ferrograd_array::Float;
 
 use super::binary::BinaryKind;
@@ -11,7 +14,12 @@ use crate::{LinearArg, Result, Tangent, Tensor};
 pub struct Add;
 impl BinaryKind for Add {
     const NAME: &'static str = "add";
-    const INT: Option<fn(i64, i64) -> i64> = Some(i64::wrapping_add);
+    // bool + bool is logical or, as NumPy.
+    const INTS: BinaryInts = BinaryInts {
+        i64: Some(i64::wrapping_add),
+        u32: Some(u32::wrapping_add),
+        bool: Some(<bool as BitOr>::bitor),
+    };
     fn apply<T: Float>(a: T, b: T) -> T {
         a + b
     }
@@ -37,7 +45,12 @@ impl BinaryKind for Add {
 pub struct Sub;
 impl BinaryKind for Sub {
     const NAME: &'static str = "sub";
-    const INT: Option<fn(i64, i64) -> i64> = Some(i64::wrapping_sub);
+    // NumPy refuses bool - bool.
+    const INTS: BinaryInts = BinaryInts {
+        i64: Some(i64::wrapping_sub),
+        u32: Some(u32::wrapping_sub),
+        bool: None,
+    };
     fn apply<T: Float>(a: T, b: T) -> T {
         a - b
     }
@@ -69,7 +82,12 @@ impl BinaryKind for Sub {
 pub struct Mul;
 impl BinaryKind for Mul {
     const NAME: &'static str = "mul";
-    const INT: Option<fn(i64, i64) -> i64> = Some(i64::wrapping_mul);
+    // bool * bool is logical and, as NumPy.
+    const INTS: BinaryInts = BinaryInts {
+        i64: Some(i64::wrapping_mul),
+        u32: Some(u32::wrapping_mul),
+        bool: Some(<bool as BitAnd>::bitand),
+    };
     fn apply<T: Float>(a: T, b: T) -> T {
         a * b
     }
@@ -92,12 +110,18 @@ impl BinaryKind for Mul {
     }
 }
 
-/// a / b (linear in a when b is constant).
+/// a / b (linear in a when b is constant). On integers it truncates toward zero (C's and
+/// XLA's division; the api's `/` is true division and `floor_divide` floors), and dividing
+/// by zero gives 0.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Div;
 impl BinaryKind for Div {
     const NAME: &'static str = "div";
-    const INT: Option<fn(i64, i64) -> i64> = Some(i64::wrapping_div);
+    const INTS: BinaryInts = BinaryInts {
+        i64: Some(|a, b| if b == 0 { 0 } else { a.wrapping_div(b) }),
+        u32: Some(|a, b| a.checked_div(b).unwrap_or(0)),
+        bool: None,
+    };
     fn apply<T: Float>(a: T, b: T) -> T {
         a / b
     }
@@ -123,6 +147,42 @@ impl BinaryKind for Div {
             (LinearArg::Undef(_), LinearArg::Const(b)) => Ok([Some(lax::div(ct, b)?), None]),
             _ => Err(crate::Error::NotLinear { prim: Self::NAME }),
         }
+    }
+}
+
+/// The remainder of truncating division, with the sign of `a` (C's `%` and `fmod`, XLA's and
+/// JAX's `rem`); NumPy's `remainder` and `floor_divide` are built on it in the api. An integer
+/// remainder by zero is 0, a float one NaN.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Rem;
+impl BinaryKind for Rem {
+    const NAME: &'static str = "rem";
+    const INTS: BinaryInts = BinaryInts {
+        i64: Some(|a, b| if b == 0 { 0 } else { a.wrapping_rem(b) }),
+        u32: Some(|a, b| a.checked_rem(b).unwrap_or(0)),
+        bool: None,
+    };
+    fn apply<T: Float>(a: T, b: T) -> T {
+        a % b
+    }
+    // rem(a, b) = a - b trunc(a/b), and trunc is piecewise constant:
+    // d rem = da - trunc(a/b) db (as JAX).
+    fn jvp(
+        a: &Tensor,
+        b: &Tensor,
+        _: &Tensor,
+        a_dot: &Tangent,
+        b_dot: &Tangent,
+    ) -> Result<Tangent> {
+        let tb = match b_dot {
+            Some(t) => {
+                let q = lax::div(a, b)?;
+                let trunc = lax::mul(&lax::sign(&q)?, &lax::floor(&lax::abs(&q)?)?)?;
+                Some(lax::neg(&lax::mul(t, &trunc)?)?)
+            }
+            None => None,
+        };
+        add_tangents(a_dot.clone(), tb)
     }
 }
 
@@ -174,7 +234,11 @@ impl BinaryKind for Pow {
 pub struct Max;
 impl BinaryKind for Max {
     const NAME: &'static str = "maximum";
-    const INT: Option<fn(i64, i64) -> i64> = Some(std::cmp::max);
+    const INTS: BinaryInts = BinaryInts {
+        i64: Some(std::cmp::max),
+        u32: Some(std::cmp::max),
+        bool: Some(std::cmp::max),
+    };
     fn apply<T: Float>(a: T, b: T) -> T {
         if a.is_nan() || a > b {
             a
@@ -200,7 +264,11 @@ impl BinaryKind for Max {
 pub struct Min;
 impl BinaryKind for Min {
     const NAME: &'static str = "minimum";
-    const INT: Option<fn(i64, i64) -> i64> = Some(std::cmp::min);
+    const INTS: BinaryInts = BinaryInts {
+        i64: Some(std::cmp::min),
+        u32: Some(std::cmp::min),
+        bool: Some(std::cmp::min),
+    };
     fn apply<T: Float>(a: T, b: T) -> T {
         if a.is_nan() || a < b {
             a

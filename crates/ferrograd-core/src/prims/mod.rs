@@ -115,6 +115,7 @@ pub const ALL_PRIMITIVES: &[&str] = &[
     "sub",
     "mul",
     "div",
+    "rem",
     "pow",
     "maximum",
     "minimum",

@@ -3,7 +3,8 @@
 
 use std::fmt::Debug;
 
-use ferrograd_array::{kernels, Array, Float};
+use ferrograd_array::kernels::{self, UnaryInts};
+use ferrograd_array::{Array, Float};
 use smallvec::smallvec;
 
 use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
@@ -17,8 +18,10 @@ pub trait UnaryKind: Clone + Copy + Debug + Default + 'static {
     const LINEAR: bool = false;
     /// The vectorised array kernel for this function, where one exists.
     const VECTOR: Option<ferrograd_array::kernels::vmath::Func> = None;
-    /// The scalar function.
+    /// The scalar function on floats.
     fn apply<T: Float>(x: T) -> T;
+    /// The scalar functions on int64 and uint32, where defined (wrapping, as NumPy).
+    const INTS: UnaryInts = UnaryInts::NONE;
     /// `dy/dx` given `x` and `y = f(x)`, written with `lax` ops; `None` when it is zero almost
     /// everywhere (piecewise-constant functions).
     fn deriv(x: &Tensor, y: &Tensor) -> Result<Option<Tensor>>;
@@ -34,17 +37,18 @@ impl<K: UnaryKind> Primitive for Unary<K> {
     }
 
     fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
-        lax::require_float(K::NAME, &x[0])?;
+        K::INTS.support().check(K::NAME, x[0].dtype)?;
         Ok(smallvec![x[0].clone()])
     }
 
     fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
-        Ok(smallvec![kernels::unary_float(
+        Ok(smallvec![kernels::unary(
             K::NAME,
             x[0],
             K::VECTOR,
             K::apply::<f32>,
             K::apply::<f64>,
+            &K::INTS,
         )?])
     }
 

@@ -1,6 +1,7 @@
 //! The elementwise functions of one argument: a calculus table. `y` is `f(x)`.
 
 use ferrograd_array::kernels::vmath::Func;
+use ferrograd_array::kernels::UnaryInts;
 use ferrograd_array::Float;
 
 use super::unary::UnaryKind;
@@ -27,12 +28,16 @@ macro_rules! kind {
     };
 }
 
-/// -x (linear).
+/// -x (linear). Integers wrap, as NumPy: -i64::MIN is i64::MIN, -(1 as uint32) is 2³² - 1.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Neg;
 impl UnaryKind for Neg {
     const NAME: &'static str = "neg";
     const LINEAR: bool = true;
+    const INTS: UnaryInts = UnaryInts {
+        i64: Some(i64::wrapping_neg),
+        u32: Some(u32::wrapping_neg),
+    };
     fn apply<T: Float>(x: T) -> T {
         -x
     }

@@ -127,6 +127,9 @@ fn binary_rows(rows: &mut Vec<Row>) {
     binary(rows, Binary(Sub), [r, r], &[&[0, 1], &[0], &[1]]);
     binary(rows, Binary(Mul), [r, r], &[&[0], &[1]]);
     binary(rows, Binary(Div), [r, AwayFromZero(0.5, 2.0)], &[&[0]]);
+    // |a / b| in (1.05, 1.53): trunc(a / b) = ±1, away from the jumps of rem.
+    let (num, den) = (AwayFromZero(2.1, 2.3), AwayFromZero(1.5, 2.0));
+    binary(rows, Binary(Rem), [num, den], &[]);
     binary(rows, Binary(Pow), [Range(0.5, 2.0), r], &[]);
     binary(rows, Binary(Max), [r, r], &[]);
     binary(rows, Binary(Min), [r, r], &[]);
