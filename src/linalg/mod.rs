@@ -16,12 +16,21 @@
 //! A singular matrix in [`solve`] / [`inv`], an indefinite one in [`cholesky`], or a zero on a
 //! triangular diagonal is a data error: the plain function panics, its `try_` twin returns
 //! `Err`. [`det`] and [`slogdet`] are defined for singular matrices (`det = 0`; `slogdet`
-//! gives sign 0 and `-inf`, and the derivative of `det` there is the adjugate, finite).
+//! gives sign 0 and `-inf`). `det`'s derivatives of every order are exact there too (the
+//! first is the adjugate; all come from the SVD with no division by `det`); `slogdet`'s
+//! gradient there is `adj(A)ᵀ / 0`, infinite (see [`slogdet`]).
 //! [`eigh`] with repeated eigenvalues: the values are differentiable, the vectors of a
 //! repeated eigenvalue are not unique and their mixing terms are dropped (derivatives stay
 //! finite; they are exact for functions that do not depend on those individual vectors).
 //! [`svd`] likewise for repeated or zero singular values. [`norm`] at zero has the
 //! subgradient 0 (not NaN) for the 2-norm, Frobenius and p-norms.
+//!
+//! NaN in, NaN out: a matrix holding a NaN gives NaN in every output computed from it (as
+//! LAPACK's and JAX's results do) — Q and R of [`qr`], [`cholesky`]'s factor, [`eigh`]'s and
+//! [`svd`]'s values and vectors, [`solve`], [`inv`], [`det`], both outputs of [`slogdet`] —
+//! never a finite answer, nor an error about convergence or singularity; the other matrices of
+//! a stack are unaffected. ±∞ does the same in the decompositions (`qr`, `cholesky`, `eigh`,
+//! `svd`, and `pinv`/`lstsq` built on it); LU-based results follow IEEE arithmetic.
 //!
 //! ```
 //! use ferrograd::{linalg, Tensor};

@@ -227,10 +227,12 @@ pub fn try_cholesky(a: &Tensor) -> Result<Tensor> {
 }
 
 /// The determinant of each matrix (`[..., n, n] → [...]`), by LU. Defined and differentiable
-/// for singular matrices too: its derivative is the adjugate (Jacobi's formula).
+/// for singular matrices too: its derivative is the adjugate (Jacobi's formula), and its
+/// higher derivatives (the derivatives of the adjugate) are computed from the SVD without
+/// dividing by `det`, so they are exact at singular matrices of any rank.
 ///
 /// ```
-/// use ferrograd::{grad, linalg, Tensor};
+/// use ferrograd::{grad, hessian, linalg, Tensor};
 /// let a = Tensor::from_vec(vec![1.0, 2.0, 2.0, 4.0], &[2, 2]); // singular
 /// assert_eq!(linalg::det(&a).item(), 0.0);
 /// // d det / dA = adj(A)ᵀ = [[4, -2], [-2, 1]]
@@ -238,6 +240,9 @@ pub fn try_cholesky(a: &Tensor) -> Result<Tensor> {
 /// for (g, w) in g.iter().zip([4.0, -2.0, -2.0, 1.0]) {
 ///     assert!((g - w).abs() < 1e-13);
 /// }
+/// // det = a₀₀a₁₁ − a₀₁a₁₀: ∂²det/∂a₀₀∂a₁₁ = 1, ∂²det/∂a₀₁∂a₁₀ = −1, the rest 0.
+/// let h = hessian(|a: &Tensor| linalg::det(a))(&a).to_vec();
+/// assert!((h[3] - 1.0).abs() < 1e-13 && (h[6] + 1.0).abs() < 1e-13);
 /// ```
 ///
 /// # Panics
@@ -256,15 +261,28 @@ pub fn try_det(a: &Tensor) -> Result<Tensor> {
 }
 
 /// `(sign, log|det a|)` of each matrix: the determinant without overflow. A singular matrix
-/// gives sign 0 and `-inf` (as NumPy). The sign has derivative zero; `d log|det A| =
-/// tr(A⁻¹ dA)`.
+/// gives sign 0 and `-inf` (as NumPy); a matrix holding NaN gives NaN for both. The sign has
+/// derivative zero; `d log|det A| = tr(A⁻¹ dA)`, so the gradient of the log is `A⁻ᵀ`.
+///
+/// At a singular matrix the derivatives are not finite, and no error is raised: `A⁻¹` there
+/// is `adj(A) / det(A)` with `det(A) = +0`, so the gradient is `adj(A)ᵀ / 0` — `±inf` with the
+/// sign of each entry of `adj(A)ᵀ`, `NaN` where an entry is exactly 0 — as JAX gives (e.g.
+/// `[[inf, -inf], [-inf, inf]]` at `[[1, 2], [2, 4]]`); forward mode gives `tr(A⁻¹ dA)` with
+/// that `A⁻¹`. At rank below `n − 1` the adjugate is zero up to rounding, so those signs
+/// carry no information.
 ///
 /// ```
-/// use ferrograd::{linalg, Tensor};
+/// use ferrograd::{grad, linalg, Tensor};
 /// let a = Tensor::from_vec(vec![0.0, 2.0, 3.0, 0.0], &[2, 2]);
 /// let (sign, logdet) = linalg::slogdet(&a);
 /// assert_eq!(sign.item(), -1.0);
 /// assert!((logdet.item() - 6f64.ln()).abs() < 1e-15);
+/// // Singular: sign 0, log -inf, gradient adj(A)ᵀ / 0.
+/// let s = Tensor::from_vec(vec![1.0, 2.0, 2.0, 4.0], &[2, 2]);
+/// assert_eq!(linalg::slogdet(&s).1.item(), f64::NEG_INFINITY);
+/// let g = grad(|a: &Tensor| linalg::slogdet(a).1)(&s).to_vec();
+/// let inf = f64::INFINITY;
+/// assert_eq!(g, vec![inf, -inf, -inf, inf]);
 /// ```
 ///
 /// # Panics

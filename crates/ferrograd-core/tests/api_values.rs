@@ -272,3 +272,13 @@ fn matmul_and_friends() {
     let z = e.matmul(&Tensor::from_vec(Vec::<f64>::new(), &[0, 3]));
     assert_eq!(z.to_vec(), vec![0.0; 6]);
 }
+
+#[test]
+fn diagonal_ignores_infinities_off_the_diagonal() {
+    // NumPy: np.diagonal([[1, inf], [-inf, 2]]) = [1, 2] (a read, not a masked sum: ∞·0 = NaN).
+    let inf = f64::INFINITY;
+    let x = Tensor::from_vec(vec![1.0, inf, -inf, 2.0, f64::NAN, 3.0], &[3, 2]);
+    assert_eq!(x.diagonal(0, 0, 1).to_vec(), vec![1.0, 2.0]);
+    let stack = Tensor::from_vec(vec![5.0, inf, inf, 6.0, 7.0, -inf, 0.0, 8.0], &[2, 2, 2]);
+    assert_eq!(stack.diagonal(0, -2, -1).to_vec(), vec![5.0, 6.0, 7.0, 8.0]);
+}

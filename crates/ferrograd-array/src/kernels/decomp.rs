@@ -7,6 +7,12 @@
 //! (the derivative rules rely on that): QR has `R`'s diagonal ≥ 0; eigenvectors and left
 //! singular vectors have their largest-magnitude entry positive (`V` follows `U`). Symmetric
 //! inputs (Cholesky, eigh) are symmetrised, `(A + Aᵀ)/2`, so both triangles count.
+//!
+//! NaN in, NaN out, matrix by matrix (as LAPACK's results do, and JAX's): a matrix holding a
+//! NaN gives NaN in every output of its own, never a finite answer nor an error about
+//! convergence or singularity; so do ±∞ in the decompositions (QR, Cholesky, eigh, SVD,
+//! adjugate), whose iterations have no meaning there. LU-based results (solve, det, slogdet)
+//! keep IEEE arithmetic for ±∞.
 
 use faer::linalg::solvers::{DenseSolveCore, Solve};
 use faer::traits::RealField;
@@ -125,9 +131,27 @@ impl<T: LinalgFloat> Out<T> {
         MatMut::from_row_major_slice_mut(&mut self.data[k * n..(k + 1) * n], self.rows, self.cols)
     }
 
+    /// Matrix `k` set to NaN (the outputs of an input holding NaN).
+    fn nan(&mut self, k: usize) {
+        self.mat(k).fill(<T as num_traits::Float>::nan());
+    }
+
     fn array(self) -> Result<Array> {
         Array::from_vec(&self.shape, self.data)
     }
+}
+
+mod adjugate;
+pub use adjugate::adjugate;
+
+/// True when `a` holds a NaN.
+fn has_nan<T: LinalgFloat>(a: MatRef<'_, T>) -> bool {
+    (0..a.ncols()).any(|j| (0..a.nrows()).any(|i| num_traits::Float::is_nan(a[(i, j)])))
+}
+
+/// True when `a` holds a NaN or ±∞.
+fn has_non_finite<T: LinalgFloat>(a: MatRef<'_, T>) -> bool {
+    (0..a.ncols()).any(|j| (0..a.nrows()).any(|i| !num_traits::Float::is_finite(a[(i, j)])))
 }
 
 fn linalg_err(op: &'static str, msg: String) -> Error {
@@ -171,6 +195,10 @@ fn cholesky_t<T: LinalgFloat>(a: &Array) -> Result<Array> {
     let n = x.rows;
     let mut out = Out::new(&x.batch, n, Some(n));
     for k in 0..x.count() {
+        if has_non_finite(x.mat(k)) {
+            out.nan(k);
+            continue;
+        }
         let llt = symmetrized(x.mat(k))
             .llt(Side::Lower)
             .map_err(|e| {
@@ -231,6 +259,12 @@ fn triangular_solve_t<T: LinalgFloat>(
     let mut out = Out::new(&r.batch, r.rows, Some(r.cols));
     for k in 0..t.count() {
         let tk = t.mat(k);
+        // Only the triangle that is read counts (the other may hold anything).
+        let read = if lower { tk.transpose() } else { tk };
+        if (0..t.rows).any(|j| has_nan(read.subrows(0, j + 1).col(j).as_mat())) {
+            out.nan(k);
+            continue;
+        }
         if let Some(i) = (0..t.rows).find(|&i| tk[(i, i)] == T::zero()) {
             return Err(linalg_err(
                 op,
@@ -265,25 +299,45 @@ fn singular_pivot<T: LinalgFloat>(u: MatRef<'_, T>) -> Option<usize> {
 
 /// Solves `A X = B` (or `Aᵀ X = B` when `transpose_a`) by LU with partial pivoting.
 ///
+/// A singular `A` (an exactly zero pivot, as NumPy) is an error, or, when `inf_if_singular`,
+/// gives `adj(op A) B / (+0)`: `A⁻¹ = adj(A) / det(A)` at `det(A) = +0`, so ±∞ with the
+/// sign of each entry of `adj(op A) B` and NaN where it is 0 (what `slogdet`'s derivative is
+/// at a singular matrix).
+///
 /// # Errors
-/// [`Error::LinAlg`] when `A` is singular (an exactly zero pivot, as NumPy).
-pub fn lu_solve(a: &Array, b: &Array, transpose_a: bool) -> Result<Array> {
-    float_dispatch!("solve", a, lu_solve_t(a, b, transpose_a))
+/// [`Error::LinAlg`] when `A` is singular and not `inf_if_singular`.
+pub fn lu_solve(a: &Array, b: &Array, transpose_a: bool, inf_if_singular: bool) -> Result<Array> {
+    float_dispatch!("solve", a, lu_solve_t(a, b, transpose_a, inf_if_singular))
 }
 
-fn lu_solve_t<T: LinalgFloat>(a: &Array, b: &Array, transpose_a: bool) -> Result<Array> {
+fn lu_solve_t<T: LinalgFloat>(
+    a: &Array,
+    b: &Array,
+    transpose_a: bool,
+    inf_if_singular: bool,
+) -> Result<Array> {
     let op = "solve";
     let m = Stack::<T>::new(op, a)?.square(op)?;
     let r = Stack::<T>::new(op, b)?;
     check_rhs(op, &m, &r)?;
     let mut out = Out::new(&r.batch, r.rows, Some(r.cols));
     for k in 0..m.count() {
+        if has_nan(m.mat(k)) {
+            out.nan(k);
+            continue;
+        }
         let lu = m.mat(k).partial_piv_lu();
         if let Some(i) = singular_pivot(lu.U()) {
-            return Err(linalg_err(
-                op,
-                format!("the matrix is singular (LU pivot {i} is zero){}; use lstsq or pinv for singular or rank-deficient systems", at(&m.batch, k)),
-            ));
+            if !inf_if_singular {
+                return Err(linalg_err(
+                    op,
+                    format!("the matrix is singular (LU pivot {i} is zero){}; use lstsq or pinv for singular or rank-deficient systems", at(&m.batch, k)),
+                ));
+            }
+            solve_at_zero_det(m.mat(k), r.mat(k), transpose_a, out.mat(k)).ok_or_else(|| {
+                linalg_err(op, format!("the SVD did not converge{}", at(&m.batch, k)))
+            })?;
+            continue;
         }
         // In place in the row-major output, as in `triangular_solve`.
         let mut x = out.mat(k);
@@ -295,6 +349,36 @@ fn lu_solve_t<T: LinalgFloat>(a: &Array, b: &Array, transpose_a: bool) -> Result
         }
     }
     out.array()
+}
+
+/// `x = adj(op A) B / (+0)`: `A⁻¹ B` at a singular `A`, with `A⁻¹ = adj(A) / det(A)` and
+/// `det(A)` taken as +0. `None` if the adjugate's SVD does not converge.
+fn solve_at_zero_det<T: LinalgFloat>(
+    a: MatRef<'_, T>,
+    b: MatRef<'_, T>,
+    transpose_a: bool,
+    mut x: MatMut<'_, T>,
+) -> Option<()> {
+    let adj = adjugate::adjugate_mat(a, &[])?;
+    let adj = if transpose_a {
+        adj.transpose()
+    } else {
+        adj.as_ref()
+    };
+    faer::linalg::matmul::matmul(
+        &mut x,
+        faer::Accum::Replace,
+        adj,
+        b,
+        T::one(),
+        faer::Par::Seq,
+    );
+    for j in 0..x.ncols() {
+        for i in 0..x.nrows() {
+            x[(i, j)] /= T::zero();
+        }
+    }
+    Some(())
 }
 
 /// Parity of a permutation given as forward indices (true = odd).
@@ -315,8 +399,13 @@ fn odd_permutation(p: &[usize]) -> bool {
     odd
 }
 
-/// `(sign, log|det|)` of one matrix from its LU factors (sign 0, log -∞ when singular).
+/// `(sign, log|det|)` of one matrix from its LU factors (sign 0, log -∞ when singular; both
+/// NaN when it holds a NaN, or ∞ − ∞ made one).
 fn lu_slogdet<T: LinalgFloat>(a: MatRef<'_, T>) -> (T, T) {
+    let nan = <T as num_traits::Float>::nan();
+    if has_nan(a) {
+        return (nan, nan);
+    }
     let lu = a.partial_piv_lu();
     let fwd: Vec<usize> = lu.P().arrays().0.to_vec();
     let mut sign = if odd_permutation(&fwd) {
@@ -328,8 +417,13 @@ fn lu_slogdet<T: LinalgFloat>(a: MatRef<'_, T>) -> (T, T) {
     let u = lu.U();
     for i in 0..u.nrows() {
         let d = u[(i, i)];
+        // A zero pivot (a zero column below it) means singular; the pivots after it may be
+        // 0/0, so they are not read.
         if d == T::zero() {
             return (T::zero(), T::neg_infinity());
+        }
+        if num_traits::Float::is_nan(d) {
+            return (nan, nan);
         }
         if d < T::zero() {
             sign = -sign;
@@ -363,9 +457,16 @@ fn det_t<T: LinalgFloat>(a: &Array) -> Result<Array> {
     let m = Stack::<T>::new("det", a)?.square("det")?;
     let dets: Vec<T> = (0..m.count())
         .map(|k| {
+            if has_nan(m.mat(k)) {
+                return <T as num_traits::Float>::nan();
+            }
             let lu = m.mat(k).partial_piv_lu();
             let fwd: Vec<usize> = lu.P().arrays().0.to_vec();
             let u = lu.U();
+            // Singular: faer's pivots after a zero one may be 0/0 (NaN), so they are not read.
+            if singular_pivot(u).is_some() {
+                return T::zero();
+            }
             let prod = (0..u.nrows()).fold(T::one(), |p, i| p * u[(i, i)]);
             if odd_permutation(&fwd) {
                 -prod
@@ -375,60 +476,6 @@ fn det_t<T: LinalgFloat>(a: &Array) -> Result<Array> {
         })
         .collect();
     Array::from_vec(&m.batch, dets)
-}
-
-/// The adjugate `adj(A)` (so `adj(A) A = det(A) I`), finite for every matrix, singular ones
-/// included: with `A = U S Vᵀ`, `adj(A) = det(U) det(V) · V diag(πᵢ) Uᵀ`, `πᵢ = Πⱼ≠ᵢ sⱼ`
-/// (from `adj(XY) = adj(Y) adj(X)` and `adj(Q) = det(Q) Qᵀ` for orthogonal `Q`).
-///
-/// # Errors
-/// [`Error::LinAlg`] if the SVD does not converge.
-pub fn adjugate(a: &Array) -> Result<Array> {
-    float_dispatch!("adjugate", a, adjugate_t(a))
-}
-
-fn adjugate_t<T: LinalgFloat>(a: &Array) -> Result<Array> {
-    let op = "adjugate";
-    let m = Stack::<T>::new(op, a)?.square(op)?;
-    let n = m.rows;
-    let mut out = Out::new(&m.batch, n, Some(n));
-    for k in 0..m.count() {
-        let svd = m
-            .mat(k)
-            .svd()
-            .map_err(|_| linalg_err(op, format!("the SVD did not converge{}", at(&m.batch, k))))?;
-        let (u, v) = (svd.U(), svd.V());
-        let s: Vec<T> = svd.S().column_vector().iter().copied().collect();
-        // πᵢ from prefix and suffix products (no division, so zeros are fine).
-        let mut pi = vec![T::one(); n];
-        let mut acc = T::one();
-        for i in 0..n {
-            pi[i] = acc;
-            acc *= s[i];
-        }
-        acc = T::one();
-        for i in (0..n).rev() {
-            pi[i] *= acc;
-            acc *= s[i];
-        }
-        let sign = u.determinant() * v.determinant();
-        let sign = if sign < T::zero() {
-            -T::one()
-        } else {
-            T::one()
-        };
-        let mut o = out.mat(k);
-        for i in 0..n {
-            for j in 0..n {
-                let mut acc = T::zero();
-                for (l, &p) in pi.iter().enumerate() {
-                    acc += v[(i, l)] * p * u[(j, l)];
-                }
-                o[(i, j)] = sign * acc;
-            }
-        }
-    }
-    out.array()
 }
 
 /// Reduced QR: `A = Q R` with `Q` `[..., m, k]` (orthonormal columns), `R` `[..., k, n]`
@@ -446,6 +493,11 @@ fn qr_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array)> {
     for b in 0..x.count() {
         if k == 0 {
             break;
+        }
+        if has_non_finite(x.mat(b)) {
+            q_out.nan(b);
+            r_out.nan(b);
+            continue;
         }
         let qr = x.mat(b).qr();
         let (mut q, mut r) = (qr.compute_thin_Q(), qr.thin_R().to_owned());
@@ -501,6 +553,11 @@ fn eigh_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array)> {
         if n == 0 {
             break;
         }
+        if has_non_finite(x.mat(k)) {
+            w_out.nan(k);
+            v_out.nan(k);
+            continue;
+        }
         let evd = symmetrized(x.mat(k))
             .self_adjoint_eigen(Side::Lower)
             .map_err(|_| {
@@ -549,6 +606,12 @@ fn svd_full_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array, Array)> {
             vt_out.mat(b).copy_from(Mat::<T>::identity(n, n));
             continue;
         }
+        if has_non_finite(x.mat(b)) {
+            u_out.nan(b);
+            s_out.nan(b);
+            vt_out.nan(b);
+            continue;
+        }
         let svd = x
             .mat(b)
             .svd()
@@ -595,6 +658,12 @@ fn svd_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array, Array)> {
         if k == 0 {
             break;
         }
+        if has_non_finite(x.mat(b)) {
+            u_out.nan(b);
+            s_out.nan(b);
+            vt_out.nan(b);
+            continue;
+        }
         let svd = x
             .mat(b)
             .thin_svd()
@@ -623,6 +692,10 @@ fn inv_t<T: LinalgFloat>(a: &Array) -> Result<Array> {
     let n = m.rows;
     let mut out = Out::new(&m.batch, n, Some(n));
     for k in 0..m.count() {
+        if has_nan(m.mat(k)) {
+            out.nan(k);
+            continue;
+        }
         let lu = m.mat(k).partial_piv_lu();
         if let Some(i) = singular_pivot(lu.U()) {
             return Err(linalg_err(

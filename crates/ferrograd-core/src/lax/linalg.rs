@@ -29,9 +29,23 @@ pub fn triangular_solve(a: &Tensor, b: &Tensor, lower: bool, transpose_a: bool) 
     bind1(&p, &[a.clone(), b.clone()])
 }
 
-/// Solves `a x = b` (or `aᵀ x = b`) by LU; `b` is `[..., n, k]`.
+/// Solves `a x = b` (or `aᵀ x = b`) by LU; `b` is `[..., n, k]`. A singular `a` is an error.
 pub fn lu_solve(a: &Tensor, b: &Tensor, transpose_a: bool) -> Result<Tensor> {
-    bind1(&LuSolve { transpose_a }, &[a.clone(), b.clone()])
+    let p = LuSolve {
+        transpose_a,
+        inf_if_singular: false,
+    };
+    bind1(&p, &[a.clone(), b.clone()])
+}
+
+/// [`lu_solve`], giving `adj(op a) b / (+0)` (±∞, NaN where 0) for a singular `a` instead of
+/// an error: `a⁻¹ b` at `det(a) = +0`.
+pub fn lu_solve_or_inf(a: &Tensor, b: &Tensor, transpose_a: bool) -> Result<Tensor> {
+    let p = LuSolve {
+        transpose_a,
+        inf_if_singular: true,
+    };
+    bind1(&p, &[a.clone(), b.clone()])
 }
 
 /// Determinant of each matrix.
@@ -41,7 +55,15 @@ pub fn det(a: &Tensor) -> Result<Tensor> {
 
 /// Adjugate of each matrix (`adj(a) a = det(a) I`).
 pub fn adjugate(a: &Tensor) -> Result<Tensor> {
-    bind1(&Adjugate, std::slice::from_ref(a))
+    bind1(&Adjugate { order: 0 }, std::slice::from_ref(a))
+}
+
+/// The derivative of the adjugate of order `xs.len()` in the directions `xs` (each shaped like
+/// `a`): `Dᵏ adj(a)[x₁, …, xₖ]`, exact at singular matrices too.
+pub fn adjugate_derivative(a: &Tensor, xs: &[Tensor]) -> Result<Tensor> {
+    let mut args = vec![a.clone()];
+    args.extend_from_slice(xs);
+    bind1(&Adjugate { order: xs.len() }, &args)
 }
 
 /// `(sign, log|det|)` of each matrix.
@@ -245,10 +267,18 @@ pub fn triu(x: &Tensor, k: i64) -> Result<Tensor> {
     mask(x, |i, j| f64::from(u8::from(j as i64 >= i as i64 + k)))
 }
 
-/// The diagonal of each (square) matrix: `[..., n, n] → [..., n]`.
+/// The diagonal of each (square) matrix: `[..., n, n] → [..., n]`, read as every (n + 1)-th
+/// entry of the flattened matrix. A slice, so the entries off the diagonal never enter (a mask
+/// made ±∞ there NaN, as ∞ · 0), and its transpose pads with zeros.
 pub fn diag_part(x: &Tensor) -> Result<Tensor> {
     let r = x.ndim();
-    reduce_sum(&mask(x, |i, j| f64::from(u8::from(i == j)))?, &[r - 1])
+    let n = x.shape()[r - 1];
+    let mut flat = x.shape()[..r - 2].to_vec();
+    flat.push(n * n);
+    let stride: Vec<usize> = (0..r - 1)
+        .map(|a| if a == r - 2 { n + 1 } else { 1 })
+        .collect();
+    super::slice(&super::reshape(x, &flat)?, &vec![0; r - 1], &flat, &stride)
 }
 
 /// Diagonal matrices from vectors: `[..., n] → [..., n, n]`.

@@ -1,5 +1,7 @@
-//! `lu_solve { transpose_a }`: `X = A⁻¹ B` (or `A⁻ᵀ B`) by LU with partial pivoting; `A` is
-//! `[..., n, n]`, `B` `[..., n, k]`. Linear in `B`. (`solve` and `inv` are built on it.)
+//! `lu_solve { transpose_a, inf_if_singular }`: `X = A⁻¹ B` (or `A⁻ᵀ B`) by LU with partial
+//! pivoting; `A` is `[..., n, n]`, `B` `[..., n, k]`. Linear in `B`. (`solve` and `inv` are
+//! built on it.) A singular `A` is an error, or with `inf_if_singular` gives
+//! `adj(op A) B / (+0)`, `A⁻¹ = adj(A)/det(A)` at `det(A) = +0` (`slogdet`'s derivative).
 
 use ferrograd_array::{kernels, Array};
 use smallvec::smallvec;
@@ -10,6 +12,8 @@ use crate::{Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct LuSolve {
     pub transpose_a: bool,
+    /// A singular matrix gives ±∞ and NaN (see the module comment), not an error.
+    pub inf_if_singular: bool,
 }
 
 impl Primitive for LuSolve {
@@ -27,6 +31,7 @@ impl Primitive for LuSolve {
             x[0],
             x[1],
             self.transpose_a,
+            self.inf_if_singular,
         )?])
     }
 
@@ -56,8 +61,10 @@ impl Primitive for LuSolve {
         if !x[1].is_undef() {
             return Err(Error::NotLinear { prim: "lu_solve" });
         }
+        // adj(Aᵀ) = adj(A)ᵀ: the ∞ form transposes the same way.
         let t = LuSolve {
             transpose_a: !self.transpose_a,
+            ..*self
         };
         Ok(smallvec![
             None,
@@ -91,5 +98,14 @@ mod tests {
         let s = Tensor::from_vec(vec![1.0, 2.0, 2.0, 4.0], &[2, 2]);
         let e = la::lu_solve(&s, &b, false).expect_err("singular");
         assert!(e.to_string().contains("singular"), "{e}");
+        // adj(s) b / (+0) = [[4, -2], [-2, 1]] [4, 3] / 0 = [10, -5] / 0.
+        let x = la::lu_solve_or_inf(&s, &b, false).expect("solve").to_vec();
+        assert_eq!(x, vec![f64::INFINITY, f64::NEG_INFINITY]);
+        // adj(sᵀ) C / 0 = [[4, -2], [-2, 1]] [[2, 0], [1, 0]] / 0 = [[6, 0], [-3, 0]] / 0: the
+        // exact zeros give NaN.
+        let c = Tensor::from_vec(vec![2.0, 0.0, 1.0, 0.0], &[2, 2]);
+        let x = la::lu_solve_or_inf(&s, &c, true).expect("solve").to_vec();
+        assert!(x[0] == f64::INFINITY && x[2] == f64::NEG_INFINITY, "{x:?}");
+        assert!(x[1].is_nan() && x[3].is_nan(), "{x:?}");
     }
 }

@@ -1,5 +1,6 @@
 //! `slogdet`: `(sign, log|det A|)` of each matrix, by LU — the determinant without overflow.
-//! A singular matrix gives sign 0 and log -∞ (as NumPy).
+//! A singular matrix gives sign 0 and log -∞ (as NumPy); a matrix holding NaN gives NaN for
+//! both.
 
 use ferrograd_array::{kernels, Array};
 use smallvec::smallvec;
@@ -26,7 +27,10 @@ impl Primitive for Slogdet {
         Ok(smallvec![sign, log])
     }
 
-    // The sign is locally constant; d log|det A| = tr(A⁻¹ dA) (Giles 2008, §2.2.4).
+    // The sign is locally constant; d log|det A| = tr(A⁻¹ dA) (Giles 2008, §2.2.4). At a
+    // singular A, A⁻¹ = adj(A)/det(A) with det(A) = +0: ±∞ where adj(A) dA is not 0, NaN
+    // where it is (JAX's values, e.g. the gradient [[∞, -∞], [-∞, ∞]] at [[1, 2], [2, 4]]),
+    // rather than the solve's "singular" error.
     fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let (sign, log) = la::slogdet(&x[0])?;
         let log_dot = x_dot[0]
@@ -34,7 +38,7 @@ impl Primitive for Slogdet {
             .map(|a_dot| {
                 let r = a_dot.ndim();
                 lax::reduce_sum(
-                    &la::diag_part(&la::lu_solve(&x[0], a_dot, false)?)?,
+                    &la::diag_part(&la::lu_solve_or_inf(&x[0], a_dot, false)?)?,
                     &[r - 2],
                 )
             })
@@ -61,5 +65,12 @@ mod tests {
             (l[0] - 6f64.ln()).abs() < 1e-15 && l[1] == f64::NEG_INFINITY,
             "{l:?}"
         );
+    }
+
+    #[test]
+    fn nan_in_gives_nan_sign_and_log() {
+        let a = Tensor::from_vec(vec![1.0, f64::NAN, 0.0, 1.0], &[2, 2]);
+        let (s, l) = la::slogdet(&a).expect("slogdet");
+        assert!(s.to_vec()[0].is_nan() && l.to_vec()[0].is_nan());
     }
 }

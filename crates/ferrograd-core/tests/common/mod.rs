@@ -52,6 +52,9 @@ pub enum Domain {
     Spd,
     /// Stacks of well-conditioned square matrices: uniform in [-1, 1) plus `n I`.
     Invertible,
+    /// Stacks of square matrices of rank `n - d` (`B Cᵀ`, `B` and `C` `n × (n - d)` uniform
+    /// in [-1, 1)): singular, exactly representable rank aside from rounding.
+    RankDeficient(usize),
 }
 
 /// Row-major values of a stack of `n × n` matrices from `f(rng, n)` per matrix.
@@ -79,6 +82,18 @@ fn invertible(rng: &mut Rng, n: usize) -> Vec<f64> {
         .collect()
 }
 
+fn rank_deficient(rng: &mut Rng, n: usize, d: usize) -> Vec<f64> {
+    let r = n.saturating_sub(d);
+    let b: Vec<f64> = (0..n * r).map(|_| rng.range(-1.0, 1.0)).collect();
+    let c: Vec<f64> = (0..n * r).map(|_| rng.range(-1.0, 1.0)).collect();
+    (0..n * n)
+        .map(|k| {
+            let (i, j) = (k / n, k % n);
+            (0..r).map(|l| b[i * r + l] * c[j * r + l]).sum()
+        })
+        .collect()
+}
+
 /// A tensor of `aval` with values from `domain`.
 pub fn sample(rng: &mut Rng, aval: &Aval, domain: Domain) -> Tensor {
     let n = aval.size();
@@ -102,6 +117,12 @@ pub fn sample(rng: &mut Rng, aval: &Aval, domain: Domain) -> Tensor {
         Domain::SmallInts => (0..n).map(|_| (rng.next_u64() % 5) as f64 - 2.0).collect(),
         Domain::Spd => matrices(rng, aval, spd),
         Domain::Invertible => matrices(rng, aval, invertible),
+        Domain::RankDeficient(d) => {
+            let s: &[usize] = &aval.shape;
+            let n = s[s.len() - 1];
+            let count: usize = s[..s.len() - 2].iter().product();
+            (0..count).flat_map(|_| rank_deficient(rng, n, d)).collect()
+        }
     };
     lax::convert(&Tensor::from_vec(t, shape), aval.dtype).expect("float conversion")
 }
