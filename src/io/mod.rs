@@ -22,10 +22,12 @@
 //! # std::fs::remove_file(&path).unwrap();
 //! ```
 
+mod atomic;
 mod bytes;
 mod npy;
 mod npy_header;
 
+pub(crate) use atomic::write_atomically;
 pub use npy::{load_npy, load_npz, load_npz_as, save_npy, save_npz};
 
 use std::borrow::Cow;
@@ -124,8 +126,9 @@ impl View for &Raw {
 }
 
 /// Writes the leaves of `tree` to a safetensors file at `path` (replacing it), under their
-/// [`leaf_names`]. The file is written next to `path` first and then renamed, so an existing
-/// file is not left half-written if saving fails.
+/// [`leaf_names`]. The file is written to a temporary file next to `path`, flushed to disk and
+/// then renamed over `path`, so readers and concurrent savers see the old file or a new one,
+/// whole, and a failed save leaves the old file and no temporary file.
 ///
 /// # Errors
 /// If a leaf is traced, two leaves share a name, or the file cannot be written.
@@ -143,13 +146,6 @@ pub fn save<T: Tree>(path: impl AsRef<Path>, tree: &T) -> Result<()> {
     let buf = safetensors::serialize(views, Some(meta))
         .map_err(|e| io_error("io::save", path, e.to_string()))?;
     write_atomically("io::save", path, &buf)
-}
-
-pub(crate) fn write_atomically(op: &'static str, path: &Path, buf: &[u8]) -> Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".partial");
-    std::fs::write(&tmp, buf).map_err(|e| io_error(op, path, e.to_string()))?;
-    std::fs::rename(&tmp, path).map_err(|e| io_error(op, path, e.to_string()))
 }
 
 /// Every tensor in a safetensors file, by name.

@@ -46,6 +46,8 @@ fn write_npy_image(a: &Array, w: impl Write) -> std::result::Result<(), String> 
 /// # std::fs::remove_file(&path).unwrap();
 /// ```
 ///
+/// The file is replaced atomically, as by [`save`](super::save).
+///
 /// # Errors
 /// If the tensor is traced or the file cannot be written.
 pub fn save_npy(path: impl AsRef<Path>, x: &Tensor) -> Result<()> {
@@ -87,7 +89,8 @@ pub fn load_npy(path: impl AsRef<Path>) -> Result<Tensor> {
 }
 
 /// Saves the leaves of a tree as a `.npz` archive (`np.savez`, uncompressed), each under its
-/// [`leaf_names`](super::leaf_names) path; `np.load(path)["layers.0.w"]` reads one back.
+/// [`leaf_names`](super::leaf_names) path; `np.load(path)["layers.0.w"]` reads one back. The
+/// file is replaced atomically, as by [`save`](super::save).
 ///
 /// # Errors
 /// If a leaf is traced, two leaves share a name, or the file cannot be written.
