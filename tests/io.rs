@@ -1,5 +1,13 @@
 //! `io`: bit-exact round trips (safetensors, .npy, .npz) over dtypes, 0-d and size-0 arrays
-//! and nested trees; mismatched templates; corrupted and truncated files give errors.
+//! and nested trees; mismatched templates; corrupted and truncated files give errors. Headers
+//! that lie are in `io/headers.rs`, atomic and concurrent saving in `io/saving.rs`.
+
+#[path = "io/build.rs"]
+mod build;
+#[path = "io/headers.rs"]
+mod headers;
+#[path = "io/saving.rs"]
+mod saving;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -22,9 +22,12 @@
 //! # std::fs::remove_file(&path).unwrap();
 //! ```
 
+mod atomic;
 mod bytes;
 mod npy;
+mod npy_header;
 
+pub(crate) use atomic::write_atomically;
 pub use npy::{load_npy, load_npz, load_npz_as, save_npy, save_npz};
 
 use std::borrow::Cow;
@@ -33,7 +36,7 @@ use std::path::Path;
 
 use ferrograd_core::tree::{leaves, rebuild};
 use ferrograd_core::{Error, Result, Tensor, Tree, TreeDef};
-use safetensors::tensor::{Dtype, SafeTensors, View};
+use safetensors::tensor::{Dtype, Metadata, View};
 
 /// An [`Error::Io`] for `path`.
 pub(crate) fn io_error(op: &'static str, path: &Path, msg: impl Into<String>) -> Error {
@@ -123,8 +126,9 @@ impl View for &Raw {
 }
 
 /// Writes the leaves of `tree` to a safetensors file at `path` (replacing it), under their
-/// [`leaf_names`]. The file is written next to `path` first and then renamed, so an existing
-/// file is not left half-written if saving fails.
+/// [`leaf_names`]. The file is written to a temporary file next to `path`, flushed to disk and
+/// then renamed over `path`, so readers and concurrent savers see the old file or a new one,
+/// whole, and a failed save leaves the old file and no temporary file.
 ///
 /// # Errors
 /// If a leaf is traced, two leaves share a name, or the file cannot be written.
@@ -144,13 +148,6 @@ pub fn save<T: Tree>(path: impl AsRef<Path>, tree: &T) -> Result<()> {
     write_atomically("io::save", path, &buf)
 }
 
-pub(crate) fn write_atomically(op: &'static str, path: &Path, buf: &[u8]) -> Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".partial");
-    std::fs::write(&tmp, buf).map_err(|e| io_error(op, path, e.to_string()))?;
-    std::fs::rename(&tmp, path).map_err(|e| io_error(op, path, e.to_string()))
-}
-
 /// Every tensor in a safetensors file, by name.
 ///
 /// # Errors
@@ -160,20 +157,66 @@ pub fn load_tensors(path: impl AsRef<Path>) -> Result<BTreeMap<String, Tensor>> 
     let path = path.as_ref();
     let op = "io::load";
     let buf = std::fs::read(path).map_err(|e| io_error(op, path, e.to_string()))?;
-    let st = SafeTensors::deserialize(&buf).map_err(|e| {
+    let (meta, data) = split_safetensors(&buf).map_err(|m| {
         io_error(
             op,
             path,
-            format!("not a valid safetensors file (truncated or corrupt?): {e}"),
+            format!("not a valid safetensors file (truncated or corrupt?): {m}"),
         )
     })?;
-    st.iter()
-        .map(|(name, view)| {
-            let t = bytes::from_le_bytes(view.dtype(), view.shape(), view.data())
+    // In file order, so that the first problem reported does not vary from run to run.
+    meta.offset_keys()
+        .into_iter()
+        .filter_map(|name| meta.info(&name).map(|info| (name, info)))
+        .map(|(name, info)| {
+            let (start, end) = info.data_offsets;
+            let t = data
+                .get(start..end)
+                .ok_or_else(|| format!("offsets {start}..{end} lie outside the data"))
+                .and_then(|bytes| bytes::from_le_bytes(info.dtype, &info.shape, bytes))
                 .map_err(|msg| io_error(op, path, format!("tensor {name:?}: {msg}")))?;
-            Ok((name.to_string(), t))
+            Ok((name, t))
         })
         .collect()
+}
+
+/// The header and data of a safetensors file, checked so that every tensor's offsets lie
+/// inside the data. The header is parsed here rather than by `SafeTensors::deserialize`,
+/// which adds the header length to the data's claimed end unchecked: offsets summing to near
+/// 2^64 overflow there (a panic in debug builds).
+fn split_safetensors(buf: &[u8]) -> std::result::Result<(Metadata, &[u8]), String> {
+    let len_bytes: [u8; 8] = buf
+        .get(..8)
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| {
+            format!(
+                "{} bytes is shorter than the 8-byte header length",
+                buf.len()
+            )
+        })?;
+    let n = u64::from_le_bytes(len_bytes);
+    let header = usize::try_from(n)
+        .ok()
+        .and_then(|n| n.checked_add(8))
+        .and_then(|end| buf.get(8..end))
+        .ok_or_else(|| {
+            format!(
+                "the header length {n} points past the end of the file ({} bytes)",
+                buf.len()
+            )
+        })?;
+    let data = &buf[8 + header.len()..];
+    // Deserializing checks that the tensors tile [0, data_len) in order, each of the size its
+    // dtype and shape give (with checked arithmetic).
+    let meta: Metadata = serde_json::from_slice(header).map_err(|e| format!("bad header: {e}"))?;
+    if meta.data_len() != data.len() {
+        return Err(format!(
+            "the header describes {} bytes of data but the file holds {}",
+            meta.data_len(),
+            data.len()
+        ));
+    }
+    Ok((meta, data))
 }
 
 /// Reads a tree saved by [`save`] into the shape of `template`: every leaf of the template

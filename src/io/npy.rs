@@ -1,7 +1,8 @@
 //! NumPy's `.npy` (one array) and `.npz` (a zip of named `.npy` files, as written by
 //! `np.savez`) through the `ndarray-npy` crate. Supported dtypes: float32, float64, int64,
 //! uint32 and bool, plus int32 read as int64. Compressed archives (`np.savez_compressed`)
-//! are refused with an error that says so.
+//! are refused with an error that says so. Every image's header is checked against the bytes
+//! present before `ndarray-npy` allocates anything ([`npy_header`]).
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Seek, Write};
@@ -10,10 +11,9 @@ use std::path::Path;
 use ferrograd_array::Element;
 use ferrograd_core::{Array, DType, Result, Tensor, Tree};
 use ndarray::ArrayD;
-use ndarray_npy::{
-    NpzWriter, ReadNpyError, ReadNpyExt, ReadableElement, WritableElement, WriteNpyExt,
-};
+use ndarray_npy::{NpzWriter, ReadNpyExt, ReadableElement, WritableElement, WriteNpyExt};
 
+use super::npy_header::{self, Kind};
 use super::{from_map, io_error, named_leaves, write_atomically};
 
 /// Writes `a` as one `.npy` image.
@@ -46,6 +46,8 @@ fn write_npy_image(a: &Array, w: impl Write) -> std::result::Result<(), String> 
 /// # std::fs::remove_file(&path).unwrap();
 /// ```
 ///
+/// The file is replaced atomically, as by [`save`](super::save).
+///
 /// # Errors
 /// If the tensor is traced or the file cannot be written.
 pub fn save_npy(path: impl AsRef<Path>, x: &Tensor) -> Result<()> {
@@ -56,40 +58,30 @@ pub fn save_npy(path: impl AsRef<Path>, x: &Tensor) -> Result<()> {
     write_atomically("io::save_npy", path, &buf)
 }
 
-/// One attempt at reading the image as `T`: `None` if it holds another dtype (the header is
-/// checked before any data is read, so a wrong guess costs little).
-fn attempt<T: Element + ReadableElement>(
-    bytes: &[u8],
-) -> Option<std::result::Result<Tensor, String>> {
-    match ArrayD::<T>::read_npy(bytes) {
-        Ok(a) => Some(Ok(Tensor::from(a))),
-        Err(ReadNpyError::WrongDescriptor(_)) => None,
-        Err(e) => Some(Err(format!(
-            "not a valid .npy image (truncated or corrupt?): {e}"
-        ))),
-    }
+/// Reads an image whose header [`npy_header::check`] has accepted for `T`, so the array it
+/// allocates is no larger than the data present.
+fn read<T: ReadableElement>(bytes: &[u8]) -> std::result::Result<ArrayD<T>, String> {
+    ArrayD::<T>::read_npy(bytes)
+        .map_err(|e| format!("not a valid .npy image (truncated or corrupt?): {e}"))
 }
 
-/// Decodes a `.npy` image, trying each supported dtype in turn.
+/// Decodes a `.npy` image of a supported dtype.
 fn decode(bytes: &[u8]) -> std::result::Result<Tensor, String> {
-    attempt::<f64>(bytes)
-        .or_else(|| attempt::<f32>(bytes))
-        .or_else(|| attempt::<i64>(bytes))
-        .or_else(|| attempt::<u32>(bytes))
-        .or_else(|| attempt::<bool>(bytes))
-        .unwrap_or_else(|| match ArrayD::<i32>::read_npy(bytes) {
-            Ok(a) => Ok(Tensor::from(a.mapv(i64::from))),
-            Err(ReadNpyError::WrongDescriptor(d)) => Err(format!(
-                "dtype {d} is not supported (float32, float64, int64, int32, uint32 and bool are); convert the array with astype before saving"
-            )),
-            Err(e) => Err(format!("not a valid .npy image (truncated or corrupt?): {e}")),
-        })
+    Ok(match npy_header::check(bytes)? {
+        Kind::F64 => Tensor::from(read::<f64>(bytes)?),
+        Kind::F32 => Tensor::from(read::<f32>(bytes)?),
+        Kind::I64 => Tensor::from(read::<i64>(bytes)?),
+        Kind::I32 => Tensor::from(read::<i32>(bytes)?.mapv(i64::from)),
+        Kind::U32 => Tensor::from(read::<u32>(bytes)?),
+        Kind::Bool => Tensor::from(read::<bool>(bytes)?),
+    })
 }
 
 /// Loads a `.npy` file (`np.load`), keeping its dtype and shape.
 ///
 /// # Errors
-/// If the file cannot be read, is truncated or corrupt, or holds an unsupported dtype.
+/// If the file cannot be read, is truncated or corrupt (its header's shape and dtype must
+/// account for exactly the bytes after it), or holds an unsupported dtype.
 pub fn load_npy(path: impl AsRef<Path>) -> Result<Tensor> {
     let path = path.as_ref();
     let buf = std::fs::read(path).map_err(|e| io_error("io::load_npy", path, e.to_string()))?;
@@ -97,7 +89,8 @@ pub fn load_npy(path: impl AsRef<Path>) -> Result<Tensor> {
 }
 
 /// Saves the leaves of a tree as a `.npz` archive (`np.savez`, uncompressed), each under its
-/// [`leaf_names`](super::leaf_names) path; `np.load(path)["layers.0.w"]` reads one back.
+/// [`leaf_names`](super::leaf_names) path; `np.load(path)["layers.0.w"]` reads one back. The
+/// file is replaced atomically, as by [`save`](super::save).
 ///
 /// # Errors
 /// If a leaf is traced, two leaves share a name, or the file cannot be written.
