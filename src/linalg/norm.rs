@@ -114,20 +114,22 @@ pub fn try_norm(x: &Tensor, ord: NormOrd, axis: Option<&[i64]>, keepdims: bool) 
     }
 }
 
-/// `√t` with value and derivative 0 at `t = 0` (a select on both sides keeps the `∞·0` of
-/// `d√t` at 0 out of every derivative).
+/// `√t` with value and derivative 0 at `t = 0` (the `∞·0` of `d√t` at 0 is kept out of
+/// every derivative by [`lax::where_safe`]).
 fn safe_sqrt(t: &Tensor) -> Result<Tensor> {
-    let zero = lax::compare(t, &lax::zeros_like(t), Compare::Eq)?;
-    let safe = lax::select(&zero, &lax::scalar_like(t, 1.0), t)?;
-    lax::select(&zero, &lax::zeros_like(t), &lax::sqrt(&safe)?)
+    let nonzero = lax::compare(t, &lax::zeros_like(t), Compare::Ne)?;
+    lax::where_safe(&nonzero, t, [1.0, 0.0], lax::sqrt, zeros)
 }
 
 /// `t^e` for `t ≥ 0`, with value and derivative 0 at `t = 0` (for `e > 0`).
 fn safe_pow(t: &Tensor, e: f64) -> Result<Tensor> {
-    let zero = lax::compare(t, &lax::zeros_like(t), Compare::Eq)?;
-    let safe = lax::select(&zero, &lax::scalar_like(t, 1.0), t)?;
-    let p = lax::pow(&safe, &lax::scalar_like(&safe, e))?;
-    lax::select(&zero, &lax::zeros_like(t), &p)
+    let nonzero = lax::compare(t, &lax::zeros_like(t), Compare::Ne)?;
+    let pow = |t: &Tensor| lax::pow(t, &lax::scalar_like(t, e));
+    lax::where_safe(&nonzero, t, [1.0, 0.0], pow, zeros)
+}
+
+fn zeros(t: &Tensor) -> Result<Tensor> {
+    Ok(lax::zeros_like(t))
 }
 
 fn abs(x: &Tensor) -> Result<Tensor> {

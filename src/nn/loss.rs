@@ -3,6 +3,7 @@
 //! and differentiable to any order.
 
 use ferrograd_core::api::ok;
+use ferrograd_core::lax;
 use ferrograd_core::{DType, Error, Result, Tensor};
 
 use crate::np;
@@ -153,12 +154,18 @@ pub fn binary_cross_entropy_with_logits(logits: &Tensor, targets: &Tensor) -> Te
     (np::softplus(logits) - logits * targets).mean()
 }
 
-/// `log p` for `p > e⁻¹⁰⁰` and −100 below (PyTorch's clamp), on a "double where" safe input
-/// so that the derivative is 0, not NaN, where the clamp is active.
+/// `log p` for `p > e⁻¹⁰⁰` and −100 below (PyTorch's clamp), with derivative 0, not NaN,
+/// where the clamp is active ([`lax::where_safe`]).
 fn clamped_log(p: &Tensor) -> Tensor {
     let floor = (-100f64).exp();
-    let ok_p = p.greater(floor);
-    Tensor::where_(&ok_p, Tensor::where_(&ok_p, p, 1.0).log(), -100.0)
+    let clamp = |p: &Tensor| Ok(lax::scalar_like(p, -100.0));
+    ok(lax::where_safe(
+        &p.greater(floor),
+        p,
+        [1.0, 1.0],
+        lax::log,
+        clamp,
+    ))
 }
 
 /// Binary cross-entropy of targets under probabilities `p`:

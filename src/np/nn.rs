@@ -80,15 +80,12 @@ pub fn softplus(x: &Tensor) -> Tensor {
 
 fn try_softplus(x: &Tensor) -> Result<Tensor> {
     let x = to_float(x)?;
-    let zero = lax::zeros_like(&x);
-    let pos = lax::gt(&x, &zero)?;
-    let x_pos = lax::select(&pos, &x, &zero)?;
-    let x_neg = lax::select(&pos, &zero, &x)?;
+    let pos = lax::gt(&x, &lax::zeros_like(&x))?;
     // For x > 0: x + log(1 + e^-x); e^-x ≤ 1, so nothing overflows.
-    let hi = lax::add(&x_pos, &lax::neg(&x_pos)?.exp().log1p())?;
+    let hi = |x: &Tensor| lax::add(x, &lax::neg(x)?.exp().log1p());
     // For x ≤ 0: log(1 + e^x); e^x ≤ 1.
-    let lo = lax::exp(&x_neg)?.log1p();
-    lax::select(&pos, &hi, &lo)
+    let lo = |x: &Tensor| Ok(lax::exp(x)?.log1p());
+    lax::where_safe(&pos, &x, [0.0, 0.0], hi, lo)
 }
 
 /// The shift `m = stop_gradient(max x over axes)` (reduced shape), replaced by 0 where it is
@@ -247,14 +244,15 @@ fn try_sinc(x: &Tensor) -> Result<Tensor> {
     let x = to_float(x)?;
     let z = lax::mul(&x, &scalar_like(&x, PI))?;
     let small = lax::lt(&z.abs(), &scalar_like(&z, SINC_SERIES_BELOW))?;
-    let z_series = lax::select(&small, &z, &lax::zeros_like(&z))?;
-    let z_direct = lax::select(&small, &scalar_like(&z, 1.0), &z)?;
-    // Horner's rule in w = z².
-    let w = lax::square(&z_series)?;
-    let mut series = scalar_like(&w, SINC_TAYLOR[6]);
-    for &c in SINC_TAYLOR[..6].iter().rev() {
-        series = lax::add_scalar(&lax::mul(&series, &w)?, c)?;
-    }
-    let direct = lax::div(&lax::sin(&z_direct)?, &z_direct)?;
-    lax::select(&small, &series, &direct)
+    // Near 0 a Taylor series by Horner's rule in w = z²; elsewhere sin z / z.
+    let series = |z: &Tensor| {
+        let w = lax::square(z)?;
+        let mut series = scalar_like(&w, SINC_TAYLOR[6]);
+        for &c in SINC_TAYLOR[..6].iter().rev() {
+            series = lax::add_scalar(&lax::mul(&series, &w)?, c)?;
+        }
+        Ok(series)
+    };
+    let direct = |z: &Tensor| lax::div(&lax::sin(z)?, z);
+    lax::where_safe(&small, &z, [0.0, 1.0], series, direct)
 }

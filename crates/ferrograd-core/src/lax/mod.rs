@@ -15,9 +15,11 @@ use crate::prims::unary_kinds::{
     Abs, Cos, Cosh, Exp, Floor, Log, Neg, Round, Sign, Sin, Sinh, Sqrt,
 };
 use crate::prims::*;
-use crate::{Aval, BatchDim, Error, Result, Tangent, Tensor};
+use crate::{Aval, BatchDim, Error, Result, Tensor};
 
+mod calculus;
 mod special;
+pub use calculus::*;
 pub use special::*;
 
 /// Applies the elementwise function of kind `K`.
@@ -362,41 +364,6 @@ pub fn reduced_aval(op: &'static str, x: &Aval, axes: &[usize]) -> Result<Aval> 
         .map(|a| x.shape[a])
         .collect();
     Ok(Aval::new(&shape, x.dtype))
-}
-
-// ---- tangent helpers -----------------------------------------------------------------------
-
-/// Sum of two tangents, either possibly zero.
-pub fn add_tangents(a: Tangent, b: Tangent) -> Result<Tangent> {
-    Ok(match (a, b) {
-        (Some(a), Some(b)) => Some(add(&a, &b)?),
-        (a, None) => a,
-        (None, b) => b,
-    })
-}
-
-/// `t * d`, or zero.
-pub fn scale_tangent(t: &Tangent, d: &Tensor) -> Result<Tangent> {
-    t.as_ref().map(|t| mul(t, d)).transpose()
-}
-
-/// `-t`, or zero.
-pub fn neg_tangent(t: &Tangent) -> Result<Tangent> {
-    t.as_ref().map(neg).transpose()
-}
-
-/// Tangent of max/min: `a_dot` where `pick_a`, `b_dot` elsewhere, the mean at ties.
-pub fn pick_tangents(
-    a: &Tensor,
-    b: &Tensor,
-    a_dot: &Tangent,
-    b_dot: &Tangent,
-    pick_a: Tensor,
-) -> Result<Tangent> {
-    let half = select(&eq(a, b)?, &scalar_like(a, 0.5), &zeros_like(a))?;
-    let w_a = select(&pick_a, &scalar_like(a, 1.0), &half)?;
-    let w_b = sub_from_scalar(1.0, &w_a)?;
-    add_tangents(scale_tangent(a_dot, &w_a)?, scale_tangent(b_dot, &w_b)?)
 }
 
 // ---- batch helpers ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 //! `Binary<K>`: elementwise functions of two arguments of equal shape and dtype (the api layer
-//! broadcasts and promotes first). Each kind gives its scalar kernel, its jvp and, for the
-//! kinds linear in an input, its transpose.
+//! broadcasts and promotes first). Each kind gives its scalar kernels, its two partial
+//! derivatives (from which the shared jvp is built) and, for the kinds linear in an input, its
+//! transpose.
 
 use std::fmt::Debug;
 
@@ -18,13 +19,40 @@ pub trait BinaryKind: Clone + Copy + Debug + Default + 'static {
     fn apply<T: Float>(a: T, b: T) -> T;
     /// The scalar functions on int64, uint32 and bool, where defined (wrapping, as NumPy).
     const INTS: BinaryInts = BinaryInts::NONE;
-    /// The output tangent from the input tangents (`y = f(a, b)`).
-    fn jvp(a: &Tensor, b: &Tensor, y: &Tensor, a_dot: &Tangent, b_dot: &Tangent)
-        -> Result<Tangent>;
+    /// `∂y/∂a` at `(a, b)`, with `y = f(a, b)`, written with `lax` ops; `None` when it is
+    /// zero almost everywhere.
+    fn partial_a(a: &Tensor, b: &Tensor, y: &Tensor) -> Result<Option<Tensor>>;
+    /// `∂y/∂b`, as [`BinaryKind::partial_a`].
+    fn partial_b(a: &Tensor, b: &Tensor, y: &Tensor) -> Result<Option<Tensor>>;
+    /// The output tangent `∂y/∂a · ȧ + ∂y/∂b · ḃ`, each partial computed only when its input
+    /// has a tangent (JAX's `defjvp(p, rule_a, rule_b)`). Kinds override it where fewer
+    /// tangent operations do (each is recorded and transposed under reverse mode).
+    fn jvp(
+        a: &Tensor,
+        b: &Tensor,
+        y: &Tensor,
+        a_dot: &Tangent,
+        b_dot: &Tangent,
+    ) -> Result<Tangent> {
+        let ta = match a_dot {
+            Some(t) => times(t, Self::partial_a(a, b, y)?)?,
+            None => None,
+        };
+        let tb = match b_dot {
+            Some(t) => times(t, Self::partial_b(a, b, y)?)?,
+            None => None,
+        };
+        lax::add_tangents(ta, tb)
+    }
     /// Cotangents of the undefined inputs, for kinds linear in them.
     fn transpose(_ct: &Tensor, _a: &LinearArg, _b: &LinearArg) -> Result<[Option<Tensor>; 2]> {
         Err(Error::NotLinear { prim: Self::NAME })
     }
+}
+
+/// `t · d`, or zero when the partial `d` is zero.
+fn times(t: &Tensor, d: Option<Tensor>) -> Result<Tangent> {
+    d.map(|d| lax::mul(t, &d)).transpose()
 }
 
 /// The primitive of an elementwise function of kind `K`.

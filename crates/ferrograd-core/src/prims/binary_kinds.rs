@@ -2,7 +2,7 @@
 
 use std::ops::{BitAnd, BitOr};
 
-use ferrograd_array::kernels::BinaryInts;
+use ferrograd_array::kernels::{BinaryInts, Compare as Cmp};
 use ferrograd_array::Float;
 
 use super::binary::BinaryKind;
@@ -23,6 +23,13 @@ impl BinaryKind for Add {
     fn apply<T: Float>(a: T, b: T) -> T {
         a + b
     }
+    fn partial_a(a: &Tensor, _: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        Ok(Some(lax::scalar_like(a, 1.0)))
+    }
+    fn partial_b(a: &Tensor, _: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        Ok(Some(lax::scalar_like(a, 1.0)))
+    }
+    // The tangents themselves: no multiplications by one.
     fn jvp(
         _: &Tensor,
         _: &Tensor,
@@ -54,6 +61,13 @@ impl BinaryKind for Sub {
     fn apply<T: Float>(a: T, b: T) -> T {
         a - b
     }
+    fn partial_a(a: &Tensor, _: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        Ok(Some(lax::scalar_like(a, 1.0)))
+    }
+    fn partial_b(a: &Tensor, _: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        Ok(Some(lax::scalar_like(a, -1.0)))
+    }
+    // ȧ - ḃ: no multiplications by ±1.
     fn jvp(
         _: &Tensor,
         _: &Tensor,
@@ -92,14 +106,11 @@ impl BinaryKind for Mul {
         a * b
     }
     // d(ab) = b da + a db
-    fn jvp(
-        a: &Tensor,
-        b: &Tensor,
-        _: &Tensor,
-        a_dot: &Tangent,
-        b_dot: &Tangent,
-    ) -> Result<Tangent> {
-        add_tangents(scale_tangent(a_dot, b)?, scale_tangent(b_dot, a)?)
+    fn partial_a(_: &Tensor, b: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        Ok(Some(b.clone()))
+    }
+    fn partial_b(a: &Tensor, _: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        Ok(Some(a.clone()))
     }
     fn transpose(ct: &Tensor, a: &LinearArg, b: &LinearArg) -> Result<[Option<Tensor>; 2]> {
         match (a, b) {
@@ -125,9 +136,14 @@ impl BinaryKind for Div {
     fn apply<T: Float>(a: T, b: T) -> T {
         a / b
     }
-    // d(a/b) = (da - y db) / b with y = a/b. Written to touch the tangents as few times as
-    // possible: each tangent operation is recorded and transposed under reverse mode, while
-    // operations on primals run once, eagerly.
+    // d(a/b) = da / b - (y / b) db with y = a/b.
+    fn partial_a(_: &Tensor, b: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        Ok(Some(lax::one_over(b)?))
+    }
+    fn partial_b(_: &Tensor, b: &Tensor, y: &Tensor) -> Result<Option<Tensor>> {
+        Ok(Some(lax::neg(&lax::div(y, b)?)?))
+    }
+    // (da - y db) / b: one division of the tangent instead of two multiplications.
     fn jvp(
         _: &Tensor,
         b: &Tensor,
@@ -167,22 +183,13 @@ impl BinaryKind for Rem {
     }
     // rem(a, b) = a - b trunc(a/b), and trunc is piecewise constant:
     // d rem = da - trunc(a/b) db (as JAX).
-    fn jvp(
-        a: &Tensor,
-        b: &Tensor,
-        _: &Tensor,
-        a_dot: &Tangent,
-        b_dot: &Tangent,
-    ) -> Result<Tangent> {
-        let tb = match b_dot {
-            Some(t) => {
-                let q = lax::div(a, b)?;
-                let trunc = lax::mul(&lax::sign(&q)?, &lax::floor(&lax::abs(&q)?)?)?;
-                Some(lax::neg(&lax::mul(t, &trunc)?)?)
-            }
-            None => None,
-        };
-        add_tangents(a_dot.clone(), tb)
+    fn partial_a(a: &Tensor, _: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        Ok(Some(lax::scalar_like(a, 1.0)))
+    }
+    fn partial_b(a: &Tensor, b: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        let q = lax::div(a, b)?;
+        let trunc = lax::mul(&lax::sign(&q)?, &lax::floor(&lax::abs(&q)?)?)?;
+        Ok(Some(lax::neg(&trunc)?))
     }
 }
 
@@ -195,37 +202,17 @@ impl BinaryKind for Pow {
         a.powf(b)
     }
     // d(a^b) = b a^(b-1) da + ln(a) a^b db; each factor is taken as 0 where its
-    // multiplier vanishes (b = 0, resp. a = 0), so 0^0 and 0^b do not produce NaN.
-    fn jvp(
-        a: &Tensor,
-        b: &Tensor,
-        y: &Tensor,
-        a_dot: &Tangent,
-        b_dot: &Tangent,
-    ) -> Result<Tangent> {
-        let ta = match a_dot {
-            Some(t) => {
-                let d = lax::mul(b, &lax::pow(a, &lax::add_scalar(b, -1.0)?)?)?;
-                let d = lax::select(
-                    &lax::eq(b, &lax::scalar_like(b, 0.0))?,
-                    &lax::scalar_like(b, 0.0),
-                    &d,
-                )?;
-                Some(lax::mul(t, &d)?)
-            }
-            None => None,
-        };
-        let tb = match b_dot {
-            Some(t) => {
-                let zero = lax::scalar_like(a, 0.0);
-                let is_zero = lax::eq(a, &zero)?;
-                let safe_a = lax::select(&is_zero, &lax::scalar_like(a, 1.0), a)?;
-                let d = lax::select(&is_zero, &zero, &lax::mul(&lax::log(&safe_a)?, y)?)?;
-                Some(lax::mul(t, &d)?)
-            }
-            None => None,
-        };
-        add_tangents(ta, tb)
+    // multiplier vanishes (b = 0, resp. a = 0), so 0^0 and 0^b produce no NaN, in any
+    // derivative order (the factors are computed on safe inputs there).
+    fn partial_a(a: &Tensor, b: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        let b_nonzero = lax::compare(b, &lax::zeros_like(b), Cmp::Ne)?;
+        let d = |b: &Tensor| lax::mul(b, &lax::pow(a, &lax::add_scalar(b, -1.0)?)?);
+        lax::where_safe(&b_nonzero, b, [1.0, 0.0], d, zeros).map(Some)
+    }
+    fn partial_b(a: &Tensor, _: &Tensor, y: &Tensor) -> Result<Option<Tensor>> {
+        let a_nonzero = lax::compare(a, &lax::zeros_like(a), Cmp::Ne)?;
+        let d = |a: &Tensor| lax::mul(&lax::log(a)?, y);
+        lax::where_safe(&a_nonzero, a, [1.0, 0.0], d, zeros).map(Some)
     }
 }
 
@@ -248,6 +235,13 @@ impl BinaryKind for Max {
             a
         }
     }
+    fn partial_a(a: &Tensor, b: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        lax::choice_weight(a, b, &lax::gt(a, b)?).map(Some)
+    }
+    fn partial_b(a: &Tensor, b: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        lax::complement(&lax::choice_weight(a, b, &lax::gt(a, b)?)?).map(Some)
+    }
+    // The weight is computed once for both tangents.
     fn jvp(
         a: &Tensor,
         b: &Tensor,
@@ -255,7 +249,9 @@ impl BinaryKind for Max {
         a_dot: &Tangent,
         b_dot: &Tangent,
     ) -> Result<Tangent> {
-        lax::pick_tangents(a, b, a_dot, b_dot, lax::gt(a, b)?)
+        let w = lax::choice_weight(a, b, &lax::gt(a, b)?)?;
+        let tb = scale_tangent(b_dot, &lax::complement(&w)?)?;
+        add_tangents(scale_tangent(a_dot, &w)?, tb)
     }
 }
 
@@ -278,6 +274,13 @@ impl BinaryKind for Min {
             a
         }
     }
+    fn partial_a(a: &Tensor, b: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        lax::choice_weight(a, b, &lax::lt(a, b)?).map(Some)
+    }
+    fn partial_b(a: &Tensor, b: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        lax::complement(&lax::choice_weight(a, b, &lax::lt(a, b)?)?).map(Some)
+    }
+    // The weight is computed once for both tangents.
     fn jvp(
         a: &Tensor,
         b: &Tensor,
@@ -285,7 +288,9 @@ impl BinaryKind for Min {
         a_dot: &Tangent,
         b_dot: &Tangent,
     ) -> Result<Tangent> {
-        lax::pick_tangents(a, b, a_dot, b_dot, lax::lt(a, b)?)
+        let w = lax::choice_weight(a, b, &lax::lt(a, b)?)?;
+        let tb = scale_tangent(b_dot, &lax::complement(&w)?)?;
+        add_tangents(scale_tangent(a_dot, &w)?, tb)
     }
 }
 
@@ -298,16 +303,19 @@ impl BinaryKind for Atan2 {
         a.atan2(b)
     }
     // d atan2(a, b) = (b da - a db) / (a² + b²)
-    fn jvp(
-        a: &Tensor,
-        b: &Tensor,
-        _: &Tensor,
-        a_dot: &Tangent,
-        b_dot: &Tangent,
-    ) -> Result<Tangent> {
-        let r2 = lax::add(&lax::square(a)?, &lax::square(b)?)?;
-        let ta = scale_tangent(a_dot, &lax::div(b, &r2)?)?;
-        let tb = scale_tangent(b_dot, &lax::neg(&lax::div(a, &r2)?)?)?;
-        add_tangents(ta, tb)
+    fn partial_a(a: &Tensor, b: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        Ok(Some(lax::div(b, &radius_squared(a, b)?)?))
     }
+    fn partial_b(a: &Tensor, b: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        Ok(Some(lax::neg(&lax::div(a, &radius_squared(a, b)?)?)?))
+    }
+}
+
+fn radius_squared(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    lax::add(&lax::square(a)?, &lax::square(b)?)
+}
+
+/// A zero partial for the lanes `where_safe` fills.
+fn zeros(x: &Tensor) -> Result<Tensor> {
+    Ok(lax::zeros_like(x))
 }

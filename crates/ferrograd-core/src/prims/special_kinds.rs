@@ -10,8 +10,8 @@ use ferrograd_array::{special, Element, Float};
 use super::binary::BinaryKind;
 use super::unary::UnaryKind;
 use super::unary_kinds::Logistic;
-use crate::lax::{self, add_tangents, scalar_like, scale_tangent};
-use crate::{Result, Tangent, Tensor};
+use crate::lax::{self, scalar_like};
+use crate::{Result, Tensor};
 
 /// Evaluates an f64 kernel at a float of either width.
 fn via_f64<T: Float>(x: T, f: impl Fn(f64) -> f64) -> T {
@@ -122,16 +122,11 @@ impl BinaryKind for Xlogy {
             }
         })
     }
-    fn jvp(
-        a: &Tensor,
-        b: &Tensor,
-        _: &Tensor,
-        a_dot: &Tangent,
-        b_dot: &Tangent,
-    ) -> Result<Tangent> {
-        let ta = scale_tangent(a_dot, &lax::log(b)?)?;
-        let tb = scale_tangent(b_dot, &lax::div(a, b)?)?;
-        add_tangents(ta, tb)
+    fn partial_a(_: &Tensor, b: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        lax::log(b).map(Some)
+    }
+    fn partial_b(a: &Tensor, b: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        lax::div(a, b).map(Some)
     }
 }
 
@@ -157,16 +152,11 @@ impl BinaryKind for LogAddExp {
     }
     // The weights as σ(a − b) and σ(b − a) rather than e^(a−y): exact ½ at ties, and no
     // rounding of y (ulp(1000) ≈ 1e-13) leaks into them.
-    fn jvp(
-        a: &Tensor,
-        b: &Tensor,
-        _: &Tensor,
-        a_dot: &Tangent,
-        b_dot: &Tangent,
-    ) -> Result<Tangent> {
-        let ta = scale_tangent(a_dot, &lax::unary::<Logistic>(&lax::sub(a, b)?)?)?;
-        let tb = scale_tangent(b_dot, &lax::unary::<Logistic>(&lax::sub(b, a)?)?)?;
-        add_tangents(ta, tb)
+    fn partial_a(a: &Tensor, b: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        lax::unary::<Logistic>(&lax::sub(a, b)?).map(Some)
+    }
+    fn partial_b(a: &Tensor, b: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        lax::unary::<Logistic>(&lax::sub(b, a)?).map(Some)
     }
 }
 
@@ -179,17 +169,17 @@ impl BinaryKind for Hypot {
     fn apply<T: Float>(a: T, b: T) -> T {
         a.hypot(b)
     }
-    fn jvp(
-        a: &Tensor,
-        b: &Tensor,
-        y: &Tensor,
-        a_dot: &Tangent,
-        b_dot: &Tangent,
-    ) -> Result<Tangent> {
-        let zero = lax::eq(y, &lax::zeros_like(y))?;
-        let safe = lax::select(&zero, &scalar_like(y, 1.0), y)?;
-        let ta = scale_tangent(a_dot, &lax::div(a, &safe)?)?;
-        let tb = scale_tangent(b_dot, &lax::div(b, &safe)?)?;
-        add_tangents(ta, tb)
+    fn partial_a(a: &Tensor, _: &Tensor, y: &Tensor) -> Result<Option<Tensor>> {
+        lax::div(a, &nonzero(y)?).map(Some)
     }
+    fn partial_b(_: &Tensor, b: &Tensor, y: &Tensor) -> Result<Option<Tensor>> {
+        lax::div(b, &nonzero(y)?).map(Some)
+    }
+}
+
+/// `y` with its zeros replaced by 1: at the origin, where `y` is 0, so are `a` and `b`, and
+/// `a / 1 = 0` is the subgradient.
+fn nonzero(y: &Tensor) -> Result<Tensor> {
+    let zero = lax::eq(y, &lax::zeros_like(y))?;
+    lax::select(&zero, &scalar_like(y, 1.0), y)
 }
