@@ -66,3 +66,47 @@ fn second_derivatives_of_prod_and_var() {
         assert!((g - w).abs() < 1e-14, "{g} vs {w}");
     }
 }
+
+/// `copysign` and `fmod` against NumPy's documented values, with derivatives in both modes.
+#[test]
+fn copysign_and_fmod_match_numpy_and_differentiate() {
+    // np.copysign([1, -2, 3, 0], [-1, 1, -0.0, -5]) = [-1, 2, -3, -0].
+    let a = Tensor::from(vec![1.0, -2.0, 3.0, 0.0]);
+    let b = Tensor::from(vec![-1.0, 1.0, -0.0, -5.0]);
+    let y = np::copysign(&a, &b).to_vec();
+    assert_eq!(y, vec![-1.0, 2.0, -3.0, 0.0]);
+    assert!(y[3].is_sign_negative());
+    // Integers become float64; a scalar broadcasts.
+    let yi = np::copysign(&Tensor::from(vec![2i64, -3]), -1.0);
+    assert_eq!((yi.dtype(), yi.to_vec()), (DType::F64, vec![-2.0, -3.0]));
+    // np.fmod([-3, -2, -1, 1, 2, 3], 2) = [-1, 0, -1, 1, 0, 1]: the dividend's sign.
+    let n = Tensor::from(vec![-3i64, -2, -1, 1, 2, 3]);
+    assert_eq!(
+        np::fmod(&n, 2).to_vec(),
+        vec![-1.0, 0.0, -1.0, 1.0, 0.0, 1.0]
+    );
+    assert_eq!(np::fmod(&n, 2).dtype(), DType::I64);
+    // np.fmod(5, -3) = 2 and np.remainder(5, -3) = -1.
+    let five = Tensor::from(5.0);
+    assert_eq!(
+        (five.fmod(-3.0).item(), five.remainder(-3.0).item()),
+        (2.0, -1.0)
+    );
+    // d copysign(a, b)/da = sign(a) sign(b), d/db = 0; d fmod(a, b)/da = 1, d/db = -trunc(a/b).
+    let x = (
+        Tensor::from(vec![0.7, -1.3, 2.1]),
+        Tensor::from(vec![-0.4, 0.9, 1.7]),
+    );
+    let g = grad(|(a, b): &(Tensor, Tensor)| np::copysign(a, b).sum())(&x);
+    assert_eq!(g.0.to_vec(), vec![-1.0, -1.0, 1.0]);
+    assert_eq!(g.1.to_vec(), vec![0.0, 0.0, 0.0]);
+    let g = grad(|(a, b): &(Tensor, Tensor)| np::fmod(a, b).sum())(&x);
+    assert_eq!(g.0.to_vec(), vec![1.0, 1.0, 1.0]);
+    assert_eq!(g.1.to_vec(), vec![1.0, 1.0, -1.0]);
+    for f in [
+        (|(a, b): &(Tensor, Tensor)| np::copysign(a, b)) as fn(&(Tensor, Tensor)) -> Tensor,
+        |(a, b): &(Tensor, Tensor)| np::fmod(a, b),
+    ] {
+        ferrograd::check_grads(f, &x, 2).unwrap();
+    }
+}

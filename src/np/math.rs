@@ -240,6 +240,29 @@ pub fn arctan2(a: impl Operand, b: impl Operand) -> Tensor {
     a.arctan2(&b)
 }
 
+/// Elementwise `|a|` with the sign of `b` ([`Tensor::copysign`]).
+#[track_caller]
+pub fn copysign(a: impl Operand, b: impl Operand) -> Tensor {
+    let (a, b) = resolve_pair(a, b);
+    a.copysign(&b)
+}
+
+/// Elementwise `a / b`'s remainder with the sign of `a` (C's `fmod`; NumPy's `fmod`), as
+/// opposed to [`remainder`], which takes the sign of `b`: `fmod(-7, 2) = -1`,
+/// `remainder(-7, 2) = 1`. Integer `fmod` by zero is 0, float `fmod` by zero NaN.
+///
+/// ```
+/// use ferrograd::{np, Tensor};
+/// let a = Tensor::from(vec![-7i64, 7, -7]);
+/// assert_eq!(np::fmod(&a, 2).to_vec(), vec![-1.0, 1.0, -1.0]);
+/// assert_eq!(np::remainder(&a, 2).to_vec(), vec![1.0, 1.0, 1.0]);
+/// ```
+#[track_caller]
+pub fn fmod(a: impl Operand, b: impl Operand) -> Tensor {
+    let (a, b) = resolve_pair(a, b);
+    a.fmod(&b)
+}
+
 /// Elementwise `a < b` (bool).
 #[track_caller]
 pub fn less(a: impl Operand, b: impl Operand) -> Tensor {

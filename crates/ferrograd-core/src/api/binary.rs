@@ -128,6 +128,23 @@ impl Tensor {
         ok(float_binary("arctan2", &a, &b, lax::atan2))
     }
 
+    /// Elementwise `|self|` with the sign of `other` (NumPy's `copysign`), with broadcasting;
+    /// integers become float64. The sign of `-0.0` counts.
+    ///
+    /// ```
+    /// use ferrograd_core::Tensor;
+    /// let y = Tensor::from(vec![1.0, -2.0, 3.0]).copysign(&Tensor::from(vec![-1.0, 1.0, -0.0]));
+    /// assert_eq!(y.to_vec(), vec![-1.0, 2.0, -3.0]);
+    /// ```
+    ///
+    /// # Panics
+    /// If the shapes do not broadcast.
+    #[track_caller]
+    pub fn copysign(&self, other: impl Operand) -> Tensor {
+        let (a, b) = resolve_pair(self, other);
+        ok(float_binary("copysign", &a, &b, lax::copysign))
+    }
+
     /// Limits values to `[lo, hi]` (scalars or tensors, broadcast): `min(max(x, lo), hi)`.
     ///
     /// ```

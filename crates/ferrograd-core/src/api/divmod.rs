@@ -1,5 +1,6 @@
 //! NumPy's `floor_divide` (Python's `//`) and `remainder` (Python's `%`), composed from the
-//! truncating `div` and `rem` primitives as JAX composes them. Floor division rounds toward
+//! truncating `div` and `rem` primitives as JAX composes them, and `fmod` (C's), which is
+//! `rem` itself. Floor division rounds toward
 //! -∞ and the remainder takes the divisor's sign, so `a == b * (a // b) + a % b`:
 //! `-7 // 2 == -4`, `-7 % 2 == 1`, `7 % -2 == -1`.
 //!
@@ -119,6 +120,35 @@ impl Tensor {
     /// `.astype(DType::I64)`).
     pub fn try_remainder(&self, other: impl Operand) -> Result<Tensor> {
         apply_pair("remainder", self, other, remainder_same)
+    }
+
+    /// Elementwise remainder of truncating division, with the sign of `self` (C's and
+    /// NumPy's `fmod`; [`Tensor::remainder`] takes the divisor's sign). Integer `fmod` by
+    /// zero is 0, float `fmod` by zero NaN.
+    ///
+    /// ```
+    /// use ferrograd_core::Tensor;
+    /// let r = Tensor::from(vec![-7.5, 7.5]).fmod(2.0);
+    /// assert_eq!(r.to_vec(), vec![-1.5, 1.5]);
+    /// ```
+    ///
+    /// # Panics
+    /// As [`Tensor::try_fmod`].
+    #[track_caller]
+    pub fn fmod(&self, other: impl Operand) -> Tensor {
+        ok(self.try_fmod(other))
+    }
+
+    /// Fallible [`Tensor::fmod`].
+    ///
+    /// # Errors
+    /// If the shapes do not broadcast, or both operands are bool (convert with
+    /// `.astype(DType::I64)`).
+    pub fn try_fmod(&self, other: impl Operand) -> Result<Tensor> {
+        apply_pair("fmod", self, other, |a, b| {
+            INTS.check("fmod", a.dtype())?;
+            lax::rem(a, b)
+        })
     }
 }
 

@@ -10,7 +10,7 @@ use ferrograd_array::kernels::{Compare as Cmp, DotDims};
 use ferrograd_array::{Array, DType};
 
 pub use crate::interp::{bind, bind1};
-use crate::prims::binary_kinds::{Add, Atan2, Div, Max, Min, Mul, Pow, Rem, Sub};
+use crate::prims::binary_kinds::{Add, Atan2, CopySign, Div, Max, Min, Mul, Pow, Rem, Sub};
 use crate::prims::unary_kinds::{
     Abs, Cos, Cosh, Exp, Floor, Log, Neg, Round, Sign, Sin, Sinh, Sqrt,
 };
@@ -95,6 +95,9 @@ pub fn min(a: &Tensor, b: &Tensor) -> Result<Tensor> {
 }
 pub fn atan2(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     binary::<Atan2>(a, b)
+}
+pub fn copysign(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    binary::<CopySign>(a, b)
 }
 
 /// `x * x`.

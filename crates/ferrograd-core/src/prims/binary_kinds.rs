@@ -311,6 +311,25 @@ impl BinaryKind for Atan2 {
     }
 }
 
+/// |a| with the sign of b (C's and NumPy's `copysign`; the sign of -0.0 and of NaNs counts).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct CopySign;
+impl BinaryKind for CopySign {
+    const NAME: &'static str = "copysign";
+    fn apply<T: Float>(a: T, b: T) -> T {
+        a.copysign(b)
+    }
+    // copysign(a, b) = |a| s(b) with s(b) = copysign(1, b): d = sign(a) s(b) da; b's sign is
+    // piecewise constant.
+    fn partial_a(a: &Tensor, b: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        let s = lax::copysign(&lax::scalar_like(b, 1.0), b)?;
+        lax::mul(&lax::sign(a)?, &s).map(Some)
+    }
+    fn partial_b(_: &Tensor, _: &Tensor, _: &Tensor) -> Result<Option<Tensor>> {
+        Ok(None)
+    }
+}
+
 fn radius_squared(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     lax::add(&lax::square(a)?, &lax::square(b)?)
 }

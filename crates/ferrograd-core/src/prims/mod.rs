@@ -120,6 +120,7 @@ pub const ALL_PRIMITIVES: &[&str] = &[
     "maximum",
     "minimum",
     "arctan2",
+    "copysign",
     "lt",
     "le",
     "gt",

@@ -135,6 +135,7 @@ fn binary_rows(rows: &mut Vec<Row>) {
     binary(rows, Binary(Min), [r, r], &[]);
     let a = AwayFromZero(0.3, 2.0);
     binary(rows, Binary(Atan2), [a, a], &[]);
+    binary(rows, Binary(CopySign), [a, a], &[]);
     for cmp in [Cmp::Lt, Cmp::Le, Cmp::Gt, Cmp::Ge, Cmp::Eq, Cmp::Ne] {
         for s in ELEMENTWISE {
             rows.push(Row::new(Compare { cmp }, inputs(&[s, s], SmallInts), &[]).not_smooth());
