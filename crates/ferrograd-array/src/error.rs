@@ -51,6 +51,28 @@ pub enum Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
+    /// The one error for a dtype an operation is not defined for: names `op`, `got`, the
+    /// dtypes in `supported` and the conversion to make (int64 where it is supported, else
+    /// float64).
+    pub fn unsupported(op: &'static str, got: DType, supported: &[DType]) -> Self {
+        let order = [DType::F32, DType::F64, DType::I64, DType::U32, DType::Bool];
+        let names: Vec<&str> = order
+            .iter()
+            .filter(|d| supported.contains(d))
+            .map(|d| d.name())
+            .collect();
+        Error::UnsupportedDType {
+            op,
+            got,
+            supported: names.join(", "),
+            fix: if supported.contains(&DType::I64) {
+                DType::I64
+            } else {
+                DType::F64
+            },
+        }
+    }
+
     /// Shorthand for [`Error::Invalid`].
     pub fn invalid(op: &'static str, msg: impl Into<String>) -> Self {
         Error::Invalid {
