@@ -81,3 +81,42 @@ impl Error {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{kernels, Array};
+
+    #[test]
+    fn every_dispatch_family_gives_the_same_unsupported_dtype_error() {
+        let flags = Array::from_vec(&[2], vec![true, false]).unwrap();
+        let e = kernels::reduce_sum(&flags, &[0]).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "reduce_sum: not defined for bool (defined for float32, float64, int64, uint32); \
+             convert with .astype(DType::I64)"
+        );
+        let ints = Array::from_vec(&[1, 1], vec![4i64]).unwrap();
+        let e = kernels::decomp::cholesky(&ints).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "cholesky: not defined for int64 (defined for float32, float64); \
+             convert with .astype(DType::F64)"
+        );
+        let matmul = kernels::DotDims {
+            lhs_contract: vec![1],
+            rhs_contract: vec![0],
+            lhs_batch: vec![],
+            rhs_batch: vec![],
+        };
+        let words = Array::from_vec(&[1, 1], vec![4u32]).unwrap();
+        let e = kernels::dot_general(&words, &words, &matmul)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "dot_general: not defined for uint32 (defined for float32, float64, int64); \
+             convert with .astype(DType::I64)"
+        );
+    }
+}

@@ -329,6 +329,7 @@ fn dot_i64(lhs: &Array, rhs: &Array, dims: &DotDims, out_shape: &[usize]) -> Res
 mod tests {
     use super::*;
     use crate::kernels::transpose;
+    use crate::DType;
 
     fn mat(r: usize, c: usize, f: impl Fn(usize, usize) -> f64) -> Array {
         Array::from_vec(&[r, c], (0..r * c).map(|i| f(i / c, i % c)).collect()).unwrap()
