@@ -103,6 +103,11 @@ impl Array {
         &self.inner.data
     }
 
+    /// The storage as `T`; only called with `T` from `dispatch!` on this array's dtype.
+    fn store<T: Element>(&self) -> &Store<T> {
+        T::storage(self).expect("dispatch! gave this array's own dtype")
+    }
+
     pub(crate) fn logical_view<'a, T: Element>(&'a self, x: &'a Store<T>) -> ArrayViewD<'a, T> {
         match (&self.inner.bcast, x) {
             (None, x) => x.view(),
@@ -164,13 +169,7 @@ impl Array {
             }
             Array::from_ndarray(ArrayD::from_elem(IxDyn(shape), T::from_f64(v)))
         }
-        match dtype {
-            DType::Bool => fill::<bool>(shape, value),
-            DType::U32 => fill::<u32>(shape, value),
-            DType::I64 => fill::<i64>(shape, value),
-            DType::F32 => fill::<f32>(shape, value),
-            DType::F64 => fill::<f64>(shape, value),
-        }
+        dispatch!(dtype, T => fill::<T>(shape, value))
     }
 
     /// Zeros of `shape` and `dtype`.
@@ -178,7 +177,8 @@ impl Array {
         Self::full(shape, 0.0, dtype)
     }
 
-    /// The element type.
+    /// The element type. (The storage enum's own variant-to-dtype table; every other
+    /// per-dtype choice goes through `dispatch!`.)
     pub fn dtype(&self) -> DType {
         match &self.inner.data {
             Data::Bool(_) => DType::Bool,
@@ -194,13 +194,7 @@ impl Array {
         if let Some(s) = &self.inner.bcast {
             return s;
         }
-        match &self.inner.data {
-            Data::Bool(x) => x.shape(),
-            Data::U32(x) => x.shape(),
-            Data::I64(x) => x.shape(),
-            Data::F32(x) => x.shape(),
-            Data::F64(x) => x.shape(),
-        }
+        dispatch!(self.dtype(), T => self.store::<T>().shape())
     }
 
     /// Number of axes.
@@ -244,13 +238,7 @@ impl Array {
                 .map(|x| x.to_f64())
                 .collect()
         }
-        match self.dtype() {
-            DType::Bool => conv::<bool>(self),
-            DType::U32 => conv::<u32>(self),
-            DType::I64 => conv::<i64>(self),
-            DType::F32 => conv::<f32>(self),
-            DType::F64 => conv::<f64>(self),
-        }
+        dispatch!(self.dtype(), T => conv::<T>(self))
     }
 
     /// Zero-copy broadcast: axis `i` of `self` becomes axis `dims[i]` of `shape`; each of
@@ -299,13 +287,7 @@ impl Array {
                 a.view::<T>("materialize").expect("dtype matched"),
             ))
         }
-        match self.dtype() {
-            DType::Bool => own::<bool>(self),
-            DType::U32 => own::<u32>(self),
-            DType::I64 => own::<i64>(self),
-            DType::F32 => own::<f32>(self),
-            DType::F64 => own::<f64>(self),
-        }
+        dispatch!(self.dtype(), T => own::<T>(self))
     }
 
     /// Reshape of non-broadcast storage (copies into row-major order when needed).
@@ -321,12 +303,6 @@ impl Array {
                 .map(T::wrap)
                 .map_err(|e| Error::invalid("reshape", e.to_string()))
         }
-        match &self.inner.data {
-            Data::Bool(x) => go(x, shape),
-            Data::U32(x) => go(x, shape),
-            Data::I64(x) => go(x, shape),
-            Data::F32(x) => go(x, shape),
-            Data::F64(x) => go(x, shape),
-        }
+        dispatch!(self.dtype(), T => go(self.store::<T>(), shape))
     }
 }

@@ -1,5 +1,6 @@
-//! Element types. Dtype dispatch happens once, through [`Element`]: generic kernels are written
-//! for `T: Element` (or [`Float`]) and [`Array::view`](crate::Array::view) picks the storage.
+//! Element types. Generic kernels are written for `T: Element` (or [`Float`]); the crate's
+//! `dispatch!` macro (see the crate docs) turns a [`DType`] into `T` once per call, and
+//! [`Array::view`](crate::Array::view) picks the storage.
 
 use ndarray::{ArcArray, IxDyn};
 use std::fmt;

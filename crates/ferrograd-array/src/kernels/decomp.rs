@@ -20,7 +20,7 @@ use faer::{Mat, MatMut, MatRef, Side};
 
 use ndarray::ArrayViewD;
 
-use crate::{Array, DType, Element, Error, Float, Result};
+use crate::{Array, Element, Error, Float, Result};
 
 /// The floats faer computes with here.
 pub trait LinalgFloat: Float + RealField {}
@@ -166,17 +166,6 @@ fn at(batch: &[usize], k: usize) -> String {
     }
 }
 
-/// Runs `$f::<T>` for f32/f64 arrays, else a dtype error naming `$op`.
-macro_rules! float_dispatch {
-    ($op:expr, $x:expr, $f:ident($($arg:expr),*)) => {
-        match $x.dtype() {
-            DType::F64 => $f::<f64>($($arg),*),
-            DType::F32 => $f::<f32>($($arg),*),
-            got => Err(Error::DTypeMismatch { op: $op, expected: "float32 or float64".into(), got }),
-        }
-    };
-}
-
 fn symmetrized<T: LinalgFloat>(a: MatRef<'_, T>) -> Mat<T> {
     let half = T::from_f64(0.5);
     Mat::from_fn(a.nrows(), a.ncols(), |i, j| (a[(i, j)] + a[(j, i)]) * half)
@@ -187,7 +176,7 @@ fn symmetrized<T: LinalgFloat>(a: MatRef<'_, T>) -> Mat<T> {
 /// # Errors
 /// [`Error::LinAlg`] when a matrix is not positive definite.
 pub fn cholesky(a: &Array) -> Result<Array> {
-    float_dispatch!("cholesky", a, cholesky_t(a))
+    dispatch!(floats "cholesky", a.dtype(), T => cholesky_t::<T>(a))
 }
 
 fn cholesky_t<T: LinalgFloat>(a: &Array) -> Result<Array> {
@@ -239,11 +228,7 @@ fn check_rhs<T: Element>(op: &'static str, a: &Stack<T>, b: &Stack<T>) -> Result
 /// # Errors
 /// [`Error::LinAlg`] when a diagonal entry is zero (the matrix is singular).
 pub fn triangular_solve(a: &Array, b: &Array, lower: bool, transpose_a: bool) -> Result<Array> {
-    float_dispatch!(
-        "triangular_solve",
-        a,
-        triangular_solve_t(a, b, lower, transpose_a)
-    )
+    dispatch!(floats "triangular_solve", a.dtype(), T => triangular_solve_t::<T>(a, b, lower, transpose_a))
 }
 
 fn triangular_solve_t<T: LinalgFloat>(
@@ -307,7 +292,7 @@ fn singular_pivot<T: LinalgFloat>(u: MatRef<'_, T>) -> Option<usize> {
 /// # Errors
 /// [`Error::LinAlg`] when `A` is singular and not `inf_if_singular`.
 pub fn lu_solve(a: &Array, b: &Array, transpose_a: bool, inf_if_singular: bool) -> Result<Array> {
-    float_dispatch!("solve", a, lu_solve_t(a, b, transpose_a, inf_if_singular))
+    dispatch!(floats "solve", a.dtype(), T => lu_solve_t::<T>(a, b, transpose_a, inf_if_singular))
 }
 
 fn lu_solve_t<T: LinalgFloat>(
@@ -436,7 +421,7 @@ fn lu_slogdet<T: LinalgFloat>(a: MatRef<'_, T>) -> (T, T) {
 /// Sign and natural log of the absolute determinant of each matrix (NumPy's `slogdet`;
 /// a singular matrix gives sign 0 and log -∞).
 pub fn slogdet(a: &Array) -> Result<(Array, Array)> {
-    float_dispatch!("slogdet", a, slogdet_t(a))
+    dispatch!(floats "slogdet", a.dtype(), T => slogdet_t::<T>(a))
 }
 
 fn slogdet_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array)> {
@@ -450,7 +435,7 @@ fn slogdet_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array)> {
 
 /// The determinant of each matrix (LU: the pivots' product times the permutation's sign).
 pub fn det(a: &Array) -> Result<Array> {
-    float_dispatch!("det", a, det_t(a))
+    dispatch!(floats "det", a.dtype(), T => det_t::<T>(a))
 }
 
 fn det_t<T: LinalgFloat>(a: &Array) -> Result<Array> {
@@ -481,7 +466,7 @@ fn det_t<T: LinalgFloat>(a: &Array) -> Result<Array> {
 /// Reduced QR: `A = Q R` with `Q` `[..., m, k]` (orthonormal columns), `R` `[..., k, n]`
 /// upper triangular with a non-negative diagonal, `k = min(m, n)`.
 pub fn qr(a: &Array) -> Result<(Array, Array)> {
-    float_dispatch!("qr", a, qr_t(a))
+    dispatch!(floats "qr", a.dtype(), T => qr_t::<T>(a))
 }
 
 fn qr_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array)> {
@@ -540,7 +525,7 @@ fn normalise_signs<T: LinalgFloat>(u: &mut Mat<T>, mut v: Option<&mut Mat<T>>) {
 /// # Errors
 /// [`Error::LinAlg`] if the iteration does not converge.
 pub fn eigh(a: &Array) -> Result<(Array, Array)> {
-    float_dispatch!("eigh", a, eigh_t(a))
+    dispatch!(floats "eigh", a.dtype(), T => eigh_t::<T>(a))
 }
 
 fn eigh_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array)> {
@@ -585,7 +570,7 @@ fn eigh_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array)> {
 /// # Errors
 /// [`Error::LinAlg`] if the iteration does not converge.
 pub fn svd_full(a: &Array) -> Result<(Array, Array, Array)> {
-    float_dispatch!("svd_full", a, svd_full_t(a))
+    dispatch!(floats "svd_full", a.dtype(), T => svd_full_t::<T>(a))
 }
 
 fn svd_full_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array, Array)> {
@@ -643,7 +628,7 @@ fn svd_full_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array, Array)> {
 /// # Errors
 /// [`Error::LinAlg`] if the iteration does not converge.
 pub fn svd(a: &Array) -> Result<(Array, Array, Array)> {
-    float_dispatch!("svd", a, svd_t(a))
+    dispatch!(floats "svd", a.dtype(), T => svd_t::<T>(a))
 }
 
 fn svd_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array, Array)> {
@@ -684,7 +669,7 @@ fn svd_t<T: LinalgFloat>(a: &Array) -> Result<(Array, Array, Array)> {
 /// # Errors
 /// [`Error::LinAlg`] when a matrix is singular.
 pub fn inv(a: &Array) -> Result<Array> {
-    float_dispatch!("inv", a, inv_t(a))
+    dispatch!(floats "inv", a.dtype(), T => inv_t::<T>(a))
 }
 
 fn inv_t<T: LinalgFloat>(a: &Array) -> Result<Array> {

@@ -293,31 +293,38 @@ pub fn unary(
     if let Some(f) = vector {
         return unary_vectorised(op, f, x);
     }
+    // The caller gives one closure per float dtype (closures cannot be generic), so this
+    // picks one by dtype rather than through `dispatch!`.
     match x.dtype() {
         DType::F32 => Ok(Array::from_ndarray(map(x.view::<f32>(op)?, f32))),
         _ => Ok(Array::from_ndarray(map(x.view::<f64>(op)?, f64))),
     }
 }
 
+/// The floats [`vmath`] has kernels for.
+trait VmathFloat: Element + Sized {
+    fn map(f: Func, xs: &[Self]) -> Vec<Self>;
+}
+
+impl VmathFloat for f32 {
+    fn map(f: Func, xs: &[f32]) -> Vec<f32> {
+        vmath::map_f32(f, xs)
+    }
+}
+
+impl VmathFloat for f64 {
+    fn map(f: Func, xs: &[f64]) -> Vec<f64> {
+        vmath::map_f64(f, xs)
+    }
+}
+
 /// The [`vmath`] kernel `f` on a float array (strided views are copied to row-major first).
 fn unary_vectorised(op: &'static str, f: Func, x: &Array) -> Result<Array> {
-    match x.dtype() {
-        DType::F32 => {
-            let v = layout::standard_cow(x.view::<f32>(op)?);
-            let xs = v.as_slice().expect("row-major");
-            Array::from_vec(x.shape(), vmath::map_f32(f, xs))
-        }
-        DType::F64 => {
-            let v = layout::standard_cow(x.view::<f64>(op)?);
-            let xs = v.as_slice().expect("row-major");
-            Array::from_vec(x.shape(), vmath::map_f64(f, xs))
-        }
-        got => Err(Error::DTypeMismatch {
-            op,
-            expected: "float32 or float64".into(),
-            got,
-        }),
-    }
+    dispatch!(floats op, x.dtype(), T => {
+        let v = layout::standard_cow(x.view::<T>(op)?);
+        let xs = v.as_slice().expect("row-major");
+        Array::from_vec(x.shape(), T::map(f, xs))
+    })
 }
 
 /// Scalar functions of one binary elementwise operation, per dtype: the float ones, and the
@@ -349,6 +356,8 @@ where
     if let (Some(x), Some(y)) = (a.as_scalar::<f32>(), b.as_scalar::<f32>()) {
         return Ok(Array::scalar((fns.f32)(x, y)));
     }
+    // One function per dtype in `fns` (closures cannot be generic), so this picks one by
+    // dtype rather than through `dispatch!`; integers take their error from `binary_ints`.
     match a.dtype() {
         DType::F32 => Ok(Array::from_ndarray(zip_map(
             op,
@@ -405,13 +414,7 @@ pub fn compare(op: &'static str, a: &Array, b: &Array, cmp: Compare) -> Result<A
         }?))
     }
     same_dtype(op, a, b)?;
-    match a.dtype() {
-        DType::Bool => go::<bool>(op, a, b, cmp),
-        DType::U32 => go::<u32>(op, a, b, cmp),
-        DType::I64 => go::<i64>(op, a, b, cmp),
-        DType::F32 => go::<f32>(op, a, b, cmp),
-        DType::F64 => go::<f64>(op, a, b, cmp),
-    }
+    dispatch!(a.dtype(), T => go::<T>(op, a, b, cmp))
 }
 
 /// `where(pred, on_true, on_false)` elementwise; all three of one shape.
@@ -452,13 +455,7 @@ pub fn select(pred: &Array, on_true: &Array, on_false: &Array) -> Result<Array> 
         ))
     }
     same_dtype(OP, on_true, on_false)?;
-    match on_true.dtype() {
-        DType::Bool => go::<bool>(pred, on_true, on_false),
-        DType::U32 => go::<u32>(pred, on_true, on_false),
-        DType::I64 => go::<i64>(pred, on_true, on_false),
-        DType::F32 => go::<f32>(pred, on_true, on_false),
-        DType::F64 => go::<f64>(pred, on_true, on_false),
-    }
+    dispatch!(on_true.dtype(), T => go::<T>(pred, on_true, on_false))
 }
 
 /// Converts to another dtype (floats truncate toward zero into integers, like NumPy's astype).
@@ -474,24 +471,12 @@ pub fn convert(x: &Array, dtype: DType) -> Result<Array> {
                 map(v, |v| T::from_i64(v.to_i64()))
             }))
         }
-        match x.dtype() {
-            DType::Bool => from::<bool, T>(x),
-            DType::U32 => from::<u32, T>(x),
-            DType::I64 => from::<i64, T>(x),
-            DType::F32 => from::<f32, T>(x),
-            DType::F64 => from::<f64, T>(x),
-        }
+        dispatch!(x.dtype(), S => from::<S, T>(x))
     }
     if x.dtype() == dtype {
         return Ok(x.clone());
     }
-    match dtype {
-        DType::Bool => to::<bool>(x),
-        DType::U32 => to::<u32>(x),
-        DType::I64 => to::<i64>(x),
-        DType::F32 => to::<f32>(x),
-        DType::F64 => to::<f64>(x),
-    }
+    dispatch!(dtype, T => to::<T>(x))
 }
 
 #[cfg(test)]

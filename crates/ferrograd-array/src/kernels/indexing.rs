@@ -103,7 +103,7 @@ pub fn gather(x: &Array, idx: &Array, dims: GatherDims) -> Result<Array> {
     let out_shape = dims.out_shape(op, x.shape(), idx.shape())?;
     let [b_n, p_n, n, q_n, j_n] = dims.blocks(x.shape(), idx.shape());
     let ids = checked_indices(op, idx, n, dims.axis, x.shape())?;
-    with_dtype!(x, T => {
+    dispatch!(x.dtype(), T => {
         let xs = values::<T>(op, x)?;
         let mut out = Vec::with_capacity(size(&out_shape));
         for b in 0..b_n {
@@ -186,21 +186,11 @@ pub fn scatter(
         }
         Array::from_vec(x.shape(), out)
     }
-    match x.dtype() {
-        DType::F64 => go::<f64>(op, x, updates, &ids, blocks, mode),
-        DType::F32 => go::<f32>(op, x, updates, &ids, blocks, mode),
-        DType::I64 => go::<i64>(op, x, updates, &ids, blocks, mode),
-        DType::U32 => go::<u32>(op, x, updates, &ids, blocks, mode),
-        DType::Bool if mode == ScatterMode::Set => {
-            // Bool has no addition; set through u8 would need a copy, so go through i64.
-            let xi = super::convert(x, DType::I64)?;
-            let ui = super::convert(updates, DType::I64)?;
-            super::convert(&go::<i64>(op, &xi, &ui, &ids, blocks, mode)?, DType::Bool)
-        }
-        DType::Bool => Err(Error::DTypeMismatch {
-            op,
-            expected: "a numeric array (bool cannot be added)".into(),
-            got: DType::Bool,
-        }),
+    if x.dtype() == DType::Bool && mode == ScatterMode::Set {
+        // Bool has no addition, so `go` is not defined for it; a set goes through int64.
+        let xi = super::convert(x, DType::I64)?;
+        let ui = super::convert(updates, DType::I64)?;
+        return super::convert(&go::<i64>(op, &xi, &ui, &ids, blocks, mode)?, DType::Bool);
     }
+    dispatch!(numeric op, x.dtype(), T => go::<T>(op, x, updates, &ids, blocks, mode))
 }

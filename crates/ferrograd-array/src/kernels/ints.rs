@@ -36,17 +36,8 @@ impl Support {
             return Ok(());
         }
         let all = [DType::F32, DType::F64, DType::I64, DType::U32, DType::Bool];
-        let names: Vec<&str> = all
-            .iter()
-            .filter(|&&d| self.has(d))
-            .map(|d| d.name())
-            .collect();
-        Err(Error::UnsupportedDType {
-            op,
-            got: dtype,
-            supported: names.join(", "),
-            fix: if self.i64 { DType::I64 } else { DType::F64 },
-        })
+        let supported: Vec<DType> = all.into_iter().filter(|&d| self.has(d)).collect();
+        Err(Error::unsupported(op, dtype, &supported))
     }
 }
 
@@ -119,6 +110,8 @@ pub(super) fn binary_ints(
             f,
         )?))
     }
+    // The forms are given per dtype (integer wrapping, bool logic), so this picks one by
+    // dtype rather than through `dispatch!`; the error is `Error::unsupported`'s.
     match (a.dtype(), ints) {
         (DType::I64, BinaryInts { i64: Some(f), .. }) => go(op, a, b, *f),
         (DType::U32, BinaryInts { u32: Some(f), .. }) => go(op, a, b, *f),
@@ -139,6 +132,7 @@ pub(super) fn unary_ints(op: &'static str, x: &Array, ints: &UnaryInts) -> Resul
         }
         Ok(Array::from_ndarray(map(x.view::<T>(op)?, f)))
     }
+    // Per-dtype forms, as in `binary_ints`.
     match (x.dtype(), ints) {
         (DType::I64, UnaryInts { i64: Some(f), .. }) => go(op, x, *f),
         (DType::U32, UnaryInts { u32: Some(f), .. }) => go(op, x, *f),

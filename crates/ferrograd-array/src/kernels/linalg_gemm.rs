@@ -4,7 +4,7 @@
 use ndarray::{ArrayD, ArrayViewD, IxDyn};
 use rayon::prelude::*;
 
-use crate::{Array, DType, Error, Result};
+use crate::{Array, Error, Result};
 
 /// Axis numbers of a `dot_general`: contracting and batch axes of each operand.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -234,15 +234,30 @@ pub fn dot_general(lhs: &Array, rhs: &Array, dims: &DotDims) -> Result<Array> {
     if lhs.size() == 0 || rhs.size() == 0 {
         return Ok(Array::zeros(&out_shape, lhs.dtype()));
     }
-    match lhs.dtype() {
-        DType::F32 => dot_typed::<f32>(lhs, rhs, dims, &out_shape),
-        DType::F64 => dot_typed::<f64>(lhs, rhs, dims, &out_shape),
-        DType::I64 => dot_i64(lhs, rhs, dims, &out_shape),
-        got => Err(Error::DTypeMismatch {
-            op: "dot_general",
-            expected: "float32, float64 or int64 (cast other integers with astype)".into(),
-            got,
-        }),
+    dispatch!(floats_i64 "dot_general", lhs.dtype(), T => T::dot(lhs, rhs, dims, &out_shape))
+}
+
+/// The dtypes `dot_general` computes in: floats through gemm, int64 with a wrapping loop
+/// (gemm has no integer kernels).
+trait Dot {
+    fn dot(lhs: &Array, rhs: &Array, dims: &DotDims, out_shape: &[usize]) -> Result<Array>;
+}
+
+impl Dot for f32 {
+    fn dot(lhs: &Array, rhs: &Array, dims: &DotDims, out_shape: &[usize]) -> Result<Array> {
+        dot_typed::<f32>(lhs, rhs, dims, out_shape)
+    }
+}
+
+impl Dot for f64 {
+    fn dot(lhs: &Array, rhs: &Array, dims: &DotDims, out_shape: &[usize]) -> Result<Array> {
+        dot_typed::<f64>(lhs, rhs, dims, out_shape)
+    }
+}
+
+impl Dot for i64 {
+    fn dot(lhs: &Array, rhs: &Array, dims: &DotDims, out_shape: &[usize]) -> Result<Array> {
+        dot_i64(lhs, rhs, dims, out_shape)
     }
 }
 
@@ -314,6 +329,7 @@ fn dot_i64(lhs: &Array, rhs: &Array, dims: &DotDims, out_shape: &[usize]) -> Res
 mod tests {
     use super::*;
     use crate::kernels::transpose;
+    use crate::DType;
 
     fn mat(r: usize, c: usize, f: impl Fn(usize, usize) -> f64) -> Array {
         Array::from_vec(&[r, c], (0..r * c).map(|i| f(i / c, i % c)).collect()).unwrap()

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use ndarray::{ArrayD, Axis, IxDyn, Zip};
 
 use super::reduce::Summable;
-use crate::{Array, DType, Element, Error, Result};
+use crate::{Array, Element, Error, Result};
 
 fn check_axis(op: &'static str, x: &Array, axis: usize) -> Result<()> {
     if axis >= x.ndim() {
@@ -37,17 +37,7 @@ pub fn cumsum(x: &Array, axis: usize, reverse: bool) -> Result<Array> {
         Ok(Array::from_ndarray(out))
     }
     check_axis("cumsum", x, axis)?;
-    match x.dtype() {
-        DType::F64 => go::<f64>(x, axis, reverse),
-        DType::F32 => go::<f32>(x, axis, reverse),
-        DType::I64 => go::<i64>(x, axis, reverse),
-        DType::U32 => go::<u32>(x, axis, reverse),
-        DType::Bool => Err(Error::DTypeMismatch {
-            op: "cumsum",
-            expected: "a numeric array (convert bools with astype)".into(),
-            got: DType::Bool,
-        }),
-    }
+    dispatch!(numeric "cumsum", x.dtype(), T => go::<T>(x, axis, reverse))
 }
 
 /// NumPy's sort order: NaN after every number (it is never equal to anything).
@@ -65,7 +55,7 @@ fn total<T: Element>(a: &T, b: &T) -> Ordering {
 /// `descending` reverses the order but keeps ties in their original order (NaNs still last).
 pub fn sort(x: &Array, axis: usize, descending: bool) -> Result<(Array, Array)> {
     check_axis("sort", x, axis)?;
-    with_dtype!(x, T => {
+    dispatch!(x.dtype(), T => {
         let v = x.view::<T>("sort")?;
         let mut vals: ArrayD<T> = v.to_owned();
         let mut idx: ArrayD<i64> = ArrayD::zeros(IxDyn(v.shape()));
@@ -114,7 +104,7 @@ pub fn searchsorted(a: &Array, v: &Array, right: bool) -> Result<Array> {
         ));
     }
     let last = sa.len() - 1;
-    with_dtype!(a, T => {
+    dispatch!(a.dtype(), T => {
         let av = a.view::<T>("searchsorted")?;
         let mut out: ArrayD<i64> = ArrayD::zeros(IxDyn(sv));
         Zip::from(out.lanes_mut(Axis(last)))

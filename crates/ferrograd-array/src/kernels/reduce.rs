@@ -7,7 +7,7 @@
 use ndarray::{ArrayD, IxDyn};
 
 use crate::shape::normalize_axis;
-use crate::{Array, DType, Element, Error, Result};
+use crate::{Array, Element, Error, Result};
 
 /// A reduction's combining function and identity.
 trait Reducer<T>: Copy + Sync {
@@ -198,30 +198,14 @@ fn reduce<T: Element, R: Reducer<T>>(
 /// Sum over `axes` (sorted, unique); floats use pairwise summation.
 pub fn reduce_sum(x: &Array, axes: &[usize]) -> Result<Array> {
     const OP: &str = "reduce_sum";
-    match x.dtype() {
-        DType::F32 => reduce::<f32, _>(OP, x, axes, SumOp),
-        DType::F64 => reduce::<f64, _>(OP, x, axes, SumOp),
-        DType::I64 => reduce::<i64, _>(OP, x, axes, SumOp),
-        DType::U32 => reduce::<u32, _>(OP, x, axes, SumOp),
-        got => Err(Error::DTypeMismatch {
-            op: OP,
-            expected: "a numeric dtype".into(),
-            got,
-        }),
-    }
+    dispatch!(numeric OP, x.dtype(), T => reduce::<T, _>(OP, x, axes, SumOp))
 }
 
 /// Maximum (`max = true`) or minimum over `axes`; NaN propagates; empty reductions are errors.
 pub fn reduce_extremum(x: &Array, axes: &[usize], max: bool) -> Result<Array> {
     let op = if max { "reduce_max" } else { "reduce_min" };
     let red = MaxOp(max);
-    match x.dtype() {
-        DType::F32 => reduce::<f32, _>(op, x, axes, red),
-        DType::F64 => reduce::<f64, _>(op, x, axes, red),
-        DType::I64 => reduce::<i64, _>(op, x, axes, red),
-        DType::U32 => reduce::<u32, _>(op, x, axes, red),
-        DType::Bool => reduce::<bool, _>(op, x, axes, red),
-    }
+    dispatch!(x.dtype(), T => reduce::<T, _>(op, x, axes, red))
 }
 
 /// Index (int64) of the first maximum (`max = true`) or minimum along `axis`.
@@ -255,13 +239,7 @@ pub fn arg_extremum(x: &Array, axis: usize, max: bool) -> Result<Array> {
     }
     let op = if max { "argmax" } else { "argmin" };
     normalize_axis(op, axis as i64, x.ndim())?;
-    match x.dtype() {
-        DType::F32 => go::<f32>(op, x, axis, max),
-        DType::F64 => go::<f64>(op, x, axis, max),
-        DType::I64 => go::<i64>(op, x, axis, max),
-        DType::U32 => go::<u32>(op, x, axis, max),
-        DType::Bool => go::<bool>(op, x, axis, max),
-    }
+    dispatch!(x.dtype(), T => go::<T>(op, x, axis, max))
 }
 
 #[cfg(test)]

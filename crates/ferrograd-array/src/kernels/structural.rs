@@ -23,7 +23,7 @@ pub fn transpose(x: &Array, perm: &[usize]) -> Result<Array> {
             ),
         ));
     }
-    with_dtype!(x, T => {
+    dispatch!(x.dtype(), T => {
         let s: ArcArray<T, IxDyn> = x.to_shared("transpose")?;
         Ok(Array::from_shared(s.permuted_axes(IxDyn(perm))))
     })
@@ -42,7 +42,7 @@ pub fn reshape(x: &Array, shape: &[usize]) -> Result<Array> {
     if x.shape() == shape {
         return Ok(x.clone());
     }
-    with_dtype!(x, T => {
+    dispatch!(x.dtype(), T => {
         let s: ArcArray<T, IxDyn> = x.to_shared("reshape")?;
         let s = if s.is_standard_layout() { s } else { super::layout::to_standard(s.view()).into_shared() };
         Ok(Array::from_shared(s.into_shape_with_order(IxDyn(shape)).expect("sizes checked")))
@@ -64,7 +64,7 @@ pub fn slice(x: &Array, start: &[usize], limit: &[usize], stride: &[usize]) -> R
             ),
         ));
     }
-    with_dtype!(x, T => {
+    dispatch!(x.dtype(), T => {
         let mut s: ArcArray<T, IxDyn> = x.to_shared("slice")?;
         for ax in 0..shape.len() {
             s.slice_axis_inplace(Axis(ax), Slice::new(start[ax] as isize, Some(limit[ax] as isize), stride[ax] as isize));
@@ -83,7 +83,7 @@ pub fn rev(x: &Array, axes: &[usize]) -> Result<Array> {
             rank: x.ndim(),
         });
     }
-    with_dtype!(x, T => {
+    dispatch!(x.dtype(), T => {
         let mut s: ArcArray<T, IxDyn> = x.to_shared("rev")?;
         for &ax in axes {
             s.invert_axis(Axis(ax));
@@ -105,7 +105,7 @@ pub fn pad(x: &Array, lo: &[usize], hi: &[usize], interior: &[usize], value: f64
     let out_shape: Vec<usize> = (0..shape.len())
         .map(|i| lo[i] + hi[i] + shape[i] + interior[i] * shape[i].saturating_sub(1))
         .collect();
-    with_dtype!(x, T => {
+    dispatch!(x.dtype(), T => {
         let mut out = ArrayD::from_elem(IxDyn(&out_shape), <T as Element>::from_f64(value));
         let mut view = out.view_mut();
         for ax in 0..shape.len() {
@@ -137,7 +137,7 @@ pub fn concatenate(xs: &[&Array], axis: usize) -> Result<Array> {
             });
         }
     }
-    with_dtype!(first, T => {
+    dispatch!(first.dtype(), T => {
         let views = xs.iter().map(|x| x.view::<T>("concatenate")).collect::<Result<Vec<_>>>()?;
         let out = ndarray::concatenate(Axis(axis), &views).map_err(|e| Error::invalid("concatenate", e.to_string()))?;
         Ok(Array::from_ndarray(out))
@@ -191,13 +191,7 @@ pub fn from_f64_values(shape: &[usize], values: &[f64], dtype: DType) -> Result<
             values.iter().map(|&v| T::from_f64(v)).collect::<Vec<T>>(),
         )
     }
-    match dtype {
-        DType::Bool => go::<bool>(shape, values),
-        DType::U32 => go::<u32>(shape, values),
-        DType::I64 => go::<i64>(shape, values),
-        DType::F32 => go::<f32>(shape, values),
-        DType::F64 => go::<f64>(shape, values),
-    }
+    dispatch!(dtype, T => go::<T>(shape, values))
 }
 
 #[cfg(test)]

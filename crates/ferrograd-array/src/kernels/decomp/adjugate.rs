@@ -29,7 +29,7 @@ use faer::linalg::matmul::matmul;
 use faer::{Accum, Mat, MatRef, Par};
 
 use super::{at, has_non_finite, linalg_err, LinalgFloat, Out, Stack};
-use crate::{Array, DType, Error, Result};
+use crate::{Array, Error, Result};
 
 /// `Dᵏ adj(A)[X₁, …, Xₖ]` for each matrix of the stack `a`, `k = xs.len()`, the `xs` shaped
 /// like `a`; `k = 0` is the adjugate `adj(A)` itself (`adj(A) A = det(A) I`). Finite for
@@ -38,15 +38,7 @@ use crate::{Array, DType, Error, Result};
 /// # Errors
 /// Shape or dtype mismatches, and [`Error::LinAlg`] if the SVD does not converge.
 pub fn adjugate(a: &Array, xs: &[&Array]) -> Result<Array> {
-    match a.dtype() {
-        DType::F64 => adjugate_t::<f64>(a, xs),
-        DType::F32 => adjugate_t::<f32>(a, xs),
-        got => Err(Error::DTypeMismatch {
-            op: "adjugate",
-            expected: "float32 or float64".into(),
-            got,
-        }),
-    }
+    dispatch!(floats "adjugate", a.dtype(), T => adjugate_t::<T>(a, xs))
 }
 
 fn adjugate_t<T: LinalgFloat>(a: &Array, xs: &[&Array]) -> Result<Array> {
