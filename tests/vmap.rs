@@ -244,18 +244,22 @@ fn vmap_passes_check_grads() {
 }
 
 #[test]
-fn reading_a_batched_value_names_structured_control_flow() {
+fn reading_a_batched_value_names_the_fixes_that_exist() {
     let xs = Tensor::from(vec![1.0, -2.0]);
     let msg = panic_text(|| {
         vmap(|x: &Tensor| if x.item() > 0.0 { x.clone() } else { -x })(&xs);
     });
-    for word in ["item", "vmap", "np::where_", "cond", "while_loop", "scan"] {
+    for word in ["item", "vmap", "np::where_"] {
         assert!(msg.contains(word), "{word} missing from: {msg}");
+    }
+    // Hints name only what exists: structured control flow and jit are not there yet.
+    for word in ["cond", "while_loop", "jit"] {
+        assert!(!msg.contains(word), "{word} named in: {msg}");
     }
     let msg = panic_text(|| {
         vmap(|x: &Tensor| Tensor::from(x.to_vec()))(&xs);
     });
-    assert!(msg.contains("to_vec") && msg.contains("cond"), "{msg}");
+    assert!(msg.contains("to_vec") && msg.contains("np::where_"), "{msg}");
     // The fix: a select.
     let abs = vmap(|x: &Tensor| np::where_(&x.greater(0.0), x, -x))(&xs);
     close(&abs, &xs.abs(), 0.0);

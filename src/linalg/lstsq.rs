@@ -46,7 +46,7 @@ pub fn lstsq_full(a: &Tensor, b: &Tensor, rcond: Option<f64>) -> (Tensor, Tensor
 ///
 /// # Errors
 /// Shape errors; `LinAlg` if the SVD does not converge; `ConcreteNeeded` when `m > n` under
-/// `vmap` or `jit`, where the rank (which decides whether `residuals` is empty) is not known.
+/// `vmap`, where the rank (which decides whether `residuals` is empty) is not known.
 pub fn try_lstsq_full(
     a: &Tensor,
     b: &Tensor,
@@ -93,7 +93,7 @@ fn residuals(a: &Tensor, b: &Tensor, x: &Tensor, rank: &Tensor) -> Result<Tensor
     }
     let rank = concrete_value(rank).ok_or(Error::ConcreteNeeded {
         op: "lstsq_full",
-        hint: "whether the residuals are empty depends on the rank, so the values must be known (they are under grad and jvp, not under vmap or jit); use lstsq and compute ((a x - b)²).sum(-2) yourself",
+        hint: "whether the residuals are empty depends on the rank, so the values must be known (they are under grad and jvp, not under vmap); use lstsq and compute ((a x - b)²).sum(-2) yourself",
     })?;
     if rank.to_vec().iter().any(|&r| r != n as f64) {
         return Ok(Tensor::zeros_aval(&Aval::new(&empty, a.dtype())));

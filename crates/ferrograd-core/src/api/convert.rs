@@ -7,7 +7,7 @@ use super::ok;
 use crate::{lax, Error, Result, Tensor};
 
 /// Why a value cannot be read inside `vmap`, and what to write instead.
-const VMAP_HINT: &str = "inside vmap a value stands for a whole batch, so it cannot be read as numbers (item, to_vec) or decide a Rust `if`/`match`/loop for every member at once; choose elementwise with np::where_ (a select), and write data-dependent control flow with the structured control-flow operations cond / while_loop / scan, which vmap batches";
+const VMAP_HINT: &str = "inside vmap a value stands for a whole batch, so it cannot be read as numbers (item, to_vec) or decide a Rust `if`/`match`/loop for every member at once; choose elementwise with np::where_ (a select), or loop over the batch in Rust outside vmap";
 
 impl Tensor {
     /// A tensor of `shape` from row-major `values`.
@@ -42,7 +42,7 @@ impl Tensor {
             hint: if crate::interp::batch::active() {
                 VMAP_HINT
             } else {
-                "reading values is impossible while a transform traces them (under vmap or jit, use np::where_ or cond instead of branching on data)"
+                "reading values is impossible while a transform traces them (under vmap, use np::where_ instead of branching on data)"
             },
         })
     }

@@ -39,7 +39,7 @@ pub(crate) fn node_of(op: &'static str, y: &Tensor, what: &str) -> Result<Arc<No
         )),
         Repr::Tracer(_) => Err(Error::invalid(
             op,
-            format!("{what} is traced by a transform (grad, jvp, vmap, jit); inside a transform, differentiate with the transform itself, or return the value and call {op} outside"),
+            format!("{what} is traced by a transform (grad, jvp, vmap); inside a transform, differentiate with the transform itself, or return the value and call {op} outside"),
         )),
     }
 }
