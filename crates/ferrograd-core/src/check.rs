@@ -16,7 +16,7 @@
 
 use ferrograd_array::DType;
 
-use crate::transforms::{jvp_flat, linearize_flat};
+use crate::transforms::{jvp_flat, linearize_flat, LinearFn};
 use crate::{lax, Aval, Error, Result, Tensor};
 
 /// Which modes [`check_grads_flat`] tests.
@@ -178,9 +178,11 @@ fn check_level(
             format!("{mode} of {path}")
         }
     };
+    // Central differences along v, shared by this level's forward and reverse checks.
+    let fd = numerical_jvp(f, x, &v, opts.eps)?;
     if opts.modes != Modes::Rev {
         let what = name("JVP");
-        check_jvp(f, x, &v, opts, &format!("{what}, order {level}"))?;
+        check_jvp(f, x, &v, &fd, opts, &format!("{what}, order {level}"))?;
         if order > 1 {
             let g = |xs: &[Tensor]| -> Result<Vec<Tensor>> { Ok(jvp_flat(f, xs, &v)?.1) };
             check_level(&g, x, order - 1, opts, rng, &what)?;
@@ -188,8 +190,10 @@ fn check_level(
     }
     if opts.modes != Modes::Fwd {
         let what = name("VJP");
-        let u = rng.like(&f(x)?)?;
-        check_vjp(f, x, &v, &u, opts, &format!("{what}, order {level}"))?;
+        let (y, lin) = linearize_flat(f, x)?;
+        let u = rng.like(&y)?;
+        let x_ct = transpose_at(&lin, &y, &u)?;
+        check_vjp(&x_ct, &v, &u, &fd, opts, &format!("{what}, order {level}"))?;
         if order > 1 {
             let g = |xs: &[Tensor]| -> Result<Vec<Tensor>> { pullback(f, xs, &u) };
             check_level(&g, x, order - 1, opts, rng, &what)?;
@@ -201,6 +205,11 @@ fn check_level(
 /// `vjp(f, x)(u)`; non-float outputs (whose `u` is zero) get no cotangent.
 fn pullback(f: FlatFnRef<'_>, x: &[Tensor], u: &[Tensor]) -> Result<Vec<Tensor>> {
     let (y, lin) = linearize_flat(f, x)?;
+    transpose_at(&lin, &y, u)
+}
+
+/// `lin`'s transpose at the cotangents `u` of the outputs `y` (none for non-float ones).
+fn transpose_at(lin: &LinearFn, y: &[Tensor], u: &[Tensor]) -> Result<Vec<Tensor>> {
     let cts: Vec<Option<Tensor>> = y
         .iter()
         .zip(u)
@@ -241,11 +250,11 @@ fn check_jvp(
     f: FlatFnRef<'_>,
     x: &[Tensor],
     v: &[Tensor],
+    expected: &[Vec<f64>],
     opts: &CheckOptions,
     what: &str,
 ) -> Result<()> {
     let (_, y_dot) = jvp_flat(f, x, v)?;
-    let expected = numerical_jvp(f, x, v, opts.eps)?;
     for (i, (e, t)) in expected.iter().zip(&y_dot).enumerate() {
         let got = values(t)?;
         let worst = e
@@ -268,16 +277,15 @@ fn check_jvp(
     Ok(())
 }
 
+/// `x_ct = vjp(f, x)(u)` against the central differences `jv` along `v`.
 fn check_vjp(
-    f: FlatFnRef<'_>,
-    x: &[Tensor],
+    x_ct: &[Tensor],
     v: &[Tensor],
     u: &[Tensor],
+    jv: &[Vec<f64>],
     opts: &CheckOptions,
     what: &str,
 ) -> Result<()> {
-    let x_ct = pullback(f, x, u)?;
-    let jv = numerical_jvp(f, x, v, opts.eps)?;
     let dot = |a: &[Vec<f64>], b: &[Vec<f64>]| -> f64 {
         a.iter()
             .zip(b)
@@ -286,8 +294,8 @@ fn check_vjp(
     };
     let all = |ts: &[Tensor]| ts.iter().map(values).collect::<Result<Vec<_>>>();
     // ⟨u, J v⟩ (finite differences) against ⟨Jᵀ u, v⟩ (reverse mode).
-    let expected = dot(&all(u)?, &jv);
-    let got = dot(&all(&x_ct)?, &all(v)?);
+    let expected = dot(&all(u)?, jv);
+    let got = dot(&all(x_ct)?, &all(v)?);
     let off = (expected - got).abs() - opts.atol - opts.rtol * expected.abs();
     if off > 0.0 || off.is_nan() {
         return Err(mismatch(what, "⟨u, J v⟩ vs ⟨Jᵀ u, v⟩", expected, got, opts));
