@@ -36,12 +36,18 @@ pub fn check_grads<T: Tree + Clone, U: Tree>(
     )
 }
 
-/// [`check_grads`] with explicit options (modes, step, tolerances, seed).
+/// [`check_grads`] with explicit options (modes, step, tolerances, seed, and `in_f64: false`
+/// to check float32 code paths as written). Integer and boolean leaves are held at their
+/// values: derivatives are taken with respect to the float leaves only.
 ///
 /// ```
 /// use ferrograd::{check_grads_with, CheckOptions, Modes, Tensor};
 /// let opts = CheckOptions { order: 3, modes: Modes::Rev, ..CheckOptions::default() };
 /// check_grads_with(|x: &Tensor| x.exp() * x, &Tensor::from(0.5), &opts).unwrap();
+/// // An index leaf is a constant of the check.
+/// let f = |(x, i): &(Tensor, Tensor)| x.take(i, None).sin();
+/// let x = (Tensor::from(vec![0.5, -1.0, 2.0]), Tensor::from(vec![2i64, 0, 2]));
+/// check_grads_with(f, &x, &CheckOptions { order: 2, ..CheckOptions::default() }).unwrap();
 /// ```
 ///
 /// # Errors

@@ -6,12 +6,18 @@
 //! elementwise; for a random output cotangent `u`, `⟨vjp(f, x)(u), v⟩` must match
 //! `⟨u, (f(x + εv) - f(x - εv)) / 2ε⟩`. Order `k > 1` then checks `x ↦ jvp(f, x, v).1`
 //! (forward) and `x ↦ vjp(f, x)(u)` (reverse) to order `k - 1`, so with both modes every
-//! mixture of forward and reverse nesting is exercised. Everything runs in float64.
+//! mixture of forward and reverse nesting is exercised. Everything runs in float64 unless
+//! [`CheckOptions::in_f64`] is off. Non-float inputs (indices, masks) are held at their
+//! values, and non-float outputs get zero cotangents: derivatives are taken of the float
+//! outputs with respect to the float inputs.
+//!
+//! This is the project's one numerical-derivative oracle: the rule-check table
+//! (`tests/rules.rs`) checks every primitive with it.
 
 use ferrograd_array::DType;
 
-use crate::transforms::{jvp_flat, linearize_flat};
-use crate::{lax, Error, Result, Tensor};
+use crate::transforms::{jvp_flat, linearize_flat, LinearFn};
+use crate::{lax, Aval, Error, Result, Tensor};
 
 /// Which modes [`check_grads_flat`] tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,8 +43,14 @@ pub struct CheckOptions {
     pub atol: f64,
     /// Relative tolerance (times the magnitude of the expected value).
     pub rtol: f64,
-    /// Seed of the random directions.
+    /// Seed of the random directions (standard normal, drawn afresh at every level).
     pub seed: u64,
+    /// Convert float inputs to float64 before checking (the default, as in JAX: central
+    /// differences in float32 are too coarse for these tolerances). With `false` the
+    /// function sees its inputs' own dtypes and the directions are drawn in them, so a
+    /// float32 code path is checked as written; widen `atol`/`rtol` to match, or take a
+    /// large `eps` where `f` is affine (central differences are then exact).
+    pub in_f64: bool,
 }
 
 impl Default for CheckOptions {
@@ -50,6 +62,7 @@ impl Default for CheckOptions {
             atol: 1e-5,
             rtol: 1e-5,
             seed: 0,
+            in_f64: true,
         }
     }
 }
@@ -80,14 +93,18 @@ impl SplitMix {
         (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
     }
 
-    /// Random float64 tensors shaped like `like`.
-    fn like(&mut self, like: &[Tensor]) -> Vec<Tensor> {
+    /// Random tensors shaped like `like`, in its float dtypes; zeros for non-float ones.
+    fn like(&mut self, like: &[Tensor]) -> Result<Vec<Tensor>> {
         like.iter()
             .map(|t| {
+                if !t.dtype().is_float() {
+                    return Ok(Tensor::zeros_aval(&Aval::new(t.shape(), DType::F64)));
+                }
                 let v: Vec<f64> = (0..t.size()).map(|_| self.normal()).collect();
-                Tensor::from_array(
+                let v = Tensor::from_array(
                     ferrograd_array::Array::from_vec(t.shape(), v).expect("size matches shape"),
-                )
+                );
+                lax::convert(&v, t.dtype())
             })
             .collect()
     }
@@ -106,15 +123,42 @@ pub fn to_f64(x: &[Tensor]) -> Result<Vec<Tensor>> {
         .collect()
 }
 
-/// Checks the derivatives of `f` at `x` up to `opts.order`, in `opts.modes`.
+/// Checks the derivatives of `f` at `x` up to `opts.order`, in `opts.modes`, with respect
+/// to the float inputs (the others are held at their values).
+///
+/// ```
+/// use ferrograd_core::check::{check_grads_flat, CheckOptions};
+/// use ferrograd_core::{lax, Result, Tensor};
+/// // x[i] · y: the integer index input is held fixed.
+/// let f = |a: &[Tensor]| -> Result<Vec<Tensor>> {
+///     let picked = a[0].try_take(&a[1], Some(0))?;
+///     Ok(vec![lax::mul(&picked.sin(), &a[2])?])
+/// };
+/// let x = [
+///     Tensor::from(vec![0.5, -1.0, 2.0]),
+///     Tensor::from(vec![2i64, 0]),
+///     Tensor::from(vec![1.5, 0.25]),
+/// ];
+/// let opts = CheckOptions { order: 2, ..CheckOptions::default() };
+/// check_grads_flat(&f, &x, &opts).unwrap();
+/// ```
 ///
 /// # Errors
 /// [`Error::Invalid`] naming the failed check (e.g. "VJP of JVP, order 2"), the output and
 /// element, the expected and computed values and the tolerance; or any error `f` raises.
 pub fn check_grads_flat(f: FlatFnRef<'_>, x: &[Tensor], opts: &CheckOptions) -> Result<()> {
-    let x = to_f64(x)?;
+    let x = if opts.in_f64 { to_f64(x)? } else { x.to_vec() };
+    let wrt: Vec<usize> = (0..x.len()).filter(|&i| x[i].dtype().is_float()).collect();
+    let of_floats = |xf: &[Tensor]| -> Result<Vec<Tensor>> {
+        let mut args = x.clone();
+        for (&i, t) in wrt.iter().zip(xf) {
+            args[i] = t.clone();
+        }
+        f(&args)
+    };
+    let xf: Vec<Tensor> = wrt.iter().map(|&i| x[i].clone()).collect();
     let mut rng = SplitMix(opts.seed);
-    check_level(f, &x, opts.order, opts, &mut rng, "")
+    check_level(&of_floats, &xf, opts.order, opts, &mut rng, "")
 }
 
 fn check_level(
@@ -125,7 +169,7 @@ fn check_level(
     rng: &mut SplitMix,
     path: &str,
 ) -> Result<()> {
-    let v = rng.like(x);
+    let v = rng.like(x)?;
     let level = opts.order - order + 1;
     let name = |mode: &str| {
         if path.is_empty() {
@@ -134,22 +178,22 @@ fn check_level(
             format!("{mode} of {path}")
         }
     };
+    // Central differences along v, shared by this level's forward and reverse checks.
+    let fd = numerical_jvp(f, x, &v, opts.eps)?;
     if opts.modes != Modes::Rev {
         let what = name("JVP");
-        check_jvp(f, x, &v, opts, &format!("{what}, order {level}"))?;
+        check_jvp(f, x, &v, &fd, opts, &format!("{what}, order {level}"))?;
         if order > 1 {
-            let g = |xs: &[Tensor]| -> Result<Vec<Tensor>> {
-                let v = to_f64(&v)?;
-                Ok(jvp_flat(f, xs, &v)?.1)
-            };
+            let g = |xs: &[Tensor]| -> Result<Vec<Tensor>> { Ok(jvp_flat(f, xs, &v)?.1) };
             check_level(&g, x, order - 1, opts, rng, &what)?;
         }
     }
     if opts.modes != Modes::Fwd {
         let what = name("VJP");
-        let y = to_f64(&f(x)?)?;
-        let u = rng.like(&y);
-        check_vjp(f, x, &v, &u, opts, &format!("{what}, order {level}"))?;
+        let (y, lin) = linearize_flat(f, x)?;
+        let u = rng.like(&y)?;
+        let x_ct = transpose_at(&lin, &y, &u)?;
+        check_vjp(&x_ct, &v, &u, &fd, opts, &format!("{what}, order {level}"))?;
         if order > 1 {
             let g = |xs: &[Tensor]| -> Result<Vec<Tensor>> { pullback(f, xs, &u) };
             check_level(&g, x, order - 1, opts, rng, &what)?;
@@ -158,14 +202,19 @@ fn check_level(
     Ok(())
 }
 
-/// `vjp(f, x)(u)`, with `u` converted to each output's dtype.
+/// `vjp(f, x)(u)`; non-float outputs (whose `u` is zero) get no cotangent.
 fn pullback(f: FlatFnRef<'_>, x: &[Tensor], u: &[Tensor]) -> Result<Vec<Tensor>> {
     let (y, lin) = linearize_flat(f, x)?;
-    let cts = y
+    transpose_at(&lin, &y, u)
+}
+
+/// `lin`'s transpose at the cotangents `u` of the outputs `y` (none for non-float ones).
+fn transpose_at(lin: &LinearFn, y: &[Tensor], u: &[Tensor]) -> Result<Vec<Tensor>> {
+    let cts: Vec<Option<Tensor>> = y
         .iter()
         .zip(u)
-        .map(|(y, u)| lax::convert(u, y.dtype()).map(Some))
-        .collect::<Result<Vec<_>>>()?;
+        .map(|(y, u)| y.dtype().is_float().then(|| u.clone()))
+        .collect();
     lin.transpose(&cts)
 }
 
@@ -201,11 +250,11 @@ fn check_jvp(
     f: FlatFnRef<'_>,
     x: &[Tensor],
     v: &[Tensor],
+    expected: &[Vec<f64>],
     opts: &CheckOptions,
     what: &str,
 ) -> Result<()> {
     let (_, y_dot) = jvp_flat(f, x, v)?;
-    let expected = numerical_jvp(f, x, v, opts.eps)?;
     for (i, (e, t)) in expected.iter().zip(&y_dot).enumerate() {
         let got = values(t)?;
         let worst = e
@@ -228,16 +277,15 @@ fn check_jvp(
     Ok(())
 }
 
+/// `x_ct = vjp(f, x)(u)` against the central differences `jv` along `v`.
 fn check_vjp(
-    f: FlatFnRef<'_>,
-    x: &[Tensor],
+    x_ct: &[Tensor],
     v: &[Tensor],
     u: &[Tensor],
+    jv: &[Vec<f64>],
     opts: &CheckOptions,
     what: &str,
 ) -> Result<()> {
-    let x_ct = pullback(f, x, u)?;
-    let jv = numerical_jvp(f, x, v, opts.eps)?;
     let dot = |a: &[Vec<f64>], b: &[Vec<f64>]| -> f64 {
         a.iter()
             .zip(b)
@@ -246,8 +294,8 @@ fn check_vjp(
     };
     let all = |ts: &[Tensor]| ts.iter().map(values).collect::<Result<Vec<_>>>();
     // ⟨u, J v⟩ (finite differences) against ⟨Jᵀ u, v⟩ (reverse mode).
-    let expected = dot(&all(u)?, &jv);
-    let got = dot(&all(&x_ct)?, &all(v)?);
+    let expected = dot(&all(u)?, jv);
+    let got = dot(&all(x_ct)?, &all(v)?);
     let off = (expected - got).abs() - opts.atol - opts.rtol * expected.abs();
     if off > 0.0 || off.is_nan() {
         return Err(mismatch(what, "⟨u, J v⟩ vs ⟨Jᵀ u, v⟩", expected, got, opts));
@@ -302,5 +350,41 @@ mod tests {
         let x = [Tensor::from(vec![0.5, 1.5])];
         let err = check_grads_flat(&f, &x, &CheckOptions::default()).unwrap_err();
         assert!(err.to_string().contains("JVP, order 1"), "{err}");
+    }
+
+    #[test]
+    fn non_float_inputs_are_held_and_non_float_outputs_skipped() {
+        // (x · s, argmax-like integer output): the bool/int inputs are constants.
+        let f = |a: &[Tensor]| -> Result<Vec<Tensor>> {
+            assert!(a[1].dtype() == DType::I64 && a[2].dtype() == DType::Bool);
+            let x = lax::select(&a[2], &lax::mul(&a[0], &a[0])?, &a[0])?;
+            Ok(vec![x, a[1].clone()])
+        };
+        let x = [
+            Tensor::from(vec![0.5, -1.5]),
+            Tensor::from(vec![3i64, 1]),
+            Tensor::from_vec(vec![true, false], &[2]),
+        ];
+        let opts = CheckOptions {
+            order: 2,
+            ..CheckOptions::default()
+        };
+        check_grads_flat(&f, &x, &opts).unwrap();
+    }
+
+    #[test]
+    fn in_f64_false_keeps_the_input_dtypes() {
+        let f = |a: &[Tensor]| -> Result<Vec<Tensor>> {
+            assert_eq!(a[0].dtype(), DType::F32);
+            Ok(vec![lax::mul(&a[0], &lax::scalar_like(&a[0], 3.0))?])
+        };
+        let x = [Tensor::from(vec![0.5f32, -1.5])];
+        let opts = CheckOptions {
+            order: 2,
+            in_f64: false,
+            eps: 0.5,
+            ..CheckOptions::default()
+        };
+        check_grads_flat(&f, &x, &opts).unwrap();
     }
 }

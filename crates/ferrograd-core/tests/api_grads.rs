@@ -1,9 +1,9 @@
 #![allow(clippy::cloned_ref_to_slice_refs)] // `&[x.clone()]` reads better in these tables
-//! Derivatives of the NumPy-like composites against central differences: forward mode
-//! (`jvp_flat`), reverse mode (`linearize_flat` + transpose, every input coordinate), and
-//! second order (a jvp of a jvp) for prod and var. No derivative rule lives in the api layer,
+//! Derivatives of the NumPy-like composites against central differences, by `check_grads`:
+//! forward and reverse mode, and second order (every nesting) for prod, var, std and matmul. No derivative rule lives in the api layer,
 //! so these check that the compositions are right, including at a zero inside `prod`.
 
+use ferrograd_core::check::{check_grads_flat, CheckOptions};
 use ferrograd_core::transforms::{jvp_flat, linearize_flat};
 use ferrograd_core::{DType, Tensor};
 use ndarray::s;
@@ -19,20 +19,6 @@ fn like(x: &Tensor, seed: f64) -> Tensor {
     Tensor::from_vec(wobbly(x.size(), seed), x.shape()).astype(x.dtype())
 }
 
-fn axpy(x: &Tensor, a: f64, t: &Tensor) -> Tensor {
-    x + &(t * a)
-}
-
-/// Central difference of `f` at `xs` along `ts`.
-fn fd(f: &(dyn Fn(&[Tensor]) -> Tensor + '_), xs: &[Tensor], ts: &[Tensor], eps: f64) -> Vec<f64> {
-    let at = |a: f64| -> Vec<Tensor> { xs.iter().zip(ts).map(|(x, t)| axpy(x, a, t)).collect() };
-    let (p, m) = (f(&at(eps)).to_vec(), f(&at(-eps)).to_vec());
-    p.iter()
-        .zip(&m)
-        .map(|(p, m)| (p - m) / (2.0 * eps))
-        .collect()
-}
-
 fn close(got: &[f64], want: &[f64], tol: f64, what: &str) {
     assert_eq!(got.len(), want.len(), "{what}: lengths");
     for (i, (g, w)) in got.iter().zip(want).enumerate() {
@@ -43,78 +29,37 @@ fn close(got: &[f64], want: &[f64], tol: f64, what: &str) {
     }
 }
 
-/// Forward and reverse derivatives of `f` at `xs` against central differences.
-fn check(name: &str, f: &F, xs: &[Tensor]) {
-    let ts: Vec<Tensor> = xs
-        .iter()
-        .enumerate()
-        .map(|(i, x)| like(x, 0.3 + i as f64))
-        .collect();
-    let (_, jt) = jvp_flat(|v| Ok(vec![f(v)]), xs, &ts).expect("jvp");
-    close(
-        &jt[0].to_vec(),
-        &fd(f, xs, &ts, 1e-6),
-        1e-6,
-        &format!("{name} jvp"),
-    );
-    // Reverse: the gradient of <ct, f(x)> coordinate by coordinate.
-    let (y, lin) = linearize_flat(|v| Ok(vec![f(v)]), xs).expect("linearize");
-    let ct = like(&y[0], 2.1);
-    let g = lin.transpose(&[Some(ct.clone())]).expect("transpose");
-    let h = move |v: &[Tensor]| (&f(v) * &ct).sum();
-    for (k, x) in xs.iter().enumerate() {
-        let want: Vec<f64> = (0..x.size())
-            .map(|i| {
-                let ts: Vec<Tensor> = xs
-                    .iter()
-                    .enumerate()
-                    .map(|(j, xj)| {
-                        let mut e = vec![0.0; xj.size()];
-                        if j == k {
-                            e[i] = 1.0;
-                        }
-                        Tensor::from_vec(e, xj.shape())
-                    })
-                    .collect();
-                fd(&h, xs, &ts, 1e-6)[0]
-            })
-            .collect();
-        close(
-            &g[k].to_vec(),
-            &want,
-            1e-6,
-            &format!("{name} vjp input {k}"),
-        );
-    }
+/// `f` as a flat function for `check_grads_flat`.
+fn flat(f: &F) -> impl Fn(&[Tensor]) -> ferrograd_core::Result<Vec<Tensor>> + '_ {
+    move |v: &[Tensor]| Ok(vec![f(v)])
 }
 
-/// Second directional derivative (jvp of jvp) against a central difference of the jvp.
-fn check_second_order(name: &str, f: &'static F, x: &Tensor) {
-    let t = like(x, 0.9);
-    let t2 = t.clone();
-    let first = move |v: &[Tensor]| {
-        let (_, jt) =
-            jvp_flat(|u| Ok(vec![f(u)]), v, std::slice::from_ref(&t2)).expect("inner jvp");
-        jt[0].clone()
+/// Forward and reverse derivatives of `f` at `xs` against central differences
+/// (`check_grads`, order 1, both modes).
+fn check(name: &str, f: &F, xs: &[Tensor]) {
+    let opts = CheckOptions {
+        eps: 1e-6,
+        atol: 1e-6,
+        rtol: 1e-6,
+        seed: 3,
+        ..CheckOptions::default()
     };
-    let (_, jjt) = jvp_flat(
-        |v| Ok(vec![first(v)]),
-        std::slice::from_ref(x),
-        std::slice::from_ref(&t),
-    )
-    .expect("outer jvp");
-    let want = fd(
-        &first,
-        std::slice::from_ref(x),
-        std::slice::from_ref(&t),
-        1e-5,
-    );
-    close(
-        &jjt[0].to_vec(),
-        &want,
-        1e-5,
-        &format!("{name} second order"),
-    );
+    check_grads_flat(&flat(f), xs, &opts).unwrap_or_else(|e| panic!("{name}: {e}"));
+}
+
+/// Second derivatives of `f` at `x` (every nesting of jvp and vjp) against central
+/// differences of the first (`check_grads`, order 2).
+fn check_second_order(name: &str, f: &'static F, x: &Tensor) {
+    let opts = CheckOptions {
+        order: 2,
+        eps: 1e-5,
+        atol: 1e-5,
+        rtol: 1e-5,
+        seed: 9,
+        ..CheckOptions::default()
+    };
+    check_grads_flat(&flat(f), std::slice::from_ref(x), &opts)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
 }
 
 fn mat(shape: &[usize], seed: f64) -> Tensor {

@@ -1,5 +1,6 @@
 //! The rule-check table run against every primitive (STYLE.md, "Tests"): shape rule vs eval;
-//! jvp vs central differences (orders 1 and 2); transpose by ⟨ct, J t⟩ = ⟨Jᵀ ct, t⟩, both
+//! derivatives vs central differences by `check_grads` (orders 1 and 2, forward and reverse
+//! and their nestings); transpose by ⟨ct, J t⟩ = ⟨Jᵀ ct, t⟩, both
 //! on the rule itself and through `linearize` + `LinearFn::transpose`; batch rule vs a loop
 //! over slices; f32 eval vs f64. Each check runs every row and reports every failing row
 //! with its seed; a primitive without a row fails `every_primitive_has_a_row`.
@@ -9,7 +10,8 @@ mod common;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use common::table::{rows, Row};
-use common::{axpy, central, close, inner, sample, stack, unstack_one, Domain, Rng};
+use common::{close, inner, sample, stack, unstack_one, Domain, Rng};
+use ferrograd_core::check::{check_grads_flat, CheckOptions, Modes};
 use ferrograd_core::interp::batch::batch_by_loop;
 use ferrograd_core::prims::ALL_PRIMITIVES;
 use ferrograd_core::transforms::{jvp_flat, linearize_flat};
@@ -88,22 +90,8 @@ fn of_floats<'a>(row: &'a Row, x: &'a [Tensor]) -> impl Fn(&[Tensor]) -> Result<
     }
 }
 
-/// Finite-difference step: exact for affine rows (large step), small otherwise.
-fn fd_step(row: &Row) -> f64 {
-    let n = float_inputs(row).len();
-    if row.linear.iter().any(|s| s.len() == n) {
-        0.5
-    } else {
-        1e-6
-    }
-}
-
 fn pick(x: &[Tensor], idx: &[usize]) -> Vec<Tensor> {
     idx.iter().map(|&i| x[i].clone()).collect()
-}
-
-fn shifted(x: &[Tensor], h: f64, v: &[Tensor]) -> Vec<Tensor> {
-    x.iter().zip(v).map(|(x, v)| axpy(x, h, v)).collect()
 }
 
 fn all_close(
@@ -177,12 +165,33 @@ fn shape_rule_matches_eval() {
     run_all(1, shape_check, |_| true);
 }
 
-fn jvp_check(row: &Row, rng: &mut Rng) -> std::result::Result<(), String> {
+/// `check_grads` options for a row: both modes to order 2, seeded from the row's generator.
+/// Rows affine in all their float inputs at once take a large step (central differences
+/// are exact for them, and kind to float32 outputs); rows with float32 inputs are checked in
+/// float32 (not converted to float64), so that their own code path is the one checked.
+fn grads_options(row: &Row, rng: &mut Rng) -> CheckOptions {
+    let n = float_inputs(row).len();
+    let affine = row.linear.iter().any(|s| s.len() == n);
+    let f32_inputs = row.inputs.iter().any(|(a, _)| a.dtype == DType::F32);
+    CheckOptions {
+        order: 2,
+        modes: Modes::Both,
+        eps: if affine { 0.5 } else { 1e-5 },
+        atol: 1e-6,
+        rtol: 1e-6,
+        seed: rng.next_u64(),
+        in_f64: !f32_inputs,
+    }
+}
+
+/// Derivatives to order 2 in both modes against central differences, by `check_grads` (the
+/// project's one numerical-derivative oracle; integer and boolean inputs are held fixed).
+fn grads_check(row: &Row, rng: &mut Rng) -> std::result::Result<(), String> {
     let x = primals(row, rng);
     let idx = float_inputs(row);
     let (xf, f) = (pick(&x, &idx), of_floats(row, &x));
     let v = directions(&xf, rng);
-    let (y, t) = jvp_flat(&f, &xf, &v).map_err(err)?;
+    let (y, _) = jvp_flat(&f, &xf, &v).map_err(err)?;
     all_close(
         "jvp primal vs eval",
         &y,
@@ -190,50 +199,13 @@ fn jvp_check(row: &Row, rng: &mut Rng) -> std::result::Result<(), String> {
         0.0,
         0.0,
     )?;
-    let h = fd_step(row);
-    let plus = f(&shifted(&xf, h, &v)).map_err(err)?;
-    let minus = f(&shifted(&xf, -h, &v)).map_err(err)?;
-    let fd: Vec<Tensor> = plus
-        .iter()
-        .zip(&minus)
-        .map(|(a, b)| central(a, b, h))
-        .collect();
-    all_close("jvp tangent vs central differences", &t, &fd, 1e-6, 1e-7)
+    let g = |x: &[Tensor]| eval(row, x);
+    check_grads_flat(&g, &x, &grads_options(row, rng)).map_err(err)
 }
 
 #[test]
-fn jvp_matches_central_differences() {
-    run_all(2, jvp_check, |r| r.smooth);
-}
-
-fn jvp2_check(row: &Row, rng: &mut Rng) -> std::result::Result<(), String> {
-    let x = primals(row, rng);
-    let idx = float_inputs(row);
-    let (xf, f) = (pick(&x, &idx), of_floats(row, &x));
-    let (v, w) = (directions(&xf, rng), directions(&xf, rng));
-    // g(x) = ∂f(x)·v; its jvp along w is the second derivative ∂²f(x)[v, w].
-    let g = |xs: &[Tensor]| jvp_flat(&f, xs, &v).map(|r| r.1);
-    let (_, gd) = jvp_flat(g, &xf, &w).map_err(err)?;
-    let h = 1e-5;
-    let plus = g(&shifted(&xf, h, &w)).map_err(err)?;
-    let minus = g(&shifted(&xf, -h, &w)).map_err(err)?;
-    let fd: Vec<Tensor> = plus
-        .iter()
-        .zip(&minus)
-        .map(|(a, b)| central(a, b, h))
-        .collect();
-    all_close(
-        "jvp of jvp vs central differences of the jvp",
-        &gd,
-        &fd,
-        1e-5,
-        1e-6,
-    )
-}
-
-#[test]
-fn second_order_jvp_matches_central_differences() {
-    run_all(3, jvp2_check, |r| r.smooth);
+fn check_grads_passes_to_order_2() {
+    run_all(2, grads_check, |r| r.smooth);
 }
 
 /// The identity ⟨ct, J t⟩ = Σᵢ ⟨(Jᵀ ct)ᵢ, tᵢ⟩ for the transpose rule on the inputs in `lin`.

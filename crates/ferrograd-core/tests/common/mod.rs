@@ -163,22 +163,6 @@ pub fn inner(a: &[Tensor], b: &[Tensor]) -> f64 {
         .sum()
 }
 
-/// `x + h v` (same dtype).
-pub fn axpy(x: &Tensor, h: f64, v: &Tensor) -> Tensor {
-    let hv = lax::mul(v, &lax::scalar_like(v, h)).expect("scale");
-    lax::add(x, &hv).expect("add")
-}
-
-/// `(a - b) / (2h)`: a central difference quotient.
-/// Integer outputs (such as sort's indices) are piecewise constant: their quotient is zero.
-pub fn central(a: &Tensor, b: &Tensor, h: f64) -> Tensor {
-    let d = lax::sub(a, b).expect("sub");
-    if !d.dtype().is_float() {
-        return lax::zeros_like(&d);
-    }
-    lax::div(&d, &lax::scalar_like(&d, 2.0 * h)).expect("div")
-}
-
 /// Stacks equal-shaped `slices` along a new axis `axis`.
 pub fn stack(slices: &[Tensor], axis: usize) -> Tensor {
     let parts: Vec<Tensor> = slices
