@@ -259,7 +259,10 @@ fn reading_a_batched_value_names_the_fixes_that_exist() {
     let msg = panic_text(|| {
         vmap(|x: &Tensor| Tensor::from(x.to_vec()))(&xs);
     });
-    assert!(msg.contains("to_vec") && msg.contains("np::where_"), "{msg}");
+    assert!(
+        msg.contains("to_vec") && msg.contains("np::where_"),
+        "{msg}"
+    );
     // The fix: a select.
     let abs = vmap(|x: &Tensor| np::where_(&x.greater(0.0), x, -x))(&xs);
     close(&abs, &xs.abs(), 0.0);
