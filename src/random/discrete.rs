@@ -119,11 +119,7 @@ pub fn categorical(key: &Key, logits: &Tensor, num_samples: usize) -> Tensor {
 pub fn try_categorical(key: &Key, logits: &Tensor, num_samples: usize) -> Result<Tensor> {
     let logits = logits.try_array("categorical")?;
     if !logits.dtype().is_float() {
-        return Err(Error::DType {
-            op: "categorical",
-            expected: "float logits",
-            got: logits.dtype(),
-        });
+        return Err(Error::dtype("categorical", "float logits (convert with astype(DType::F64))", logits.dtype()));
     }
     let shape = logits.shape();
     let Some((&k, batch)) = shape.split_last().filter(|(&k, _)| k > 0) else {

@@ -111,11 +111,7 @@ fn searchsorted_impl(a: &Tensor, v: &Tensor, right: bool) -> Result<Tensor> {
 
 fn one_hot_impl(x: &Tensor, n: usize) -> Result<Tensor> {
     if x.dtype().is_float() || x.dtype() == DType::Bool {
-        return Err(Error::DType {
-            op: "one_hot",
-            expected: "integer class labels (convert with astype(DType::I64))",
-            got: x.dtype(),
-        });
+        return Err(Error::dtype("one_hot", "integer class labels (convert with astype(DType::I64))", x.dtype()));
     }
     let x = lax::convert(x, DType::I64)?;
     let mut shape = x.shape().to_vec();

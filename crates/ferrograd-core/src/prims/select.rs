@@ -16,11 +16,7 @@ impl Primitive for Select {
 
     fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         if x[0].dtype != DType::Bool {
-            return Err(Error::DType {
-                op: "select",
-                expected: "a bool condition",
-                got: x[0].dtype,
-            });
+            return Err(Error::dtype("select", "a bool condition (make one with a comparison, or astype(DType::Bool))", x[0].dtype));
         }
         if x[0].shape != x[1].shape {
             return Err(Error::invalid(
