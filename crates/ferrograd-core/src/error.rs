@@ -101,7 +101,12 @@ impl Error {
 
     /// Two shapes that had to agree did not: the array layer's
     /// [`ferrograd_array::Error::ShapeMismatch`].
-    pub fn shape_mismatch(op: &'static str, lhs: &[usize], rhs: &[usize], hint: &'static str) -> Self {
+    pub fn shape_mismatch(
+        op: &'static str,
+        lhs: &[usize],
+        rhs: &[usize],
+        hint: &'static str,
+    ) -> Self {
         ferrograd_array::Error::ShapeMismatch {
             op,
             lhs: lhs.to_vec(),
@@ -118,7 +123,12 @@ impl Error {
     }
 
     /// Shorthand for [`Error::RankMismatch`].
-    pub fn rank(op: &'static str, expected: &'static str, shape: &[usize], fix: &'static str) -> Self {
+    pub fn rank(
+        op: &'static str,
+        expected: &'static str,
+        shape: &[usize],
+        fix: &'static str,
+    ) -> Self {
         Error::RankMismatch {
             op,
             expected,

@@ -65,13 +65,11 @@ fn diff_impl(x: &Tensor, n: usize, axis: i64) -> Result<Tensor> {
 }
 
 fn sort_impl(x: &Tensor, axis: i64, descending: bool) -> Result<(Tensor, Tensor)> {
-    if x.ndim() == 0 {
-        return Err(Error::invalid(
-            "sort",
-            "a 0-d array cannot be sorted along an axis; reshape it to 1-d first",
-        ));
-    }
-    let axis = normalize_axis("sort", axis, x.ndim())?;
+    // A 0-d array goes to the primitive as is: its shape rule rejects it.
+    let axis = match x.ndim() {
+        0 => 0,
+        r => normalize_axis("sort", axis, r)?,
+    };
     lax::sort(x, axis, descending)
 }
 
@@ -111,7 +109,11 @@ fn searchsorted_impl(a: &Tensor, v: &Tensor, right: bool) -> Result<Tensor> {
 
 fn one_hot_impl(x: &Tensor, n: usize) -> Result<Tensor> {
     if x.dtype().is_float() || x.dtype() == DType::Bool {
-        return Err(Error::dtype("one_hot", "integer class labels (convert with astype(DType::I64))", x.dtype()));
+        return Err(Error::dtype(
+            "one_hot",
+            "integer class labels (convert with astype(DType::I64))",
+            x.dtype(),
+        ));
     }
     let x = lax::convert(x, DType::I64)?;
     let mut shape = x.shape().to_vec();

@@ -44,26 +44,17 @@ fn infer_shape(from: &[usize], shape: &[i64]) -> Result<Vec<usize>> {
     } else {
         shape.iter().map(|&d| d as usize).collect()
     };
-    if size(&out) != n {
-        return Err(bad("the number of elements differs"));
-    }
+    // The element count is checked by the reshape primitive's shape rule.
     Ok(out)
 }
 
-/// Normalises a permutation of `0..rank` (negative entries allowed).
+/// Normalises negative entries of a permutation of `0..rank`; the transpose primitive's shape
+/// rule checks that it is one.
 fn perm_of(op: &'static str, axes: &[i64], rank: usize) -> Result<Vec<usize>> {
-    let perm = axes
+    Ok(axes
         .iter()
         .map(|&a| normalize_axis(op, a, rank))
-        .collect::<std::result::Result<Vec<_>, _>>()?;
-    let mut seen = vec![false; rank];
-    if perm.len() != rank || perm.iter().any(|&a| std::mem::replace(&mut seen[a], true)) {
-        return Err(Error::invalid(
-            op,
-            format!("axes {axes:?} are not a permutation of the {rank} axes"),
-        ));
-    }
-    Ok(perm)
+        .collect::<std::result::Result<Vec<_>, _>>()?)
 }
 
 /// Reverses `axis` (the `rev` primitive).
@@ -164,12 +155,15 @@ fn promote_all(xs: &[&Tensor]) -> Result<Vec<Tensor>> {
 }
 
 fn concatenate_impl(xs: &[&Tensor], axis: i64) -> Result<Tensor> {
-    let first = xs
-        .first()
-        .ok_or_else(|| Error::invalid("concatenate", "needs at least one array"))?;
+    let first = xs.first().ok_or_else(|| Error::Empty {
+        op: "concatenate",
+        what: "array",
+    })?;
     if first.ndim() == 0 {
-        return Err(Error::invalid(
+        return Err(Error::rank(
             "concatenate",
+            "arrays with at least one axis",
+            first.shape(),
             "0-d arrays cannot be concatenated (use stack)",
         ));
     }
@@ -178,17 +172,16 @@ fn concatenate_impl(xs: &[&Tensor], axis: i64) -> Result<Tensor> {
 }
 
 fn stack_impl(xs: &[&Tensor], axis: i64) -> Result<Tensor> {
-    let first = xs
-        .first()
-        .ok_or_else(|| Error::invalid("stack", "needs at least one array"))?;
+    let first = xs.first().ok_or_else(|| Error::Empty {
+        op: "stack",
+        what: "array",
+    })?;
     if let Some(other) = xs.iter().find(|x| x.shape() != first.shape()) {
-        return Err(Error::invalid(
+        return Err(Error::shape_mismatch(
             "stack",
-            format!(
-                "all arrays must have the same shape; got {:?} and {:?}",
-                first.shape(),
-                other.shape()
-            ),
+            first.shape(),
+            other.shape(),
+            "all arrays must have the same shape (use concatenate to join along an existing axis)",
         ));
     }
     let axis = normalize_axis("stack", axis, first.ndim() + 1)?;

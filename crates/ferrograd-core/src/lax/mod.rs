@@ -312,7 +312,11 @@ pub fn one_over(x: &Tensor) -> Result<Tensor> {
 /// Rejects non-float inputs.
 pub fn require_float(op: &'static str, x: &Aval) -> Result<()> {
     if !x.dtype.is_float() {
-        return Err(Error::dtype(op, "float32 or float64 (convert with astype)", x.dtype));
+        return Err(Error::dtype(
+            op,
+            "float32 or float64 (convert with astype)",
+            x.dtype,
+        ));
     }
     Ok(())
 }

@@ -26,7 +26,11 @@ impl Primitive for Cumsum {
             ));
         }
         if x[0].dtype == ferrograd_array::DType::Bool {
-            return Err(Error::dtype("cumsum", "a numeric array (convert bools with astype)", x[0].dtype));
+            return Err(Error::dtype(
+                "cumsum",
+                "a numeric array (convert bools with astype)",
+                x[0].dtype,
+            ));
         }
         Ok(smallvec![x[0].clone()])
     }

@@ -19,15 +19,17 @@ impl Primitive for Sort {
     }
 
     fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
-        if self.axis >= x[0].shape.len() {
-            return Err(Error::invalid(
+        let rank = x[0].shape.len();
+        if rank == 0 {
+            return Err(Error::rank(
                 "sort",
-                format!(
-                    "axis {} is out of range for shape {:?} (0-d arrays cannot be sorted; reshape to 1-d)",
-                    self.axis,
-                    &x[0].shape[..]
-                ),
+                "at least one axis",
+                &x[0].shape,
+                "a 0-d array cannot be sorted along an axis; reshape it to 1-d first",
             ));
+        }
+        if self.axis >= rank {
+            return Err(Error::axis_out_of_range("sort", self.axis as i64, rank));
         }
         Ok(smallvec![x[0].clone(), Aval::new(&x[0].shape, DType::I64)])
     }
