@@ -155,10 +155,10 @@ fn promote_all(xs: &[&Tensor]) -> Result<Vec<Tensor>> {
 }
 
 fn concatenate_impl(xs: &[&Tensor], axis: i64) -> Result<Tensor> {
-    let first = xs.first().ok_or_else(|| Error::Empty {
-        op: "concatenate",
-        what: "array",
-    })?;
+    let Some(first) = xs.first() else {
+        // The primitive's shape rule rejects an empty list.
+        return lax::concatenate(&[], 0);
+    };
     if first.ndim() == 0 {
         return Err(Error::rank(
             "concatenate",
@@ -172,7 +172,7 @@ fn concatenate_impl(xs: &[&Tensor], axis: i64) -> Result<Tensor> {
 }
 
 fn stack_impl(xs: &[&Tensor], axis: i64) -> Result<Tensor> {
-    let first = xs.first().ok_or_else(|| Error::Empty {
+    let first = xs.first().ok_or(Error::Empty {
         op: "stack",
         what: "array",
     })?;

@@ -16,7 +16,7 @@ impl Primitive for Concatenate {
     }
 
     fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
-        let first = x.first().ok_or_else(|| Error::Empty {
+        let first = x.first().ok_or(Error::Empty {
             op: "concatenate",
             what: "array",
         })?;
