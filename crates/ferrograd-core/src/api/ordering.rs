@@ -65,11 +65,12 @@ fn diff_impl(x: &Tensor, n: usize, axis: i64) -> Result<Tensor> {
 }
 
 fn sort_impl(x: &Tensor, axis: i64, descending: bool) -> Result<(Tensor, Tensor)> {
-    // A 0-d array goes to the primitive as is: its shape rule rejects it.
-    let axis = match x.ndim() {
-        0 => 0,
-        r => normalize_axis("sort", axis, r)?,
-    };
+    // Eager evaluation runs the kernel, not the shape rule, so the rank is checked here too,
+    // with the shape rule's error.
+    if x.ndim() == 0 {
+        return Err(crate::prims::sort::zero_d_error(x.shape()));
+    }
+    let axis = normalize_axis("sort", axis, x.ndim())?;
     lax::sort(x, axis, descending)
 }
 

@@ -44,17 +44,26 @@ fn infer_shape(from: &[usize], shape: &[i64]) -> Result<Vec<usize>> {
     } else {
         shape.iter().map(|&d| d as usize).collect()
     };
-    // The element count is checked by the reshape primitive's shape rule.
+    if size(&out) != n {
+        return Err(bad("the number of elements differs"));
+    }
     Ok(out)
 }
 
-/// Normalises negative entries of a permutation of `0..rank`; the transpose primitive's shape
-/// rule checks that it is one.
+/// Normalises a permutation of `0..rank` (negative entries allowed).
 fn perm_of(op: &'static str, axes: &[i64], rank: usize) -> Result<Vec<usize>> {
-    Ok(axes
+    let perm = axes
         .iter()
         .map(|&a| normalize_axis(op, a, rank))
-        .collect::<std::result::Result<Vec<_>, _>>()?)
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let mut seen = vec![false; rank];
+    if perm.len() != rank || perm.iter().any(|&a| std::mem::replace(&mut seen[a], true)) {
+        return Err(Error::invalid(
+            op,
+            format!("axes {axes:?} are not a permutation of the {rank} axes"),
+        ));
+    }
+    Ok(perm)
 }
 
 /// Reverses `axis` (the `rev` primitive).
@@ -155,10 +164,10 @@ fn promote_all(xs: &[&Tensor]) -> Result<Vec<Tensor>> {
 }
 
 fn concatenate_impl(xs: &[&Tensor], axis: i64) -> Result<Tensor> {
-    let Some(first) = xs.first() else {
-        // The primitive's shape rule rejects an empty list.
-        return lax::concatenate(&[], 0);
-    };
+    let first = xs.first().ok_or(Error::Empty {
+        op: "concatenate",
+        what: "array",
+    })?;
     if first.ndim() == 0 {
         return Err(Error::rank(
             "concatenate",
