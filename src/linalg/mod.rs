@@ -64,15 +64,11 @@ fn to_float(x: &Tensor) -> Result<Tensor> {
 }
 
 /// `x` as a float stack of matrices, or an error naming `op` and the shape.
+/// The check is the shape rules' own ([`la::matrix_dims`]).
 fn matrix(op: &'static str, x: &Tensor) -> Result<Tensor> {
     if x.ndim() < 2 {
-        return Err(Error::invalid(
-            op,
-            format!(
-                "needs a matrix or a stack of matrices (shape [..., m, n]); got shape {:?}",
-                x.shape()
-            ),
-        ));
+        // Checked before the conversion, which would otherwise run on a bad input.
+        la::matrix_dims(op, &ferrograd_core::Aval::new(x.shape(), DType::F64))?;
     }
     to_float(x)
 }
@@ -80,17 +76,7 @@ fn matrix(op: &'static str, x: &Tensor) -> Result<Tensor> {
 /// As [`matrix`], and square; returns the float stack and `n`.
 fn square(op: &'static str, x: &Tensor) -> Result<(Tensor, usize)> {
     let x = matrix(op, x)?;
-    let s = x.shape();
-    let (m, n) = (s[s.len() - 2], s[s.len() - 1]);
-    if m != n {
-        return Err(Error::invalid(
-            op,
-            format!(
-                "needs square matrices (shape [..., n, n]); got shape {s:?} ({m}×{n}); \
-                 use lstsq or pinv for non-square systems"
-            ),
-        ));
-    }
+    let (_, n) = la::square_dims(op, &x.aval())?;
     Ok((x, n))
 }
 

@@ -81,13 +81,19 @@ pub fn try_norm(x: &Tensor, ord: NormOrd, axis: Option<&[i64]>, keepdims: bool) 
         None if ord == NormOrd::Default => {
             let all: Vec<usize> = (0..r).collect();
             let y = safe_sqrt(&lax::reduce_sum(&lax::square(&x)?, &all)?)?;
-            return if keepdims { lax::keep_dims(&y, x.shape(), &all) } else { Ok(y) };
+            return if keepdims {
+                lax::keep_dims(&y, x.shape(), &all)
+            } else {
+                Ok(y)
+            };
         }
         None if r == 1 || r == 2 => (0..r).collect(),
         None => {
-            return Err(Error::invalid(
+            return Err(Error::rank(
                 "norm",
-                format!("an explicit ord with axis=None needs a 1-D or 2-D array; got shape {:?}; pass the axes", x.shape()),
+                "a 1-D or 2-D array for an explicit ord with axis=None",
+                x.shape(),
+                "pass the axes",
             ))
         }
         Some(ax) => normalize_axes("norm", ax, r)?,

@@ -108,11 +108,11 @@ pub fn one_hot(labels: &Tensor, n: usize, dtype: DType) -> Tensor {
 /// `0..n`.
 pub fn try_one_hot(labels: &Tensor, n: usize, dtype: DType) -> Result<Tensor> {
     if !matches!(labels.dtype(), DType::I64 | DType::U32) {
-        return Err(Error::DType {
-            op: "one_hot",
-            expected: "integer class labels (int64 or uint32)",
-            got: labels.dtype(),
-        });
+        return Err(Error::dtype(
+            "one_hot",
+            "integer class labels, int64 or uint32 (convert with astype(DType::I64))",
+            labels.dtype(),
+        ));
     }
     if let Some(a) = labels.as_array() {
         if let Some(bad) = a

@@ -65,21 +65,22 @@ pub fn diag(v: &Tensor, k: i64) -> Tensor {
         }
         // Errors go back to the `ok` chokepoint, which reports the caller's line.
         2 => v.try_diagonal(k, 0, 1),
-        _ => Err(Error::invalid(
+        _ => Err(Error::rank(
             "diag",
-            format!(
-                "needs a 1-D or 2-D array, got shape {:?} (use diagonal for stacks)",
-                v.shape()
-            ),
+            "a 1-D or 2-D array",
+            v.shape(),
+            "use diagonal for stacks",
         )),
     })())
 }
 
 fn require_matrix(op: &'static str, x: &Tensor) -> Result<()> {
     if x.ndim() < 2 {
-        return Err(Error::invalid(
+        return Err(Error::rank(
             op,
-            format!("needs at least 2 axes, got shape {:?}", x.shape()),
+            "at least 2 axes",
+            x.shape(),
+            "for a vector, make a diagonal matrix with np::diag",
         ));
     }
     Ok(())

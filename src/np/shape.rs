@@ -18,7 +18,12 @@ fn part(x: &Tensor, axis: usize, lo: usize, hi: usize) -> Result<Tensor> {
 
 fn axis_of(op: &'static str, x: &Tensor, axis: i64) -> Result<usize> {
     if x.ndim() == 0 {
-        return Err(Error::invalid(op, "a 0-d array has no axis to work along"));
+        return Err(Error::rank(
+            op,
+            "at least one axis",
+            x.shape(),
+            "a 0-d array has no axis to work along; reshape it to 1-d first",
+        ));
     }
     Ok(normalize_axis(op, axis, x.ndim())?)
 }
@@ -338,7 +343,7 @@ fn at_least(x: &Tensor, r: usize) -> Result<Tensor> {
 
 fn stack_along(op: &'static str, xs: &[&Tensor], r: usize, axis: i64) -> Result<Tensor> {
     if xs.is_empty() {
-        return Err(Error::invalid(op, "needs at least one array"));
+        return Err(Error::Empty { op, what: "array" });
     }
     let parts = xs
         .iter()

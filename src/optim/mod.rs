@@ -157,14 +157,14 @@ fn check_leaves<T: Tree>(
     s: &OptState<T>,
 ) -> Result<()> {
     if p.len() != g.len() {
-        return Err(Error::invalid(
+        return Err(Error::CountMismatch {
             op,
-            format!(
-                "the gradients have {} leaves but the parameters have {}; pass the gradient of the loss with respect to these parameters",
-                g.len(),
-                p.len()
-            ),
-        ));
+            got: g.len(),
+            what: "gradient leaves",
+            expected: p.len(),
+            of: "parameter leaves",
+            fix: "pass the gradient of the loss with respect to these parameters",
+        });
     }
     for (i, (p, g)) in p.iter().zip(g).enumerate() {
         lax::require_float(op, &p.aval())?;

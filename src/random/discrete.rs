@@ -119,11 +119,11 @@ pub fn categorical(key: &Key, logits: &Tensor, num_samples: usize) -> Tensor {
 pub fn try_categorical(key: &Key, logits: &Tensor, num_samples: usize) -> Result<Tensor> {
     let logits = logits.try_array("categorical")?;
     if !logits.dtype().is_float() {
-        return Err(Error::DType {
-            op: "categorical",
-            expected: "float logits",
-            got: logits.dtype(),
-        });
+        return Err(Error::dtype(
+            "categorical",
+            "float logits (convert with astype(DType::F64))",
+            logits.dtype(),
+        ));
     }
     let shape = logits.shape();
     let Some((&k, batch)) = shape.split_last().filter(|(&k, _)| k > 0) else {
@@ -198,9 +198,11 @@ pub fn shuffle(key: &Key, x: &Tensor) -> Tensor {
 pub fn try_shuffle(key: &Key, x: &Tensor) -> Result<Tensor> {
     x.try_array("shuffle")?;
     if x.ndim() == 0 {
-        return Err(Error::invalid(
+        return Err(Error::rank(
             "shuffle",
-            "cannot shuffle a 0-d array; give it at least one axis",
+            "at least one axis",
+            x.shape(),
+            "a 0-d array cannot be shuffled; reshape it to 1-d",
         ));
     }
     let rows: Vec<Tensor> = permuted_indices(key, x.shape()[0])
@@ -240,7 +242,10 @@ pub fn try_choice(
     p: Option<&Tensor>,
 ) -> Result<Tensor> {
     if n == 0 && size > 0 {
-        return Err(Error::invalid("choice", "cannot choose from 0 items"));
+        return Err(Error::Empty {
+            op: "choice",
+            what: "item to choose from",
+        });
     }
     if !replace && size > n {
         return Err(Error::invalid(

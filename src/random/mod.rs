@@ -194,11 +194,7 @@ pub fn try_normal_dtype(key: &Key, shape: &[usize], dtype: DType) -> Result<Tens
 }
 
 fn not_float(op: &'static str, got: DType) -> Error {
-    Error::DType {
-        op,
-        expected: "a float dtype (F32 or F64)",
-        got,
-    }
+    Error::dtype(op, "a float dtype (pass DType::F32 or DType::F64)", got)
 }
 
 fn numel(shape: &[usize]) -> usize {

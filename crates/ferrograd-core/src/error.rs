@@ -30,12 +30,38 @@ pub enum Error {
     /// Differentiation of something that cannot be differentiated.
     #[error("{op}: {msg}")]
     NotDifferentiable { op: &'static str, msg: String },
-    /// A dtype that the operation does not accept.
-    #[error("{op}: expected {expected}, got {got}")]
-    DType {
+    /// An input with the wrong number of axes (or, for matrix routines, not square): names
+    /// what the operation needs, the shape it got and the fix.
+    #[error("{op}: needs {expected}, got shape {shape:?}; {fix}")]
+    RankMismatch {
         op: &'static str,
         expected: &'static str,
-        got: DType,
+        shape: Vec<usize>,
+        fix: &'static str,
+    },
+    /// Two counts that had to agree did not: tangents and primals, cotangents and outputs,
+    /// `in_axes` entries and input leaves, gradients and parameters, a rule's inputs.
+    #[error("{op}: {got} {what} but {expected} {of}; {fix}")]
+    CountMismatch {
+        op: &'static str,
+        got: usize,
+        what: &'static str,
+        expected: usize,
+        of: &'static str,
+        fix: &'static str,
+    },
+    /// An operation that needs at least one of something got none.
+    #[error("{op}: needs at least one {what}, got none")]
+    Empty {
+        op: &'static str,
+        what: &'static str,
+    },
+    /// A tensor with one element (a scalar) was needed.
+    #[error("{op}: needs a tensor with one element, but this one has shape {shape:?}; {fix}")]
+    NotScalar {
+        op: &'static str,
+        shape: Vec<usize>,
+        fix: &'static str,
     },
     /// Any other invalid argument.
     #[error("{op}: {msg}")]
@@ -59,6 +85,55 @@ impl Error {
         Error::Invalid {
             op,
             msg: msg.into(),
+        }
+    }
+
+    /// A dtype `op` does not accept: the array layer's [`ferrograd_array::Error::DTypeMismatch`]
+    /// (the one dtype error of both crates). `expected` names the accepted dtypes and the fix.
+    pub fn dtype(op: &'static str, expected: impl Into<String>, got: DType) -> Self {
+        ferrograd_array::Error::DTypeMismatch {
+            op,
+            expected: expected.into(),
+            got,
+        }
+        .into()
+    }
+
+    /// Two shapes that had to agree did not: the array layer's
+    /// [`ferrograd_array::Error::ShapeMismatch`].
+    pub fn shape_mismatch(
+        op: &'static str,
+        lhs: &[usize],
+        rhs: &[usize],
+        hint: &'static str,
+    ) -> Self {
+        ferrograd_array::Error::ShapeMismatch {
+            op,
+            lhs: lhs.to_vec(),
+            rhs: rhs.to_vec(),
+            hint,
+        }
+        .into()
+    }
+
+    /// An axis outside `-rank..rank`: the array layer's
+    /// [`ferrograd_array::Error::AxisOutOfRange`].
+    pub fn axis_out_of_range(op: &'static str, axis: i64, rank: usize) -> Self {
+        ferrograd_array::Error::AxisOutOfRange { op, axis, rank }.into()
+    }
+
+    /// Shorthand for [`Error::RankMismatch`].
+    pub fn rank(
+        op: &'static str,
+        expected: &'static str,
+        shape: &[usize],
+        fix: &'static str,
+    ) -> Self {
+        Error::RankMismatch {
+            op,
+            expected,
+            shape: shape.to_vec(),
+            fix,
         }
     }
 }

@@ -31,10 +31,14 @@ pub fn jvp_flat(
     t: &[Tensor],
 ) -> Result<(Vec<Tensor>, Vec<Tensor>)> {
     if x.len() != t.len() {
-        return Err(Error::invalid(
-            "jvp",
-            format!("{} primals but {} tangents", x.len(), t.len()),
-        ));
+        return Err(Error::CountMismatch {
+            op: "jvp",
+            got: t.len(),
+            what: "tangents",
+            expected: x.len(),
+            of: "primals",
+            fix: "pass one tangent per primal, with its shape and dtype",
+        });
     }
     for (xi, ti) in x.iter().zip(t) {
         check_differentiable("jvp", xi)?;
@@ -103,10 +107,14 @@ impl LinearFn {
     fn check_cotangents(&self, ct: &[Option<Tensor>]) -> Result<()> {
         let outs = &self.program.outputs;
         if ct.len() != outs.len() {
-            return Err(Error::invalid(
-                "vjp",
-                format!("the pullback got {} cotangents but the function has {} outputs; pass one cotangent per output, shaped like the outputs", ct.len(), outs.len()),
-            ));
+            return Err(Error::CountMismatch {
+                op: "vjp",
+                got: ct.len(),
+                what: "cotangents given to the pullback",
+                expected: outs.len(),
+                of: "outputs of the function",
+                fix: "pass one cotangent per output, shaped like the outputs",
+            });
         }
         for (i, (c, out)) in ct.iter().zip(outs).enumerate() {
             let want = match out {

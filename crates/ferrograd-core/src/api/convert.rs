@@ -60,7 +60,11 @@ impl Tensor {
     pub fn try_item(&self) -> Result<f64> {
         let a = self.try_array("item")?;
         if a.size() != 1 {
-            return Err(Error::invalid("item", format!("only a tensor with one element can be converted to a number; this one has shape {:?}", a.shape())));
+            return Err(Error::NotScalar {
+                op: "item",
+                shape: a.shape().to_vec(),
+                fix: "only a tensor with one element can be converted to a number; index one element first",
+            });
         }
         if let Some(x) = a.as_scalar::<f64>() {
             return Ok(x);

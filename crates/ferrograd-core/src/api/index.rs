@@ -276,12 +276,11 @@ pub(crate) fn int_indices(op: &'static str, a: &Tensor) -> Result<Tensor> {
     match a.dtype() {
         DType::I64 => Ok(a.clone()),
         DType::U32 => lax::convert(a, DType::I64),
-        d => Err(Error::DType {
+        d => Err(Error::dtype(
             op,
-            expected:
-                "integer (int64) index arrays or bool masks (convert with astype(DType::I64))",
-            got: d,
-        }),
+            "integer (int64) index arrays or bool masks (convert with astype(DType::I64))",
+            d,
+        )),
     }
 }
 

@@ -65,11 +65,10 @@ fn diff_impl(x: &Tensor, n: usize, axis: i64) -> Result<Tensor> {
 }
 
 fn sort_impl(x: &Tensor, axis: i64, descending: bool) -> Result<(Tensor, Tensor)> {
+    // Eager evaluation runs the kernel, not the shape rule, so the rank is checked here too,
+    // with the shape rule's error.
     if x.ndim() == 0 {
-        return Err(Error::invalid(
-            "sort",
-            "a 0-d array cannot be sorted along an axis; reshape it to 1-d first",
-        ));
+        return Err(crate::prims::sort::zero_d_error(x.shape()));
     }
     let axis = normalize_axis("sort", axis, x.ndim())?;
     lax::sort(x, axis, descending)
@@ -111,11 +110,11 @@ fn searchsorted_impl(a: &Tensor, v: &Tensor, right: bool) -> Result<Tensor> {
 
 fn one_hot_impl(x: &Tensor, n: usize) -> Result<Tensor> {
     if x.dtype().is_float() || x.dtype() == DType::Bool {
-        return Err(Error::DType {
-            op: "one_hot",
-            expected: "integer class labels (convert with astype(DType::I64))",
-            got: x.dtype(),
-        });
+        return Err(Error::dtype(
+            "one_hot",
+            "integer class labels (convert with astype(DType::I64))",
+            x.dtype(),
+        ));
     }
     let x = lax::convert(x, DType::I64)?;
     let mut shape = x.shape().to_vec();

@@ -164,12 +164,15 @@ fn promote_all(xs: &[&Tensor]) -> Result<Vec<Tensor>> {
 }
 
 fn concatenate_impl(xs: &[&Tensor], axis: i64) -> Result<Tensor> {
-    let first = xs
-        .first()
-        .ok_or_else(|| Error::invalid("concatenate", "needs at least one array"))?;
+    let first = xs.first().ok_or(Error::Empty {
+        op: "concatenate",
+        what: "array",
+    })?;
     if first.ndim() == 0 {
-        return Err(Error::invalid(
+        return Err(Error::rank(
             "concatenate",
+            "arrays with at least one axis",
+            first.shape(),
             "0-d arrays cannot be concatenated (use stack)",
         ));
     }
@@ -178,17 +181,16 @@ fn concatenate_impl(xs: &[&Tensor], axis: i64) -> Result<Tensor> {
 }
 
 fn stack_impl(xs: &[&Tensor], axis: i64) -> Result<Tensor> {
-    let first = xs
-        .first()
-        .ok_or_else(|| Error::invalid("stack", "needs at least one array"))?;
+    let first = xs.first().ok_or(Error::Empty {
+        op: "stack",
+        what: "array",
+    })?;
     if let Some(other) = xs.iter().find(|x| x.shape() != first.shape()) {
-        return Err(Error::invalid(
+        return Err(Error::shape_mismatch(
             "stack",
-            format!(
-                "all arrays must have the same shape; got {:?} and {:?}",
-                first.shape(),
-                other.shape()
-            ),
+            first.shape(),
+            other.shape(),
+            "all arrays must have the same shape (use concatenate to join along an existing axis)",
         ));
     }
     let axis = normalize_axis("stack", axis, first.ndim() + 1)?;

@@ -10,7 +10,12 @@ use crate::{lax, DType, Error, Result, Tensor};
 
 fn axis_of(op: &'static str, x: &Tensor, axis: i64) -> Result<usize> {
     if x.ndim() == 0 {
-        return Err(Error::invalid(op, "a 0-d array has no axis to work along"));
+        return Err(Error::rank(
+            op,
+            "at least one axis",
+            x.shape(),
+            "a 0-d array has no axis to work along; reshape it to 1-d first",
+        ));
     }
     Ok(normalize_axis(op, axis, x.ndim())?)
 }
@@ -40,9 +45,11 @@ fn repeat_impl(x: &Tensor, repeats: &[usize], axis: Option<i64>) -> Result<Tenso
 
 fn diagonal_impl(x: &Tensor, offset: i64, axis1: i64, axis2: i64) -> Result<Tensor> {
     if x.ndim() < 2 {
-        return Err(Error::invalid(
+        return Err(Error::rank(
             "diagonal",
-            format!("needs at least 2 axes, got shape {:?}", x.shape()),
+            "at least 2 axes",
+            x.shape(),
+            "for a vector, make a diagonal matrix with np::diag",
         ));
     }
     if x.dtype() == DType::Bool {

@@ -21,13 +21,11 @@ fn take_impl(x: &Tensor, idx: &Tensor, axis: Option<i64>) -> Result<Tensor> {
 fn take_along_impl(x: &Tensor, idx: &Tensor, axis: i64) -> Result<Tensor> {
     let idx = int_indices("take_along_axis", idx)?;
     if idx.ndim() != x.ndim() {
-        return Err(Error::invalid(
+        return Err(Error::shape_mismatch(
             "take_along_axis",
-            format!(
-                "indices of shape {:?} need the same number of axes as the array {:?} (add axes with expand_dims)",
-                idx.shape(),
-                x.shape()
-            ),
+            idx.shape(),
+            x.shape(),
+            "the indices need the same number of axes as the array (add axes with expand_dims)",
         ));
     }
     let axis = normalize_axis("take_along_axis", axis, x.ndim())?;
@@ -52,8 +50,10 @@ fn nonzero_impl(x: &Tensor) -> Result<Vec<Tensor>> {
     })?;
     let shape = v.shape().to_vec();
     if shape.is_empty() {
-        return Err(Error::invalid(
+        return Err(Error::rank(
             "nonzero",
+            "at least one axis",
+            x.shape(),
             "a 0-d array has no axes to index; reshape it to 1-d first (as NumPy requires)",
         ));
     }

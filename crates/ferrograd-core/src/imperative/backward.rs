@@ -48,10 +48,11 @@ pub(crate) fn node_of(op: &'static str, y: &Tensor, what: &str) -> Result<Arc<No
 pub(crate) fn make_seed(op: &'static str, y: &Tensor, seed: Option<&Tensor>) -> Result<Tensor> {
     let Some(seed) = seed else {
         if y.size() != 1 {
-            return Err(Error::invalid(
+            return Err(Error::NotScalar {
                 op,
-                format!("backward() needs a tensor with one element (a loss), but this one has shape {:?}; pass the cotangent explicitly with y.backward_with(&seed) (a vector-Jacobian product), or reduce first: y.sum().backward() gives the derivative at every point of an elementwise function", y.shape()),
-            ));
+                shape: y.shape().to_vec(),
+                fix: "backward() starts from a loss: pass the cotangent explicitly with y.backward_with(&seed) (a vector-Jacobian product), or reduce first: y.sum().backward() gives the derivative at every point of an elementwise function",
+            });
         }
         return Ok(Tensor::full_dtype(y.shape(), 1.0, y.dtype()));
     };

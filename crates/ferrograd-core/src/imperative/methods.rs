@@ -209,7 +209,11 @@ impl Tensor {
         )?;
         let yn = node_of("grad_of", y, "the tensor to differentiate")?;
         let seed = make_seed("grad_of", y, None).map_err(|_| {
-            Error::invalid("grad_of", format!("x.grad_of(&y, ..) needs a y with one element, but it has shape {:?}; reduce it first (y.sum()), or use y.backward_with(&seed) for a vector-Jacobian product", y.shape()))
+            Error::NotScalar {
+                op: "grad_of",
+                shape: y.shape().to_vec(),
+                fix: "x.grad_of(&y, ..) differentiates a y with one element: reduce it first (y.sum()), or use y.backward_with(&seed) for a vector-Jacobian product",
+            }
         })?;
         let grads = if create_graph {
             replay_vjp("grad_of", &yn, Some(&x), seed)?

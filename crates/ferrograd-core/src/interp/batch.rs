@@ -305,14 +305,14 @@ pub fn vmap_flat(
     out_axes: &[Option<i64>],
 ) -> Result<Vec<Tensor>> {
     if in_axes.len() != x.len() {
-        return Err(Error::invalid(
-            "vmap",
-            format!(
-                "in_axes has {} entries but the input has {} leaves; give one entry per leaf (None for one that is not mapped)",
-                in_axes.len(),
-                x.len()
-            ),
-        ));
+        return Err(Error::CountMismatch {
+            op: "vmap",
+            got: in_axes.len(),
+            what: "in_axes entries",
+            expected: x.len(),
+            of: "input leaves",
+            fix: "give one entry per leaf (None for one that is not mapped)",
+        });
     }
     let axes = x
         .iter()
@@ -333,14 +333,14 @@ pub fn vmap_flat(
         .collect();
     let outs = f(&inputs)?;
     if out_axes.len() != outs.len() && out_axes.len() != 1 {
-        return Err(Error::invalid(
-            "vmap",
-            format!(
-                "out_axes has {} entries but the function returned {} leaves; give one entry per output leaf, or a single entry for all",
-                out_axes.len(),
-                outs.len()
-            ),
-        ));
+        return Err(Error::CountMismatch {
+            op: "vmap",
+            got: out_axes.len(),
+            what: "out_axes entries",
+            expected: outs.len(),
+            of: "output leaves returned by the function",
+            fix: "give one entry per output leaf, or a single entry for all",
+        });
     }
     outs.iter()
         .enumerate()

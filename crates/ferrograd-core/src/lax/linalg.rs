@@ -165,12 +165,11 @@ pub fn matrix_dims(op: &'static str, x: &Aval) -> Result<(Vec<usize>, usize, usi
     super::require_float(op, x)?;
     let s = &x.shape;
     if s.len() < 2 {
-        return Err(Error::invalid(
+        return Err(Error::rank(
             op,
-            format!(
-                "needs a matrix or a stack of matrices (shape [..., m, n]); got shape {:?}",
-                &s[..]
-            ),
+            "a matrix or a stack of matrices (shape [..., m, n])",
+            s,
+            "reshape a vector to [1, n] or [n, 1]",
         ));
     }
     Ok((s[..s.len() - 2].to_vec(), s[s.len() - 2], s[s.len() - 1]))
@@ -180,9 +179,11 @@ pub fn matrix_dims(op: &'static str, x: &Aval) -> Result<(Vec<usize>, usize, usi
 pub fn square_dims(op: &'static str, x: &Aval) -> Result<(Vec<usize>, usize)> {
     let (batch, m, n) = matrix_dims(op, x)?;
     if m != n {
-        return Err(Error::invalid(
+        return Err(Error::rank(
             op,
-            format!("needs square matrices; got shape {:?}", &x.shape[..]),
+            "square matrices (shape [..., n, n])",
+            &x.shape,
+            "for non-square systems use lstsq or pinv",
         ));
     }
     Ok((batch, n))

@@ -315,11 +315,11 @@ pub fn one_over(x: &Tensor) -> Result<Tensor> {
 /// Rejects non-float inputs.
 pub fn require_float(op: &'static str, x: &Aval) -> Result<()> {
     if !x.dtype.is_float() {
-        return Err(Error::DType {
+        return Err(Error::dtype(
             op,
-            expected: "float32 or float64 (convert with astype)",
-            got: x.dtype,
-        });
+            "float32 or float64 (convert with astype)",
+            x.dtype,
+        ));
     }
     Ok(())
 }
@@ -327,12 +327,13 @@ pub fn require_float(op: &'static str, x: &Aval) -> Result<()> {
 /// Requires equal dtypes.
 pub fn require_same_dtype(op: &'static str, a: &Aval, b: &Aval) -> Result<()> {
     if a.dtype != b.dtype {
-        return Err(Error::invalid(
+        return Err(Error::dtype(
             op,
             format!(
-                "dtypes differ: {} and {} (convert one with astype)",
-                a.dtype, b.dtype
+                "{}, the dtype of the first operand (dtypes differ: convert one with astype)",
+                a.dtype
             ),
+            b.dtype,
         ));
     }
     Ok(())

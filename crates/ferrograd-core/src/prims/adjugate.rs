@@ -26,16 +26,14 @@ impl Primitive for Adjugate {
     fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         la::square_dims("adjugate", &x[0])?;
         if x.len() != 1 + self.order {
-            return Err(Error::invalid(
-                "adjugate",
-                format!(
-                    "order {} takes {} inputs (the matrix and {} directions); got {}",
-                    self.order,
-                    1 + self.order,
-                    self.order,
-                    x.len()
-                ),
-            ));
+            return Err(Error::CountMismatch {
+                op: "adjugate",
+                got: x.len(),
+                what: "inputs",
+                expected: 1 + self.order,
+                of: "needed at this order",
+                fix: "the adjugate of order k takes the matrix and k directions",
+            });
         }
         for d in &x[1..] {
             lax::require_same_dtype("adjugate", &x[0], d)?;

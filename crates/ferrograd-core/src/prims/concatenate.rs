@@ -16,9 +16,10 @@ impl Primitive for Concatenate {
     }
 
     fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
-        let first = x
-            .first()
-            .ok_or_else(|| Error::invalid("concatenate", "needs at least one array"))?;
+        let first = x.first().ok_or(Error::Empty {
+            op: "concatenate",
+            what: "array",
+        })?;
         let ok = self.axis < first.shape.len()
             && x.iter().all(|a| {
                 a.dtype == first.dtype

@@ -19,19 +19,18 @@ impl Primitive for Cumsum {
 
     fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         if self.axis >= x[0].shape.len() {
-            return Err(ferrograd_array::Error::AxisOutOfRange {
-                op: "cumsum",
-                axis: self.axis as i64,
-                rank: x[0].shape.len(),
-            }
-            .into());
+            return Err(Error::axis_out_of_range(
+                "cumsum",
+                self.axis as i64,
+                x[0].shape.len(),
+            ));
         }
         if x[0].dtype == ferrograd_array::DType::Bool {
-            return Err(Error::DType {
-                op: "cumsum",
-                expected: "a numeric array (convert bools with astype)",
-                got: x[0].dtype,
-            });
+            return Err(Error::dtype(
+                "cumsum",
+                "a numeric array (convert bools with astype)",
+                x[0].dtype,
+            ));
         }
         Ok(smallvec![x[0].clone()])
     }

@@ -16,11 +16,11 @@ pub struct Gather {
 /// Checks that `idx` holds int64 indices (shared by the gather/scatter family).
 pub(crate) fn require_indices(op: &'static str, idx: &Aval) -> Result<()> {
     if idx.dtype != DType::I64 {
-        return Err(Error::DType {
+        return Err(Error::dtype(
             op,
-            expected: "int64 indices (convert with astype(DType::I64))",
-            got: idx.dtype,
-        });
+            "int64 indices (convert with astype(DType::I64))",
+            idx.dtype,
+        ));
     }
     Ok(())
 }

@@ -20,7 +20,7 @@ impl Primitive for Reshape {
             return Err(Error::invalid(
                 "reshape",
                 format!(
-                    "cannot reshape {:?} ({} elements) into {:?}",
+                    "cannot reshape an array of shape {:?} ({} elements) into {:?}: the number of elements differs",
                     x[0].shape,
                     x[0].size(),
                     self.shape

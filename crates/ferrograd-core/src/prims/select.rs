@@ -16,19 +16,18 @@ impl Primitive for Select {
 
     fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         if x[0].dtype != DType::Bool {
-            return Err(Error::DType {
-                op: "select",
-                expected: "a bool condition",
-                got: x[0].dtype,
-            });
+            return Err(Error::dtype(
+                "select",
+                "a bool condition (make one with a comparison, or astype(DType::Bool))",
+                x[0].dtype,
+            ));
         }
         if x[0].shape != x[1].shape {
-            return Err(Error::invalid(
+            return Err(Error::shape_mismatch(
                 "select",
-                format!(
-                    "condition {:?} and values {:?} differ in shape",
-                    x[0].shape, x[1].shape
-                ),
+                &x[0].shape,
+                &x[1].shape,
+                "the condition and the values must have one shape; broadcast them first",
             ));
         }
         lax::require_same("select", &x[1], &x[2])?;

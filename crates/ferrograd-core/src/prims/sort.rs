@@ -7,6 +7,17 @@ use smallvec::smallvec;
 
 use crate::{lax, Aval, BatchDim, Error, Outs, Primitive, Result, Tangent, Tensor};
 
+/// The error for sorting a 0-d array (shared with the API, whose eager path skips the shape
+/// rule).
+pub(crate) fn zero_d_error(shape: &[usize]) -> Error {
+    Error::rank(
+        "sort",
+        "at least one axis",
+        shape,
+        "a 0-d array cannot be sorted along an axis; reshape it to 1-d first",
+    )
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Sort {
     pub axis: usize,
@@ -19,15 +30,12 @@ impl Primitive for Sort {
     }
 
     fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
-        if self.axis >= x[0].shape.len() {
-            return Err(Error::invalid(
-                "sort",
-                format!(
-                    "axis {} is out of range for shape {:?} (0-d arrays cannot be sorted; reshape to 1-d)",
-                    self.axis,
-                    &x[0].shape[..]
-                ),
-            ));
+        let rank = x[0].shape.len();
+        if rank == 0 {
+            return Err(zero_d_error(&x[0].shape));
+        }
+        if self.axis >= rank {
+            return Err(Error::axis_out_of_range("sort", self.axis as i64, rank));
         }
         Ok(smallvec![x[0].clone(), Aval::new(&x[0].shape, DType::I64)])
     }

@@ -23,7 +23,7 @@ impl Primitive for Transpose {
             return Err(Error::invalid(
                 "transpose",
                 format!(
-                    "{:?} is not a permutation of the axes of shape {:?}",
+                    "axes {:?} are not a permutation of the {rank} axes of shape {:?}; name each axis once",
                     self.perm, x[0].shape
                 ),
             ));
