@@ -117,18 +117,21 @@ impl LinearFn {
             });
         }
         for (i, (c, out)) in ct.iter().zip(outs).enumerate() {
-            let want = match out {
-                Atom::Var(v) => self.program.avals[v.0 as usize].clone(),
-                Atom::Const(t) => t.aval(),
-            };
-            match c {
-                Some(c) if c.aval() != want => {
-                    return Err(Error::invalid(
-                        "vjp",
-                        format!("the cotangent for output {i} has shape {:?} and dtype {}, but output {i} has shape {:?} and dtype {}; a cotangent has the shape and dtype of its output (convert with .astype(..) or reshape it)", c.shape(), c.dtype(), want.shape.as_slice(), want.dtype),
-                    ))
+            let (shape, dtype) = match out {
+                Atom::Var(v) => {
+                    let a = &self.program.avals[v.0 as usize];
+                    (&a.shape[..], a.dtype)
                 }
-                _ => {}
+                Atom::Const(t) => (t.shape(), t.dtype()),
+            };
+            if let Some(c) = c
+                .as_ref()
+                .filter(|c| c.shape() != shape || c.dtype() != dtype)
+            {
+                return Err(Error::invalid(
+                    "vjp",
+                    format!("the cotangent for output {i} has shape {:?} and dtype {}, but output {i} has shape {:?} and dtype {}; a cotangent has the shape and dtype of its output (convert with .astype(..) or reshape it)", c.shape(), c.dtype(), shape, dtype),
+                ));
             }
         }
         Ok(())

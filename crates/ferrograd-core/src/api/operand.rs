@@ -55,6 +55,11 @@ impl Operand for &&Tensor {
         Arg::Tensor((*self).clone())
     }
 }
+impl Operand for Arg {
+    fn into_arg(self) -> Arg {
+        self
+    }
+}
 impl Operand for f64 {
     fn into_arg(self) -> Arg {
         Arg::Float(self)
@@ -144,6 +149,32 @@ pub fn resolve<const N: usize>(args: [Arg; N]) -> [Tensor; N] {
 pub fn resolve_pair(a: impl Operand, b: impl Operand) -> (Tensor, Tensor) {
     let [a, b] = resolve([a.into_arg(), b.into_arg()]);
     (a, b)
+}
+
+/// An operator between a tensor and a Rust scalar (`scalar_first` for `2.0 - x`), by the same
+/// rule as [`apply_pair`]. A float scalar next to a float tensor — most arithmetic in
+/// numerical code — takes the tensor's dtype directly, without the general resolution's
+/// argument lists and tensor clones, which cost a measurable share of a scalar gradient.
+pub fn apply_scalar(
+    op: &'static str,
+    t: &Tensor,
+    s: Arg,
+    scalar_first: bool,
+    f: fn(&Tensor, &Tensor) -> Result<Tensor>,
+) -> Result<Tensor> {
+    if let (Arg::Float(v), true) = (&s, t.dtype().is_float()) {
+        let c = Tensor::full_dtype(&[], *v, t.dtype());
+        return if scalar_first {
+            elementwise(op, &c, t, f)
+        } else {
+            elementwise(op, t, &c, f)
+        };
+    }
+    if scalar_first {
+        apply_pair(op, s, t, f)
+    } else {
+        apply_pair(op, t, s, f)
+    }
 }
 
 /// Settles the operands' dtypes by the weak rule, promotes, broadcasts and applies the

@@ -18,7 +18,7 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 
 use super::broadcast::elementwise;
 use super::ok;
-use super::operand::{apply_pair, Operand};
+use super::operand::{apply_pair, apply_scalar, Operand};
 use crate::{lax, Result, Tensor};
 
 /// The operator impls for two tensors (owned or borrowed) and for a tensor with an `f64` or
@@ -65,28 +65,28 @@ macro_rules! scalar_operator {
             type Output = Tensor;
             #[track_caller]
             fn $method(self, rhs: $S) -> Tensor {
-                ok(apply_pair($name, self, rhs, $f))
+                ok(apply_scalar($name, self, rhs.into_arg(), false, $f))
             }
         }
         impl $Trait<$S> for Tensor {
             type Output = Tensor;
             #[track_caller]
             fn $method(self, rhs: $S) -> Tensor {
-                ok(apply_pair($name, &self, rhs, $f))
+                ok(apply_scalar($name, &self, rhs.into_arg(), false, $f))
             }
         }
         impl $Trait<&Tensor> for $S {
             type Output = Tensor;
             #[track_caller]
             fn $method(self, rhs: &Tensor) -> Tensor {
-                ok(apply_pair($name, self, rhs, $f))
+                ok(apply_scalar($name, rhs, self.into_arg(), true, $f))
             }
         }
         impl $Trait<Tensor> for $S {
             type Output = Tensor;
             #[track_caller]
             fn $method(self, rhs: Tensor) -> Tensor {
-                ok(apply_pair($name, self, &rhs, $f))
+                ok(apply_scalar($name, &rhs, self.into_arg(), true, $f))
             }
         }
     };
