@@ -77,7 +77,7 @@ fn copysign_and_fmod_match_numpy_and_differentiate() {
     assert_eq!(y, vec![-1.0, 2.0, -3.0, 0.0]);
     assert!(y[3].is_sign_negative());
     // Integers become float64; a scalar broadcasts.
-    let yi = np::copysign(&Tensor::from(vec![2i64, -3]), -1.0);
+    let yi = np::copysign(Tensor::from(vec![2i64, -3]), -1.0);
     assert_eq!((yi.dtype(), yi.to_vec()), (DType::F64, vec![-2.0, -3.0]));
     // np.fmod([-3, -2, -1, 1, 2, 3], 2) = [-1, 0, -1, 1, 0, 1]: the dividend's sign.
     let n = Tensor::from(vec![-3i64, -2, -1, 1, 2, 3]);
