@@ -58,5 +58,43 @@ fn elementwise_and_sum(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, matmul, elementwise_and_sum);
+fn dims(lhs_contract: usize, rhs_contract: usize) -> DotDims {
+    DotDims {
+        lhs_contract: vec![lhs_contract],
+        rhs_contract: vec![rhs_contract],
+        lhs_batch: vec![],
+        rhs_batch: vec![],
+    }
+}
+
+/// The products of W5 (`A·s` and `1ᵀA`, A 10×50,000) and W8's backward pass (`xᵀ·dh` with
+/// x 128×784 and dh 128×256; `dh·Wᵀ` with W 784×256), f64 and f32 as the workloads use them.
+fn workload_products(c: &mut Criterion) {
+    let keys = random::split(&random::key(3), 6);
+    let mut group = c.benchmark_group("products");
+    let a = array(&random::normal(&keys[0], &[10, 50_000]));
+    let s = array(&random::normal(&keys[1], &[50_000]));
+    let ones = array(&random::normal(&keys[2], &[10]));
+    group.bench_function("W5_A_dot_s_10x50000_f64", |b| {
+        b.iter(|| kernels::dot_general(black_box(&a), &s, &dims(1, 0)))
+    });
+    group.bench_function("W5_v_dot_A_10x50000_f64", |b| {
+        b.iter(|| kernels::dot_general(black_box(&ones), &a, &dims(0, 0)))
+    });
+    let x = array(&random::normal_dtype(&keys[3], &[128, 784], DType::F32));
+    let dh = array(&random::normal_dtype(&keys[4], &[128, 256], DType::F32));
+    let w = array(&random::normal_dtype(&keys[5], &[784, 256], DType::F32));
+    group.bench_function("W8_xT_dot_dh_784x128x256_f32", |b| {
+        b.iter(|| kernels::dot_general(black_box(&x), &dh, &dims(0, 0)))
+    });
+    group.bench_function("W8_dh_dot_WT_128x256x784_f32", |b| {
+        b.iter(|| kernels::dot_general(black_box(&dh), &w, &dims(1, 1)))
+    });
+    group.bench_function("W8_x_dot_W_128x784x256_f32", |b| {
+        b.iter(|| kernels::dot_general(black_box(&x), &w, &dims(1, 0)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, matmul, elementwise_and_sum, workload_products);
 criterion_main!(benches);

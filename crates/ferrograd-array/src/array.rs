@@ -83,6 +83,31 @@ struct Inner {
     bcast: Option<Box<Shape>>,
 }
 
+impl Drop for Inner {
+    /// Gives storage that nothing else shares to the buffer cache ([`crate::buffer`]).
+    fn drop(&mut self) {
+        fn give_back<T: Element>(s: &mut Store<T>) {
+            let Store::Nd(a) = s else { return };
+            if !a.is_unique() || a.len() * std::mem::size_of::<T>() < crate::buffer::MIN_BYTES {
+                return;
+            }
+            let Store::Nd(a) = std::mem::replace(s, Store::Scalar(T::from_f64(0.0))) else {
+                unreachable!("matched above")
+            };
+            if let Ok(owned) = a.try_into_owned_nocopy() {
+                crate::buffer::recycle(owned.into_raw_vec_and_offset().0);
+            }
+        }
+        match &mut self.data {
+            Data::Bool(s) => give_back(s),
+            Data::U32(s) => give_back(s),
+            Data::I64(s) => give_back(s),
+            Data::F32(s) => give_back(s),
+            Data::F64(s) => give_back(s),
+        }
+    }
+}
+
 impl fmt::Debug for Array {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Array")
@@ -167,7 +192,8 @@ impl Array {
             if shape.is_empty() {
                 return Array::scalar(T::from_f64(v));
             }
-            Array::from_ndarray(ArrayD::from_elem(IxDyn(shape), T::from_f64(v)))
+            let values = crate::buffer::filled(shape::size(shape), T::from_f64(v));
+            Array::from_ndarray(ArrayD::from_shape_vec(IxDyn(shape), values).expect("same size"))
         }
         dispatch!(dtype, T => fill::<T>(shape, value))
     }

@@ -62,6 +62,7 @@ macro_rules! dispatch {
 }
 
 mod array;
+pub mod buffer;
 mod dtype;
 mod error;
 pub mod kernels;

@@ -11,16 +11,45 @@ use super::ints::{binary_ints, unary_ints, BinaryInts, UnaryInts};
 use super::layout;
 use super::vmath::{self, Func};
 use super::PAR_THRESHOLD;
-use crate::{Array, DType, Element, Error, Result};
+use crate::{buffer, Array, DType, Element, Error, Result};
+
+/// `f` over `xs` into a buffer from the cache ([`crate::buffer`]), split across threads
+/// above [`PAR_THRESHOLD`] elements.
+pub(crate) fn collect_map<T: Sync, U: Element>(
+    xs: &[T],
+    f: impl Fn(&T) -> U + Sync + Send,
+) -> Vec<U> {
+    let mut out = buffer::with_capacity(xs.len());
+    if xs.len() >= PAR_THRESHOLD {
+        xs.par_iter().map(f).collect_into_vec(&mut out);
+    } else {
+        out.extend(xs.iter().map(f));
+    }
+    out
+}
+
+/// `f` over two equal-length slices into a buffer from the cache, as [`collect_map`].
+fn collect_zip<T: Sync, U: Element>(
+    xs: &[T],
+    ys: &[T],
+    f: impl Fn(&T, &T) -> U + Sync + Send,
+) -> Vec<U> {
+    let mut out = buffer::with_capacity(xs.len());
+    if xs.len() >= PAR_THRESHOLD {
+        xs.par_iter()
+            .zip(ys)
+            .map(|(x, y)| f(x, y))
+            .collect_into_vec(&mut out);
+    } else {
+        out.extend(xs.iter().zip(ys).map(|(x, y)| f(x, y)));
+    }
+    out
+}
 
 /// `f(x)` for every element of a row-major or strided view.
 pub fn map<T: Element, U: Element>(x: ArrayViewD<'_, T>, f: impl Fn(T) -> U + Sync) -> ArrayD<U> {
     if let Some(xs) = x.as_slice() {
-        let out: Vec<U> = if xs.len() >= PAR_THRESHOLD {
-            xs.par_iter().map(|&v| f(v)).collect()
-        } else {
-            xs.iter().map(|&v| f(v)).collect()
-        };
+        let out = collect_map(xs, |&v| f(v));
         return ArrayD::from_shape_vec(x.raw_dim(), out).expect("same size");
     }
     x.map(|&v| f(v))
@@ -35,11 +64,7 @@ pub fn zip_map<T: Element, U: Element>(
 ) -> Result<ArrayD<U>> {
     same_shape(op, a.shape(), b.shape())?;
     if let (Some(xs), Some(ys)) = (a.as_slice(), b.as_slice()) {
-        let out: Vec<U> = if xs.len() >= PAR_THRESHOLD {
-            xs.par_iter().zip(ys).map(|(&x, &y)| f(x, y)).collect()
-        } else {
-            xs.iter().zip(ys).map(|(&x, &y)| f(x, y)).collect()
-        };
+        let out = collect_zip(xs, ys, |&x, &y| f(x, y));
         return Ok(ArrayD::from_shape_vec(a.raw_dim(), out).expect("same size"));
     }
     // A broadcast scalar (every stride 0: `x * 2.0`, `maximum(x, 0)`) against a row-major
@@ -93,11 +118,7 @@ fn zip_strided<T: Element, U: Element>(
     }
     let (pa, pb) = (a.permuted_axes(IxDyn(&perm)), b.permuted_axes(IxDyn(&perm)));
     let out = if let (Some(xs), Some(ys)) = (pa.as_slice(), pb.as_slice()) {
-        let out: Vec<U> = if xs.len() >= PAR_THRESHOLD {
-            xs.par_iter().zip(ys).map(|(&x, &y)| f(x, y)).collect()
-        } else {
-            xs.iter().zip(ys).map(|(&x, &y)| f(x, y)).collect()
-        };
+        let out = collect_zip(xs, ys, |&x, &y| f(x, y));
         ArrayD::from_shape_vec(pa.raw_dim(), out).expect("same size")
     } else if n == 2 && lane_kind(&pb) == LaneKind::Other && lane_kind(&pa) == LaneKind::Unit {
         tiled_2d(pa, pb, f)
@@ -137,7 +158,7 @@ fn tiled_2d<T: Element, U: Element>(
     let (rows, cols) = (a.shape()[0], a.shape()[1]);
     let a2 = a.view().into_dimensionality::<ndarray::Ix2>().expect("2-d");
     let b2 = b.view().into_dimensionality::<ndarray::Ix2>().expect("2-d");
-    let mut out = vec![f(a2[[0, 0]], b2[[0, 0]]); rows * cols];
+    let mut out = buffer::filled(rows * cols, f(a2[[0, 0]], b2[[0, 0]]));
     for i0 in (0..rows).step_by(TILE) {
         for j0 in (0..cols).step_by(TILE) {
             for i in i0..(i0 + TILE).min(rows) {
@@ -180,11 +201,7 @@ fn map_slice<T: Element, U: Element>(
     xs: &[T],
     f: impl Fn(T) -> U + Sync + Send,
 ) -> ArrayD<U> {
-    let out: Vec<U> = if xs.len() >= PAR_THRESHOLD {
-        xs.par_iter().map(|&x| f(x)).collect()
-    } else {
-        xs.iter().map(|&x| f(x)).collect()
-    };
+    let out = collect_map(xs, |&x| f(x));
     ArrayD::from_shape_vec(like.raw_dim(), out).expect("same size")
 }
 
@@ -203,7 +220,7 @@ fn zip_lanes<T: Element, U: Element>(
     b: ArrayViewD<'_, T>,
     f: impl Fn(T, T) -> U,
 ) -> ArrayD<U> {
-    let mut out = Vec::with_capacity(a.len());
+    let mut out = buffer::with_capacity(a.len());
     push_lanes(a.view(), b.view(), &f, &mut out);
     ArrayD::from_shape_vec(a.raw_dim(), out).expect("same size")
 }

@@ -9,11 +9,13 @@
 
 use ndarray::{ArrayD, ArrayViewD, CowArray, IxDyn};
 
+use crate::Element;
+
 /// Tile edge of the transposing copy.
 const TILE: usize = 32;
 
 /// `v` in row-major order: borrowed when it already is, copied otherwise.
-pub fn standard_cow<'a, T: Copy>(v: ArrayViewD<'a, T>) -> CowArray<'a, T, IxDyn> {
+pub fn standard_cow<'a, T: Element>(v: ArrayViewD<'a, T>) -> CowArray<'a, T, IxDyn> {
     if v.is_standard_layout() {
         CowArray::from(v)
     } else {
@@ -22,12 +24,13 @@ pub fn standard_cow<'a, T: Copy>(v: ArrayViewD<'a, T>) -> CowArray<'a, T, IxDyn>
 }
 
 /// A row-major copy of `v` (any strides, negative and zero included).
-pub fn to_standard<T: Copy>(v: ArrayViewD<'_, T>) -> ArrayD<T> {
-    if let Some(xs) = v.as_slice() {
-        return ArrayD::from_shape_vec(v.raw_dim(), xs.to_vec()).expect("same size");
-    }
+pub fn to_standard<T: Element>(v: ArrayViewD<'_, T>) -> ArrayD<T> {
     let n = v.len();
-    let mut out: Vec<T> = Vec::with_capacity(n);
+    let mut out: Vec<T> = crate::buffer::with_capacity(n);
+    if let Some(xs) = v.as_slice() {
+        out.extend_from_slice(xs);
+        return ArrayD::from_shape_vec(v.raw_dim(), out).expect("same size");
+    }
     if n > 0 {
         let (shape, strides) = merged_axes(v.shape(), v.strides());
         // SAFETY: every offset formed below is `Σ i_k strides[k]` with `i_k < shape[k]`, an

@@ -4,6 +4,7 @@
 use ndarray::{ArrayD, ArrayViewD, IxDyn};
 use rayon::prelude::*;
 
+use super::gemv;
 use crate::{Array, Error, Result};
 
 /// Axis numbers of a `dot_general`: contracting and batch axes of each operand.
@@ -78,7 +79,7 @@ struct Mat3 {
 
 /// Views `x`'s axes in `order`, grouped into three runs, as a 3-d strided matrix stack without
 /// copying when the strides allow; otherwise copies to row-major first.
-fn as_mat3<T: Copy>(
+fn as_mat3<T: crate::Element>(
     x: &ArrayViewD<'_, T>,
     order: &[usize],
     groups: [usize; 3],
@@ -143,7 +144,7 @@ fn as_mat3<T: Copy>(
 }
 
 /// The gemm entry point for one element type.
-trait GemmScalar: Copy + Send + Sync + num_traits::Zero + num_traits::One + 'static {}
+trait GemmScalar: gemv::Lanes + Send + Sync + 'static {}
 impl GemmScalar for f32 {}
 impl GemmScalar for f64 {}
 
@@ -177,9 +178,15 @@ fn dot_typed<T: GemmScalar + crate::Element>(
     let rptr = rown.as_ref().map_or(rv.as_ptr(), |o| o.as_ptr());
     let [b, m, k] = lm.dims;
     let n = rm.dims[2];
-    let mut out = vec![T::zero(); b * m * n];
+    let mut out = crate::buffer::filled(b * m * n, T::zero());
     if k == 0 || out.is_empty() {
         return Array::from_vec(out_shape, out);
+    }
+    if b == 1 && (m == 1 || n == 1) {
+        // SAFETY: the pointers and strides describe `lv`/`rv` (or their copies), alive here.
+        if unsafe { matrix_vector(lptr, &lm, rptr, &rm, &mut out) } {
+            return Array::from_vec(out_shape, out);
+        }
     }
     let big = (m * n * k) as f64 >= (128.0f64).powi(3);
     // Raw pointers are not Send; pass addresses and rebuild them in each task.
@@ -222,6 +229,56 @@ fn dot_typed<T: GemmScalar + crate::Element>(
         }
     }
     Array::from_vec(out_shape, out)
+}
+
+/// A product with one output row or column, through [`gemv`] when the matrix operand has a
+/// unit stride; false (nothing written) otherwise.
+///
+/// # Safety
+/// The pointers and `Mat3` strides describe live storage of one (b = 1) matrix each.
+unsafe fn matrix_vector<T: GemmScalar>(
+    lptr: *const T,
+    lm: &Mat3,
+    rptr: *const T,
+    rm: &Mat3,
+    out: &mut [T],
+) -> bool {
+    let [_, m, k] = lm.dims;
+    let n = rm.dims[2];
+    // out (m) = L · r, or out (n) = Rᵀ · l.
+    let (mat, vec_ptr, vec_stride) = if n == 1 {
+        let mat = gemv::Strided {
+            ptr: lptr,
+            rows: m,
+            cols: k,
+            rs: lm.strides[1],
+            cs: lm.strides[2],
+        };
+        (mat, rptr, rm.strides[1])
+    } else {
+        let mat = gemv::Strided {
+            ptr: rptr,
+            rows: n,
+            cols: k,
+            rs: rm.strides[2],
+            cs: rm.strides[1],
+        };
+        (mat, lptr, lm.strides[2])
+    };
+    if !gemv::supports(&mat) {
+        return false;
+    }
+    let gathered: Vec<T>;
+    let v: &[T] = if vec_stride == 1 || k == 1 {
+        std::slice::from_raw_parts(vec_ptr, k)
+    } else {
+        gathered = (0..k)
+            .map(|i| *vec_ptr.offset(i as isize * vec_stride))
+            .collect();
+        &gathered
+    };
+    gemv::gemv(&mat, v, out);
+    true
 }
 
 /// General dot product: contracts `dims.lhs_contract` with `dims.rhs_contract`, with shared

@@ -5,6 +5,7 @@
 
 pub mod decomp;
 pub mod elementwise;
+mod gemv;
 pub mod indexing;
 pub mod ints;
 pub mod layout;

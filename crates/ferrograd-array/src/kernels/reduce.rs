@@ -116,7 +116,7 @@ fn reduce_block<T: Element, R: Reducer<T>>(
     inner: usize,
     red: R,
 ) -> Vec<T> {
-    let mut out = Vec::with_capacity(outer * inner);
+    let mut out = crate::buffer::with_capacity(outer * inner);
     for o in 0..outer {
         let block = &xs[o * r * inner..(o + 1) * r * inner];
         if inner == 1 {
