@@ -167,7 +167,7 @@ fn reductions_norm_and_softmax_take_the_same_axes() {
     assert_eq!(x.sum_axes([0, 1], false).item(), 15.0);
     assert_eq!(x.sum_axes(vec![-2], true).shape(), &[1, 3]);
     assert_eq!(x.sum_axes(None, true).shape(), &[1, 1]);
-    assert_eq!(x.sum_axes(&[], false).to_vec(), x.to_vec());
+    assert_eq!(x.sum_axes([], false).to_vec(), x.to_vec());
     assert_eq!(np::max_axes(&x, None, false).item(), 5.0);
     assert_eq!(np::mean_axes(&x, 1usize, false).to_vec(), vec![1.0, 4.0]);
     assert_eq!(np::var_axes(&x, None, 0, false).item(), x.var(0).item());

@@ -19,8 +19,11 @@ fn close(a: &[f64], b: &[f64], tol: f64) {
     }
 }
 
+/// A unary function under test.
+type Unary = fn(&Tensor) -> Tensor;
+
 /// The unary functions under test, by name.
-const UNARY: &[(&str, fn(&Tensor) -> Tensor)] = &[
+const UNARY: &[(&str, Unary)] = &[
     ("exp2", np::exp2),
     ("log2", np::log2),
     ("log10", np::log10),
@@ -139,13 +142,13 @@ fn mod_remainder_and_fmod_follow_numpy_signs() {
     assert_eq!(np::mod_(&x, 2).to_vec(), vec![1.0, 0.0, 1.0, 1.0, 0.0, 1.0]);
     assert_eq!(np::remainder(&x, 2).to_vec(), np::mod_(&x, 2).to_vec());
     // Floats: np.mod(-7.5, 2) -> 0.5, np.fmod(-7.5, 2) -> -1.5; a negative divisor.
-    assert_eq!(np::mod_(-7.5, &Tensor::from(2.0)).item(), 0.5);
-    assert_eq!(np::fmod(-7.5, &Tensor::from(2.0)).item(), -1.5);
-    assert_eq!(np::mod_(&Tensor::from(7.5f32), -2.0).to_vec(), vec![-0.5]);
+    assert_eq!(np::mod_(-7.5, Tensor::from(2.0)).item(), 0.5);
+    assert_eq!(np::fmod(-7.5, Tensor::from(2.0)).item(), -1.5);
+    assert_eq!(np::mod_(Tensor::from(7.5f32), -2.0).to_vec(), vec![-0.5]);
     // Broadcasting: (2, 1) against (3,).
     let m = np::mod_(
-        &Tensor::from_vec(vec![5.0, -5.0], &[2, 1]),
-        &t(&[2.0, 3.0, -4.0]),
+        Tensor::from_vec(vec![5.0, -5.0], &[2, 1]),
+        t(&[2.0, 3.0, -4.0]),
     );
     assert_eq!(m.shape(), &[2, 3]);
     assert_eq!(m.to_vec(), vec![1.0, 2.0, -3.0, 1.0, 1.0, -1.0]);
@@ -232,7 +235,7 @@ fn log_sigmoid_is_stable() {
 fn derivatives_in_both_modes_to_order_two() {
     let pos = t(&[0.3, 1.0, 2.5]);
     let both = t(&[-2.0, -0.4, 0.7, 1.9]);
-    let cases: [(&str, fn(&Tensor) -> Tensor, &Tensor); 10] = [
+    let cases: [(&str, Unary, &Tensor); 10] = [
         ("exp2", np::exp2, &both),
         ("log2", np::log2, &pos),
         ("log10", np::log10, &pos),

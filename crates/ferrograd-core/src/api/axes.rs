@@ -215,9 +215,9 @@ mod tests {
         assert_eq!(axes(0).as_slice(), Some(&[0][..]));
         assert_eq!(axes(2usize).as_slice(), Some(&[2][..]));
         assert_eq!(axes([0, -1]), axes(&v));
-        assert_eq!(axes(&[0, -1]), axes(&v[..]));
+        assert_eq!(axes([0, -1]), axes(&v[..]));
         assert_eq!(axes(v.clone()), axes(Some(&v[..])));
-        assert_eq!(axes(&[]).as_slice(), Some(&[][..]));
+        assert_eq!(axes([]).as_slice(), Some(&[][..]));
         assert!(axes(None).is_none() && Axes::NONE.is_none());
     }
 
