@@ -297,6 +297,17 @@ fn zero_d_empty_broadcast_integer_and_batched_inputs() {
         let want = elementwise_grad(*f)(&m);
         close(&g.to_vec(), &want.to_vec(), 1e-15);
     }
+    // f32 in, f32 out, with f32-rounded values, and f32 gradients.
+    let x32 = Tensor::from(vec![0.5f32, 1.5, 3.0]);
+    let x64 = t(&[0.5, 1.5, 3.0]);
+    for (name, f) in UNARY {
+        let (y32, y64) = (f(&x32), f(&x64));
+        assert_eq!(y32.dtype(), DType::F32, "{name}");
+        close(&y32.to_vec(), &y64.to_vec(), 1e-6);
+        let g = elementwise_grad(*f)(&x32);
+        assert_eq!(g.dtype(), DType::F32, "{name}'");
+        close(&g.to_vec(), &elementwise_grad(*f)(&x64).to_vec(), 1e-6);
+    }
     // The composites with two inputs and with an option batch too.
     let v = vmap(|r: &Tensor| np::mod_(r, 3.0))(&m);
     assert_eq!(v.to_vec(), np::mod_(&m, 3.0).to_vec());
