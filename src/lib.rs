@@ -39,7 +39,7 @@ mod vmap;
 
 pub use check::{check_grads, check_grads_with, CheckOptions, Modes};
 pub use custom::{custom_jvp, custom_vjp};
-pub use ferrograd_core::api::{At, Idx, IntoIndex};
+pub use ferrograd_core::api::{At, Axes, Idx, IntoIndex};
 pub use ferrograd_core::imperative::{is_grad_enabled, no_grad, BackwardOptions};
 pub use ferrograd_core::{imperative, tree, Aval, DType, Tensor, Tree, TreeDef};
 pub use ferrograd_derive::Tree;

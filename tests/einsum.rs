@@ -78,8 +78,8 @@ fn batched_ellipsis_and_higher_rank() {
     );
     close(&np::einsum("ijk,kl->ijl", &[&a, &w]), &a.matmul(&w));
     // Batch axes in the middle, output permuted.
-    let t = np::einsum("ibj,bjk->kbi", &[&a.permute(&[1, 0, 2]), &b]);
-    close(&t, &a.matmul(&b).permute(&[2, 0, 1]));
+    let t = np::einsum("ibj,bjk->kbi", &[&a.permute([1, 0, 2]), &b]);
+    close(&t, &a.matmul(&b).permute([2, 0, 1]));
 }
 
 #[test]

@@ -71,7 +71,7 @@ impl TestOps for Tensor {
         let perm: Vec<usize> = std::iter::once(axis)
             .chain((0..self.ndim()).filter(|&a| a != axis))
             .collect();
-        self.permute(&perm.iter().map(|&p| p as i64).collect::<Vec<_>>())
+        self.permute(perm.iter().map(|&p| p as i64).collect::<Vec<_>>())
             .get(i as i64)
     }
 }

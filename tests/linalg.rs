@@ -227,15 +227,15 @@ fn norms_match_closed_forms() {
     assert_eq!(mn(f64::NEG_INFINITY.into()), 3.0);
     // Axes, negative axes, keepdims, and the flattened default of a 3-D array.
     let x = randn(13, &[2, 3, 4]);
-    let rows = linalg::norm(&x, NormOrd::Default, Some(&[-1]), true);
+    let rows = linalg::norm(&x, NormOrd::Default, [-1], true);
     assert_eq!(rows.shape(), &[2, 3, 1]);
     assert_close(
         "vector norms",
         &rows,
-        &x.square().sum_axes(&[2], true).sqrt(),
+        &x.square().sum_axes([2], true).sqrt(),
         1e-14,
     );
-    let mats = linalg::norm(&x, 1, Some(&[0, 2]), false);
+    let mats = linalg::norm(&x, 1, [0, 2], false);
     assert_eq!(mats.shape(), &[3]);
     let want = x.abs().sum_axis(0).max_axis(1); // columns of the (axis 0, axis 2) matrix
     assert_close("matrix 1-norm over axes (0, 2)", &mats, &want, 1e-14);
@@ -296,7 +296,7 @@ fn decompositions_check_grads() {
 fn norms_check_grads() {
     let v = randn(26, &[2, 3, 3]);
     for ord in [2.0, 1.0, f64::INFINITY, f64::NEG_INFINITY, 3.0, 0.5, 0.0] {
-        let f = move |x: &Tensor| linalg::norm(x, ord, Some(&[-1]), false);
+        let f = move |x: &Tensor| linalg::norm(x, ord, [-1], false);
         check_grads(f, &v, 2).unwrap_or_else(|e| panic!("vector ord {ord}: {e}"));
     }
     let matrix_ords = [
@@ -310,7 +310,7 @@ fn norms_check_grads() {
         NormOrd::P(f64::NEG_INFINITY),
     ];
     for ord in matrix_ords {
-        let f = move |x: &Tensor| linalg::norm(x, ord, Some(&[-2, -1]), true);
+        let f = move |x: &Tensor| linalg::norm(x, ord, [-2, -1], true);
         check_grads(f, &v, 2).unwrap_or_else(|e| panic!("matrix ord {ord:?}: {e}"));
     }
 }
@@ -335,7 +335,7 @@ fn norm_at_zero_has_subgradient_zero() {
     assert_eq!(g.to_vec(), vec![0.0; 4]);
     // A batch where one row is zero: finite everywhere.
     let x = Tensor::from_vec(vec![0.0, 0.0, 3.0, 4.0], &[2, 2]);
-    let g = grad(|x: &Tensor| linalg::norm(x, 2, Some(&[1]), false).sum())(&x);
+    let g = grad(|x: &Tensor| linalg::norm(x, 2, [1], false).sum())(&x);
     let want = Tensor::from_vec(vec![0.0, 0.0, 0.6, 0.8], &[2, 2]);
     assert_close("grad of row norms", &g, &want, 1e-15);
 }
@@ -405,8 +405,8 @@ fn float32_forward_values() {
     close("pinv", linalg::pinv(&a32), linalg::pinv(&a));
     close(
         "norm nuc",
-        linalg::norm(&a32, NormOrd::Nuc, Some(&[-2, -1]), false),
-        linalg::norm(&a, NormOrd::Nuc, Some(&[-2, -1]), false),
+        linalg::norm(&a32, NormOrd::Nuc, [-2, -1], false),
+        linalg::norm(&a, NormOrd::Nuc, [-2, -1], false),
     );
     let b = randn(42, &[2, 4, 1]);
     close(
@@ -464,7 +464,7 @@ fn vmap_equals_the_batched_call() {
     assert_close(
         "norm",
         &vmap(nrm)(&a),
-        &linalg::norm(&a, 2, Some(&[-2, -1]), false),
+        &linalg::norm(&a, 2, [-2, -1], false),
         1e-13,
     );
     // Per-example gradients of log det under vmap equal the batched gradient (A⁻ᵀ).

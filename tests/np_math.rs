@@ -28,7 +28,7 @@ fn free_functions_match_methods() {
     let m = Tensor::from([[1.0, 2.0], [3.0, 4.0]]);
     assert_eq!(np::sum(&m).item(), 10.0);
     assert_eq!(np::sum_axis(&m, -1).to_vec(), vec![3.0, 7.0]);
-    assert_eq!(np::mean_axes(&m, &[0], true).shape(), &[1, 2]);
+    assert_eq!(np::mean_axes(&m, [0], true).shape(), &[1, 2]);
     assert_eq!(np::prod(&m).item(), 24.0);
     assert_eq!(np::var(&m, 0).item(), 1.25);
     assert_eq!(np::argmax_axis(&m, 0).to_vec(), vec![1.0, 1.0]);

@@ -156,34 +156,34 @@ fn logsumexp_gradients_first_and_second_order() {
 #[test]
 fn logsumexp_axes_keepdims_negative_axes_and_edge_shapes() {
     let x = Tensor::from([[1.0, 2.0, 3.0], [1000.0, -1000.0, 1000.0]]);
-    let r = np::logsumexp_axes(&x, &[-1], false);
+    let r = np::logsumexp_axes(&x, [-1], false);
     let row0 = (1f64.exp() + 2f64.exp() + 3f64.exp()).ln();
     close(&r.to_vec(), &[row0, 1000.0 + LN2], 1e-15);
-    let k = np::logsumexp_axes(&x, &[1], true);
+    let k = np::logsumexp_axes(&x, [1], true);
     assert_eq!(k.shape(), &[2, 1]);
-    let c = np::logsumexp_axes(&x, &[0], false).to_vec();
+    let c = np::logsumexp_axes(&x, [0], false).to_vec();
     close(&c, &[1000.0, 2.0, 1000.0], 1e-15);
-    let all = np::logsumexp_axes(&x, &[0, -1], true);
+    let all = np::logsumexp_axes(&x, [0, -1], true);
     assert_eq!(all.shape(), &[1, 1]);
-    assert_eq!(np::logsumexp_axes(&x, &[], false).to_vec(), x.to_vec());
+    assert_eq!(np::logsumexp_axes(&x, [], false).to_vec(), x.to_vec());
     // The pullback of ones through row logsumexps is the row softmax.
-    let (_, pullback) = vjp(|t: &Tensor| np::logsumexp_axes(t, &[-1], false), &x);
+    let (_, pullback) = vjp(|t: &Tensor| np::logsumexp_axes(t, [-1], false), &x);
     let g = pullback(&np::ones(&[2]));
     close(&g.to_vec(), &np::softmax(&x, -1).to_vec(), 1e-15);
     // 0-d and size-0 inputs.
     assert_eq!(np::logsumexp(&Tensor::from(3.5)).item(), 3.5);
     assert_eq!(grad(np::logsumexp)(&Tensor::from(3.5)).item(), 1.0);
     assert_eq!(np::logsumexp(&np::zeros(&[0])).item(), f64::NEG_INFINITY);
-    let e = np::logsumexp_axes(&np::zeros(&[0, 3]), &[1], false);
+    let e = np::logsumexp_axes(&np::zeros(&[0, 3]), [1], false);
     assert_eq!(e.shape(), &[0]);
-    let e = np::logsumexp_axes(&np::zeros(&[2, 0]), &[1], false);
+    let e = np::logsumexp_axes(&np::zeros(&[2, 0]), [1], false);
     assert_eq!(e.to_vec(), vec![f64::NEG_INFINITY; 2]);
 }
 
 #[test]
 #[should_panic(expected = "logsumexp")]
 fn logsumexp_rejects_bad_axis() {
-    np::logsumexp_axes(&np::zeros(&[2, 3]), &[2], false);
+    np::logsumexp_axes(&np::zeros(&[2, 3]), [2], false);
 }
 
 #[test]

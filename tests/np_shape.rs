@@ -167,11 +167,11 @@ fn pad_widths_must_fit() {
 fn flip_and_roll() {
     let x = ar(6, &[2, 3]);
     assert_eq!(
-        np::flip(&x, Some(&[-1])).to_vec(),
+        np::flip(&x, [-1]).to_vec(),
         vec![2.0, 1.0, 0.0, 5.0, 4.0, 3.0]
     );
     assert_eq!(np::flipud(&x).to_vec(), vec![3.0, 4.0, 5.0, 0.0, 1.0, 2.0]);
-    assert_eq!(np::fliplr(&x).to_vec(), np::flip(&x, Some(&[1])).to_vec());
+    assert_eq!(np::fliplr(&x).to_vec(), np::flip(&x, [1]).to_vec());
     assert_eq!(
         np::flip(&x, None).to_vec(),
         vec![5.0, 4.0, 3.0, 2.0, 1.0, 0.0]
@@ -183,30 +183,25 @@ fn flip_and_roll() {
         vec![5.0, 0.0, 1.0, 2.0, 3.0, 4.0]
     );
     assert_eq!(
-        np::roll(&x, -1, Some(-1)).to_vec(),
+        np::roll(&x, -1, -1).to_vec(),
         vec![1.0, 2.0, 0.0, 4.0, 5.0, 3.0]
     );
     assert_eq!(
-        np::roll(&x, 7, Some(0)).to_vec(),
+        np::roll(&x, 7, 0).to_vec(),
         vec![3.0, 4.0, 5.0, 0.0, 1.0, 2.0]
     );
     assert_eq!(np::roll(&ar(0, &[0]), 3, None).shape(), &[0]);
-    check_grads(
-        |x: &Tensor| np::flip(x, Some(&[0, -1])) * x,
-        &wavy(&[2, 3]),
-        2,
-    )
-    .unwrap();
-    check_grads(|x: &Tensor| np::roll(x, 2, Some(1)) * x, &wavy(&[2, 3]), 2).unwrap();
+    check_grads(|x: &Tensor| np::flip(x, [0, -1]) * x, &wavy(&[2, 3]), 2).unwrap();
+    check_grads(|x: &Tensor| np::roll(x, 2, 1) * x, &wavy(&[2, 3]), 2).unwrap();
     // The rev primitive's batch rule: vmap of flip equals flipping each row.
     let v = vmap(|r: &Tensor| np::flip(r, None))(&x);
-    assert_eq!(v.to_vec(), np::flip(&x, Some(&[1])).to_vec());
+    assert_eq!(v.to_vec(), np::flip(&x, [1]).to_vec());
 }
 
 #[test]
 #[should_panic(expected = "repeated axis")]
 fn flip_repeated_axis() {
-    np::flip(&ar(4, &[2, 2]), Some(&[0, -2]));
+    np::flip(&ar(4, &[2, 2]), [0, -2]);
 }
 
 #[test]
@@ -380,7 +375,7 @@ fn tensor_methods_match_free_functions() {
     );
     assert_eq!(x.trace(-1, 0, 1).item(), np::trace(&x, -1, 0, 1).item());
     assert_eq!(x.flip(None).to_vec(), np::flip(&x, None).to_vec());
-    check_grads(|x: &Tensor| x.trace(0, 0, 1) * x.flip(Some(&[0])), &x, 2).unwrap();
+    check_grads(|x: &Tensor| x.trace(0, 0, 1) * x.flip([0]), &x, 2).unwrap();
 }
 
 /// The message and source file of the panic that `f` raises on this thread.
@@ -448,7 +443,7 @@ fn errors_are_reported_at_the_callers_line() {
             Box::new(|| drop(np::split(&v, 2, 0))),
             &["split", "array_split"],
         ),
-        ("flip", Box::new(|| drop(np::flip(&v, Some(&[1])))), &["1"]),
+        ("flip", Box::new(|| drop(np::flip(&v, [1]))), &["1"]),
         (
             "svd_full",
             Box::new(|| drop(ferrograd::linalg::svd_full(&v))),

@@ -18,7 +18,10 @@
 //!   (it rebinds `x` to an updated copy), or the functional `x.at(i).set(v)` (JAX's
 //!   `x.at[i].set(v)`); both are differentiable in `x` and `v`. `x[i] += v` is
 //!   `x.at(i).add(v)`, which accumulates repeated indices like `np.add.at`.
-//! - **Axes are `i64`** so that negative axes work: `x.sum_axis(-1)`.
+//! - **Axes are `i64`** so that negative axes work: `x.sum_axis(-1)`. Where NumPy takes
+//!   "an axis, a tuple of axes or `None`", ferrograd takes an [`Axes`](crate::Axes): write
+//!   `0`, `[0, -1]` (or `&[0, -1]`, a `Vec<i64>`) or `None` in the same place
+//!   (`x.sum_axes([0, -1], true)`, `np::cumsum(&x, None)`, `np::flip(&x, None)`).
 //! - **Shape errors panic** with a message naming the operation and both shapes, like
 //!   NumPy's `ValueError`; data-dependent failures (a singular solve, a bad file) are
 //!   `try_*` functions returning `Result`.
@@ -40,24 +43,30 @@
 //! | `x.astype(np.float32)` | `x.astype(DType::F32)` |
 //! | `x.shape`, `x.ndim`, `x.size`, `x.item()`, `x.tolist()` | `x.shape()`, `x.ndim()`, `x.size()`, `x.item()`, `x.to_vec()` |
 //! | `np.exp`, `log`, `sin`, `tanh`, `sqrt`, `abs`, `sign`, `clip`, `floor` … | `np::exp(&x)` or `x.exp()`, and so on under the same names |
+//! | `np.exp2`, `log2`, `log10`, `cbrt`, `deg2rad` / `radians`, `rad2deg` / `degrees` | same names in `np` (`exp2`, `log2`, `log10`, `cbrt`, `deg2rad`, `rad2deg` also as methods) |
+//! | `np.reciprocal(x)` | `np::reciprocal(&x)`, `x.reciprocal()`; integers give float64 as `jnp.reciprocal` (NumPy keeps integers: `np.reciprocal(2) == 0`) |
 //! | `a // b`, `a % b`, `np.floor_divide`, `np.remainder` | `a.floor_divide(&b)`, `a.remainder(&b)`, `np::floor_divide`, `np::remainder` |
+//! | `np.mod(a, b)`, `np.fmod(a, b)` | `np::mod_(&a, &b)` (`mod` is a Rust keyword; the same as `np::remainder`), `np::fmod` (C's sign convention) |
 //! | `x ** 3`, `x ** 0.5`, `np.power(x, y)` | `x.powi(3)`, `x.powf(0.5)`, `np::power(&x, &y)` |
 //! | `np.where(c, a, b)`, `np.where(c)` | `np::where_(&c, &a, &b)`, `np::where_indices(&c)` |
-//! | `x.sum()`, `x.sum(axis=(0, -1), keepdims=True)` | `x.sum()`, `x.sum_axes(&[0, -1], true)` (also `mean`, `prod`, `max`, `min`) |
-//! | `x.var(ddof=1)`, `x.std(axis=0)` | `x.var_axes(&[..], 1, false)`, `x.std_axis(0)` |
+//! | `x.sum()`, `x.sum(axis=(0, -1), keepdims=True)`, `x.sum(axis=None, keepdims=True)` | `x.sum()`, `x.sum_axes([0, -1], true)`, `x.sum_axes(None, true)` (also `mean`, `prod`, `max`, `min`) |
+//! | `x.var(ddof=1)`, `x.std(axis=0)` | `x.var_axes(None, 1, false)`, `x.std_axis(0)` |
 //! | `x.argmax(axis=1)` | `x.argmax_axis(1)` |
-//! | `x.reshape(-1, 2)`, `x.T`, `x.transpose(1, 0, 2)` | `x.reshape(&[-1, 2])`, `x.t()`, `x.permute(&[1, 0, 2])` |
-//! | `np.swapaxes`, `np.moveaxis`, `np.expand_dims`, `np.squeeze`, `np.broadcast_to` | same names in `np` and as methods |
+//! | `x.reshape(-1, 2)`, `x.T`, `x.transpose(1, 0, 2)`, `np.transpose(x, axes)` | `x.reshape(&[-1, 2])`, `x.t()`, `x.transpose_axes([1, 0, 2])` (or `x.permute`), `np::transpose_axes(&x, axes)` (`None` reverses) |
+//! | `np.swapaxes`, `np.moveaxis(x, (0, 1), (-1, -2))`, `np.expand_dims(x, (0, 2))`, `np.broadcast_to` | same names in `np` and as methods: `np::moveaxis(&x, [0, 1], [-1, -2])`, `np::expand_dims(&x, [0, 2])` |
+//! | `np.squeeze(x)`, `np.squeeze(x, axis=(0, 2))` | `np::squeeze(&x)`, `np::squeeze_axes(&x, [0, 2])` (`squeeze_axis` for one axis) |
+//! | `np.flip(x, axis)`, `np.roll(x, (1, -1), axis=(0, 1))` | `np::flip(&x, axis)`, `np::roll(&x, [1, -1], [0, 1])` (axis `None` as in NumPy) |
 //! | `np.concatenate([a, b], 0)`, `np.stack` | `np::concatenate(&[&a, &b], 0)`, `np::stack` |
 //! | `x[1]`, `x[-1, ::2]`, `x[idx_array]`, `x[mask]` | `x.get(1)`, `x.index(&[Idx::from(-1), Idx::step(.., 2)])`, `x.index(&idx)`, `x.index(&mask)` |
 //! | `np.take`, `np.take_along_axis`, `np.nonzero` | `np::take`, `np::take_along_axis`, `np::nonzero` |
-//! | `np.cumsum`, `np.cumprod`, `np.diff`, `np.sort`, `np.argsort`, `np.searchsorted` | same names in `np` |
+//! | `np.cumsum`, `np.cumprod`, `np.diff`, `np.sort`, `np.argsort`, `np.searchsorted` | same names in `np` (`np::cumsum(&x, None)` runs over the flattened array, as NumPy's default) |
 //! | `a @ b`, `np.dot`, `np.outer`, `np.inner` | `a.matmul(&b)` (batch-broadcasting), `a.dot(&b)`, `np::outer`, `np::inner` |
 //! | `np.einsum('ij,jk->ik', a, b)`, `np.tensordot` | `np::einsum("ij,jk->ik", &[&a, &b])`, `np::tensordot` |
 //! | `np.linalg.inv`, `solve`, `det`, `slogdet`, `cholesky`, `eigh`, `svd`, `qr`, `pinv`, `lstsq`, `norm` | [`crate::linalg`], same names; batched over leading axes |
 //! | `np.linalg.svd(a, full_matrices=True)`, `np.linalg.lstsq(a, b)` (all four results) | `linalg::svd_full(&a)`, `linalg::lstsq_full(&a, &b, None)` (`linalg::svd` / `linalg::lstsq` are the thin SVD and the solution alone) |
 //! | `scipy.special.erf`, `erfinv`, `ndtr`, `ndtri`, `gammaln`, `digamma`, `logit`, `xlogy` | `np::erf`, `np::erfinv`, `np::ndtr`, `np::ndtri`, `np::gammaln`, `np::digamma`, `np::logit`, `np::xlogy` |
 //! | `scipy.special.logsumexp`, `softmax`, `log_softmax` | `np::logsumexp`, `np::softmax`, `np::log_softmax` (stable at ±1000) |
+//! | `jax.nn.gelu(x, approximate=False)`, `jax.nn.log_sigmoid(x)`, `jax.nn.softplus`, `jax.nn.relu` | `np::gelu(&x, false)` (JAX's default is `approximate=True`; Rust has no defaults, so say which), `np::log_sigmoid(&x)`, `np::softplus`, `np::relu` |
 //! | `np.random.seed(0); np.random.randn(3)` | `random::normal(&random::key(0), &[3])` |
 //!
 //! ## autograd's `autograd.numpy`

@@ -1,11 +1,10 @@
 //! `norm`: vector and matrix norms with NumPy's `ord`, `axis` and `keepdims`.
 
 use ferrograd_array::kernels::Compare;
-use ferrograd_array::shape::normalize_axes;
 use ferrograd_core::api::ok;
 use ferrograd_core::lax::{self, linalg as la};
 use ferrograd_core::prims::unary_kinds::Abs;
-use ferrograd_core::{Error, Result, Tensor};
+use ferrograd_core::{Axes, Error, Result, Tensor};
 
 use super::to_float;
 
@@ -39,8 +38,9 @@ impl From<i32> for NormOrd {
 /// A vector or matrix norm (NumPy's `linalg.norm(x, ord, axis, keepdims)`).
 ///
 /// With `axis = None`: `NormOrd::Default` is the 2-norm of the flattened array; another `ord`
-/// needs a 1-D (vector) or 2-D (matrix) `x`. One axis: vector norms along it; two axes: matrix
-/// norms over them (rows, columns), the other axes a batch. Negative axes count from the end.
+/// needs a 1-D (vector) or 2-D (matrix) `x`. One axis (`-1`): vector norms along it; two axes
+/// (`[-2, -1]`): matrix norms over them (rows, columns), the other axes a batch. Negative axes
+/// count from the end. `axis` is any [`Axes`].
 ///
 /// Vector orders: 2 (default), 1, `inf` (max |x|), `-inf` (min |x|), 0 (number of non-zeros,
 /// derivative 0), any other `p`. Matrix orders: `Fro` (default), `Nuc`, 1 / -1 (max / min
@@ -66,7 +66,7 @@ impl From<i32> for NormOrd {
 /// On an order that does not apply (e.g. `Fro` with one axis), axes out of range or
 /// repeated, or more than two axes.
 #[track_caller]
-pub fn norm(x: &Tensor, ord: impl Into<NormOrd>, axis: Option<&[i64]>, keepdims: bool) -> Tensor {
+pub fn norm(x: &Tensor, ord: impl Into<NormOrd>, axis: impl Into<Axes>, keepdims: bool) -> Tensor {
     ok(try_norm(x, ord.into(), axis, keepdims))
 }
 
@@ -74,10 +74,12 @@ pub fn norm(x: &Tensor, ord: impl Into<NormOrd>, axis: Option<&[i64]>, keepdims:
 ///
 /// # Errors
 /// As the panics of [`norm`].
-pub fn try_norm(x: &Tensor, ord: NormOrd, axis: Option<&[i64]>, keepdims: bool) -> Result<Tensor> {
+pub fn try_norm(x: &Tensor, ord: NormOrd, axis: impl Into<Axes>, keepdims: bool) -> Result<Tensor> {
     let x = to_float(x)?;
     let r = x.ndim();
-    let axes: Vec<usize> = match axis {
+    let axis = axis.into();
+    // In the order given: for a matrix norm the first axis is the rows', as NumPy's.
+    let axes: Vec<usize> = match axis.resolve("norm", x.shape())? {
         None if ord == NormOrd::Default => {
             let all: Vec<usize> = (0..r).collect();
             let y = safe_sqrt(&lax::reduce_sum(&lax::square(&x)?, &all)?)?;
@@ -96,7 +98,7 @@ pub fn try_norm(x: &Tensor, ord: NormOrd, axis: Option<&[i64]>, keepdims: bool) 
                 "pass the axes",
             ))
         }
-        Some(ax) => normalize_axes("norm", ax, r)?,
+        Some(ax) => ax,
     };
     let y = match axes.as_slice() {
         [a] => vector_norm(&x, *a, ord)?,
@@ -105,7 +107,8 @@ pub fn try_norm(x: &Tensor, ord: NormOrd, axis: Option<&[i64]>, keepdims: bool) 
             return Err(Error::invalid(
                 "norm",
                 format!(
-                    "axis must name one axis (vector norm) or two distinct axes (matrix norm); got {axis:?} for shape {:?}",
+                    "axis must name one axis (vector norm) or two distinct axes (matrix norm); got {:?} for shape {:?}",
+                    axis.as_slice().unwrap_or_default(),
                     x.shape()
                 ),
             ))

@@ -1,6 +1,8 @@
 //! NumPy's indexing, cumulative and ordering functions as free functions (each is the
 //! [`Tensor`] method of the same name; see there for details and examples).
 
+use ferrograd_core::Axes;
+
 use crate::Tensor;
 
 /// `np.take(x, idx, axis)`; `axis = None` indexes the flattened array.
@@ -43,15 +45,24 @@ pub fn argwhere(x: &Tensor) -> Tensor {
     x.argwhere()
 }
 
-/// `np.cumsum(x, axis)`.
+/// `np.cumsum(x, axis)`: along one axis, or over the flattened array for `None`
+/// ([`Tensor::cumsum`]).
+///
+/// ```
+/// use ferrograd::np;
+/// let x = np::array([[1.0, 2.0], [3.0, 4.0]]);
+/// assert_eq!(np::cumsum(&x, None).to_vec(), vec![1.0, 3.0, 6.0, 10.0]);
+/// assert_eq!(np::cumsum(&x, -1).to_vec(), vec![1.0, 3.0, 3.0, 7.0]);
+/// ```
 #[track_caller]
-pub fn cumsum(x: &Tensor, axis: i64) -> Tensor {
+pub fn cumsum(x: &Tensor, axis: impl Into<Axes>) -> Tensor {
     x.cumsum(axis)
 }
 
-/// `np.cumprod(x, axis)`.
+/// `np.cumprod(x, axis)`: along one axis, or over the flattened array for `None`
+/// ([`Tensor::cumprod`]).
 #[track_caller]
-pub fn cumprod(x: &Tensor, axis: i64) -> Tensor {
+pub fn cumprod(x: &Tensor, axis: impl Into<Axes>) -> Tensor {
     x.cumprod(axis)
 }
 

@@ -5,6 +5,7 @@
 
 use ferrograd_core::api::resolve_pair;
 pub use ferrograd_core::api::Operand;
+use ferrograd_core::Axes;
 use ndarray::SliceInfoElem;
 
 use crate::Tensor;
@@ -332,9 +333,10 @@ pub fn sum_axis(x: &Tensor, axis: i64) -> Tensor {
     x.sum_axis(axis)
 }
 
-/// Sum along several axes, optionally keeping them ([`Tensor::sum_axes`]).
+/// Sum along one axis, several, or all (`None`; any [`Axes`]), keeping them on request
+/// ([`Tensor::sum_axes`]).
 #[track_caller]
-pub fn sum_axes(x: &Tensor, axes: &[i64], keepdims: bool) -> Tensor {
+pub fn sum_axes(x: &Tensor, axes: impl Into<Axes>, keepdims: bool) -> Tensor {
     x.sum_axes(axes, keepdims)
 }
 
@@ -350,9 +352,10 @@ pub fn mean_axis(x: &Tensor, axis: i64) -> Tensor {
     x.mean_axis(axis)
 }
 
-/// Mean along several axes, optionally keeping them ([`Tensor::mean_axes`]).
+/// Mean along one axis, several, or all (`None`; any [`Axes`]), keeping them on request
+/// ([`Tensor::mean_axes`]).
 #[track_caller]
-pub fn mean_axes(x: &Tensor, axes: &[i64], keepdims: bool) -> Tensor {
+pub fn mean_axes(x: &Tensor, axes: impl Into<Axes>, keepdims: bool) -> Tensor {
     x.mean_axes(axes, keepdims)
 }
 
@@ -368,9 +371,10 @@ pub fn prod_axis(x: &Tensor, axis: i64) -> Tensor {
     x.prod_axis(axis)
 }
 
-/// Product along several axes, optionally keeping them ([`Tensor::prod_axes`]).
+/// Product along one axis, several, or all (`None`; any [`Axes`]), keeping them on request
+/// ([`Tensor::prod_axes`]).
 #[track_caller]
-pub fn prod_axes(x: &Tensor, axes: &[i64], keepdims: bool) -> Tensor {
+pub fn prod_axes(x: &Tensor, axes: impl Into<Axes>, keepdims: bool) -> Tensor {
     x.prod_axes(axes, keepdims)
 }
 
@@ -386,9 +390,10 @@ pub fn max_axis(x: &Tensor, axis: i64) -> Tensor {
     x.max_axis(axis)
 }
 
-/// Maximum along several axes, optionally keeping them ([`Tensor::max_axes`]).
+/// Maximum along one axis, several, or all (`None`; any [`Axes`]), keeping them on request
+/// ([`Tensor::max_axes`]).
 #[track_caller]
-pub fn max_axes(x: &Tensor, axes: &[i64], keepdims: bool) -> Tensor {
+pub fn max_axes(x: &Tensor, axes: impl Into<Axes>, keepdims: bool) -> Tensor {
     x.max_axes(axes, keepdims)
 }
 
@@ -404,9 +409,10 @@ pub fn min_axis(x: &Tensor, axis: i64) -> Tensor {
     x.min_axis(axis)
 }
 
-/// Minimum along several axes, optionally keeping them ([`Tensor::min_axes`]).
+/// Minimum along one axis, several, or all (`None`; any [`Axes`]), keeping them on request
+/// ([`Tensor::min_axes`]).
 #[track_caller]
-pub fn min_axes(x: &Tensor, axes: &[i64], keepdims: bool) -> Tensor {
+pub fn min_axes(x: &Tensor, axes: impl Into<Axes>, keepdims: bool) -> Tensor {
     x.min_axes(axes, keepdims)
 }
 
@@ -422,9 +428,10 @@ pub fn var_axis(x: &Tensor, axis: i64, ddof: usize) -> Tensor {
     x.var_axis(axis, ddof)
 }
 
-/// Variance along several axes, optionally keeping them ([`Tensor::var_axes`]).
+/// Variance along one axis, several, or all (`None`; any [`Axes`]), keeping them on request
+/// ([`Tensor::var_axes`]).
 #[track_caller]
-pub fn var_axes(x: &Tensor, axes: &[i64], ddof: usize, keepdims: bool) -> Tensor {
+pub fn var_axes(x: &Tensor, axes: impl Into<Axes>, ddof: usize, keepdims: bool) -> Tensor {
     x.var_axes(axes, ddof, keepdims)
 }
 
@@ -440,9 +447,10 @@ pub fn std_axis(x: &Tensor, axis: i64, ddof: usize) -> Tensor {
     x.std_axis(axis, ddof)
 }
 
-/// Standard deviation along several axes, optionally keeping them ([`Tensor::std_axes`]).
+/// Standard deviation along one axis, several, or all (`None`; any [`Axes`]), keeping them on request
+/// ([`Tensor::std_axes`]).
 #[track_caller]
-pub fn std_axes(x: &Tensor, axes: &[i64], ddof: usize, keepdims: bool) -> Tensor {
+pub fn std_axes(x: &Tensor, axes: impl Into<Axes>, ddof: usize, keepdims: bool) -> Tensor {
     x.std_axes(axes, ddof, keepdims)
 }
 
@@ -484,15 +492,30 @@ pub fn flatten(x: &Tensor) -> Tensor {
     x.flatten()
 }
 
-/// Reverses the axes ([`Tensor::transpose`]); for a permutation use [`permute_dims`].
+/// Reverses the axes ([`Tensor::transpose`]); for a permutation use [`transpose_axes`].
 #[track_caller]
 pub fn transpose(x: &Tensor) -> Tensor {
     x.transpose()
 }
 
-/// Permutes the axes, NumPy's `transpose(x, axes)` ([`Tensor::permute`]).
+/// NumPy's `transpose(x, axes)`: permutes the axes, `None` reversing them
+/// ([`Tensor::transpose_axes`]).
+///
+/// ```
+/// use ferrograd::np;
+/// let x = np::zeros(&[2, 3, 4]);
+/// assert_eq!(np::transpose_axes(&x, [1, 2, 0]).shape(), &[3, 4, 2]);
+/// assert_eq!(np::transpose_axes(&x, None).shape(), &[4, 3, 2]);
+/// ```
 #[track_caller]
-pub fn permute_dims(x: &Tensor, axes: &[i64]) -> Tensor {
+pub fn transpose_axes(x: &Tensor, axes: impl Into<Axes>) -> Tensor {
+    x.transpose_axes(axes)
+}
+
+/// Permutes the axes, the Array API's name for NumPy's `transpose(x, axes)`
+/// ([`Tensor::permute`]).
+#[track_caller]
+pub fn permute_dims(x: &Tensor, axes: impl Into<Axes>) -> Tensor {
     x.permute(axes)
 }
 
@@ -502,15 +525,26 @@ pub fn swapaxes(x: &Tensor, a: i64, b: i64) -> Tensor {
     x.swapaxes(a, b)
 }
 
-/// Moves one axis to a new position ([`Tensor::moveaxis`]).
+/// Moves axes to new positions: one axis, or equal lists ([`Tensor::moveaxis`]).
+///
+/// ```
+/// use ferrograd::np;
+/// let x = np::zeros(&[3, 4, 5]);
+/// assert_eq!(np::moveaxis(&x, [0, 1], [-1, -2]).shape(), &[5, 4, 3]);
+/// ```
 #[track_caller]
-pub fn moveaxis(x: &Tensor, src: i64, dst: i64) -> Tensor {
+pub fn moveaxis(x: &Tensor, src: impl Into<Axes>, dst: impl Into<Axes>) -> Tensor {
     x.moveaxis(src, dst)
 }
 
-/// Inserts a length-1 axis ([`Tensor::expand_dims`]).
+/// Inserts length-1 axes, one or several ([`Tensor::expand_dims`]).
+///
+/// ```
+/// use ferrograd::np;
+/// assert_eq!(np::expand_dims(&np::zeros(&[3]), [0, 2]).shape(), &[1, 3, 1]);
+/// ```
 #[track_caller]
-pub fn expand_dims(x: &Tensor, axis: i64) -> Tensor {
+pub fn expand_dims(x: &Tensor, axis: impl Into<Axes>) -> Tensor {
     x.expand_dims(axis)
 }
 
@@ -524,6 +558,20 @@ pub fn squeeze(x: &Tensor) -> Tensor {
 #[track_caller]
 pub fn squeeze_axis(x: &Tensor, axis: i64) -> Tensor {
     x.squeeze_axis(axis)
+}
+
+/// NumPy's `squeeze(x, axis)`: removes the listed length-1 axes, or all of them for `None`
+/// ([`Tensor::squeeze_axes`]).
+///
+/// ```
+/// use ferrograd::np;
+/// let x = np::zeros(&[1, 3, 1]);
+/// assert_eq!(np::squeeze_axes(&x, -1).shape(), &[1, 3]);
+/// assert_eq!(np::squeeze_axes(&x, None).shape(), &[3]);
+/// ```
+#[track_caller]
+pub fn squeeze_axes(x: &Tensor, axes: impl Into<Axes>) -> Tensor {
+    x.squeeze_axes(axes)
 }
 
 /// Broadcasts to a shape by NumPy's rule ([`Tensor::broadcast_to`]).

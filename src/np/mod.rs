@@ -5,6 +5,7 @@
 mod creation;
 mod diag;
 mod einsum;
+mod elementwise;
 mod indexing;
 mod math;
 mod nn;
@@ -15,6 +16,7 @@ mod tensordot;
 pub use creation::*;
 pub use diag::*;
 pub use einsum::*;
+pub use elementwise::*;
 pub use indexing::*;
 pub use math::*;
 pub use nn::*;

@@ -1,5 +1,5 @@
-//! Neural-network helpers, numerically stable at ±1000: `sigmoid`, `relu`, `softplus`,
-//! `logsumexp`, `softmax`, `log_softmax`, and NumPy's normalised `sinc`.
+//! Neural-network helpers, numerically stable at ±1000: `sigmoid`, `log_sigmoid`, `relu`,
+//! `gelu`, `softplus`, `logsumexp`, `softmax`, `log_softmax`, and NumPy's normalised `sinc`.
 //!
 //! Stability comes from two tricks, both exact for derivatives of every order:
 //! - the max shift: `logsumexp(x) = m + log Σ exp(x - m)` with `m = stop_gradient(max x)`.
@@ -13,10 +13,10 @@
 
 use std::f64::consts::PI;
 
-use ferrograd_array::shape::normalize_axes;
 use ferrograd_core::api::ok;
 use ferrograd_core::lax::{self, scalar_like};
-use ferrograd_core::{Aval, DType, Result, Tensor};
+use ferrograd_core::prims::unary_kinds::Tanh;
+use ferrograd_core::{Aval, Axes, DType, Result, Tensor};
 
 /// `x` as a float tensor (float64 for integer and bool inputs).
 fn to_float(x: &Tensor) -> Result<Tensor> {
@@ -88,6 +88,65 @@ fn try_softplus(x: &Tensor) -> Result<Tensor> {
     lax::where_safe(&pos, &x, [0.0, 0.0], hi, lo)
 }
 
+/// Elementwise `log σ(x) = -softplus(-x)`, stable for large |x| (JAX's
+/// `jax.nn.log_sigmoid`): `log_sigmoid(-1000) = -1000`, where `sigmoid(x).log()` gives
+/// `-inf`. Its derivative is `σ(-x)`.
+///
+/// ```
+/// use ferrograd::{grad, np};
+/// assert_eq!(np::log_sigmoid(&np::array(-1000.0)).item(), -1000.0);
+/// assert_eq!(np::log_sigmoid(&np::array(0.0)).item(), -(2f64.ln()));
+/// assert_eq!(grad(np::log_sigmoid)(&np::array(0.0)).item(), 0.5);
+/// ```
+#[track_caller]
+pub fn log_sigmoid(x: &Tensor) -> Tensor {
+    ok(to_float(x)
+        .and_then(|x| lax::neg(&x))
+        .and_then(|nx| try_softplus(&nx))
+        .and_then(|s| lax::neg(&s)))
+}
+
+/// `√(2/π)`, the slope of the tanh approximation of GELU at 0.
+const SQRT_2_OVER_PI: f64 = 0.797_884_560_802_865_4;
+
+/// The Gaussian error linear unit `x · Φ(x)` (JAX's `jax.nn.gelu(x, approximate)`; note that
+/// JAX's default is `approximate=True`, PyTorch's `approximate='none'`).
+///
+/// - `approximate = false`: the exact form, `x · erfc(-x/√2) / 2` (`erfc` rather than
+///   `1 + erf` keeps full relative accuracy for large negative x, as JAX does);
+/// - `approximate = true`: `x/2 · (1 + tanh(√(2/π) (x + 0.044715 x³)))`, Hendrycks &
+///   Gimpel (2016), the form used by BERT and GPT-2.
+///
+/// ```
+/// use ferrograd::np;
+/// let x = np::array(vec![-1.0, 0.0, 1.0]);
+/// // x * scipy.stats.norm.cdf(x) at 1: 0.8413447460685429
+/// let exact = np::gelu(&x, false).to_vec();
+/// assert!((exact[2] - 0.8413447460685429).abs() < 1e-15);
+/// assert!((exact[0] + 0.15865525393145707).abs() < 1e-15);
+/// let approx = np::gelu(&x, true).to_vec();
+/// assert!((approx[2] - 0.8411919906082768).abs() < 1e-15);
+/// ```
+#[track_caller]
+pub fn gelu(x: &Tensor, approximate: bool) -> Tensor {
+    ok(try_gelu(x, approximate))
+}
+
+fn try_gelu(x: &Tensor, approximate: bool) -> Result<Tensor> {
+    let x = to_float(x)?;
+    let c = |v: f64| scalar_like(&x, v);
+    let cdf = if approximate {
+        let x3 = lax::mul(&lax::square(&x)?, &x)?;
+        let inner = lax::add(&x, &lax::mul(&x3, &c(0.044_715))?)?;
+        let t = lax::unary::<Tanh>(&lax::mul(&inner, &c(SQRT_2_OVER_PI))?)?;
+        lax::mul(&lax::add_scalar(&t, 1.0)?, &c(0.5))?
+    } else {
+        let e = lax::erfc(&lax::mul(&x, &c(-std::f64::consts::FRAC_1_SQRT_2))?)?;
+        lax::mul(&e, &c(0.5))?
+    };
+    lax::mul(&x, &cdf)
+}
+
 /// The shift `m = stop_gradient(max x over axes)` (reduced shape), replaced by 0 where it is
 /// not finite (all `-inf`, or `+inf`, or NaN) and when a reduced axis is empty, so that
 /// `x - m` never turns a finite or infinite input into NaN.
@@ -128,8 +187,9 @@ pub fn logsumexp(x: &Tensor) -> Tensor {
     ok(try_logsumexp(x, &axes, false))
 }
 
-/// `log Σ exp(x)` over `axes` (negative axes count from the end); with `keepdims` the
-/// reduced axes stay as size 1. An empty `axes` reduces nothing (the result is `x`).
+/// `log Σ exp(x)` over `axes` — one axis, several, or all for `None` ([`Axes`]; negative
+/// axes count from the end); with `keepdims` the reduced axes stay as size 1. An empty list
+/// reduces nothing (the result is `x`).
 ///
 /// ```
 /// use ferrograd::np;
@@ -142,8 +202,8 @@ pub fn logsumexp(x: &Tensor) -> Tensor {
 /// # Panics
 /// If an axis is out of range or repeated.
 #[track_caller]
-pub fn logsumexp_axes(x: &Tensor, axes: &[i64], keepdims: bool) -> Tensor {
-    let axes = ok(normalize_axes("logsumexp", axes, x.ndim()).map_err(Into::into));
+pub fn logsumexp_axes(x: &Tensor, axes: impl Into<Axes>, keepdims: bool) -> Tensor {
+    let axes = ok(axes.into().resolve_or_all("logsumexp", x.shape()));
     ok(try_logsumexp(x, &axes, keepdims))
 }
 
@@ -158,7 +218,8 @@ fn try_logsumexp(x: &Tensor, axes: &[usize], keepdims: bool) -> Result<Tensor> {
     lax::keep_dims(&out, x.shape(), axes)
 }
 
-/// `exp(x) / Σ exp(x)` along `axis` (negative counts from the end); stable for large |x|.
+/// `exp(x) / Σ exp(x)` along `axis` (negative counts from the end; several axes or `None`
+/// for all normalise over them jointly, as `jax.nn.softmax`); stable for large |x|.
 ///
 /// ```
 /// use ferrograd::np;
@@ -169,8 +230,8 @@ fn try_logsumexp(x: &Tensor, axes: &[usize], keepdims: bool) -> Result<Tensor> {
 /// # Panics
 /// If `axis` is out of range (a 0-d input has no axis).
 #[track_caller]
-pub fn softmax(x: &Tensor, axis: i64) -> Tensor {
-    let axes = ok(normalize_axes("softmax", &[axis], x.ndim()).map_err(Into::into));
+pub fn softmax(x: &Tensor, axis: impl Into<Axes>) -> Tensor {
+    let axes = ok(axis.into().resolve_or_all("softmax", x.shape()));
     ok(try_softmax(x, &axes))
 }
 
@@ -182,7 +243,7 @@ fn try_softmax(x: &Tensor, axes: &[usize]) -> Result<Tensor> {
     lax::div(&e, &lax::broadcast_in_dim(&s, x.shape(), &kept)?)
 }
 
-/// `x - logsumexp(x)` along `axis` (negative counts from the end): the log of
+/// `x - logsumexp(x)` along `axis` (any [`Axes`], as [`softmax`]): the log of
 /// [`softmax`], computed without forming it, so it stays finite where softmax underflows.
 ///
 /// ```
@@ -194,8 +255,8 @@ fn try_softmax(x: &Tensor, axes: &[usize]) -> Result<Tensor> {
 /// # Panics
 /// If `axis` is out of range (a 0-d input has no axis).
 #[track_caller]
-pub fn log_softmax(x: &Tensor, axis: i64) -> Tensor {
-    let axes = ok(normalize_axes("log_softmax", &[axis], x.ndim()).map_err(Into::into));
+pub fn log_softmax(x: &Tensor, axis: impl Into<Axes>) -> Tensor {
+    let axes = ok(axis.into().resolve_or_all("log_softmax", x.shape()));
     ok(try_log_softmax(x, &axes))
 }
 

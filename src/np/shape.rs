@@ -4,7 +4,7 @@
 
 use ferrograd_array::shape::normalize_axis;
 use ferrograd_core::api::ok;
-use ferrograd_core::{lax, Error, Result};
+use ferrograd_core::{lax, Axes, Error, Result};
 
 use crate::Tensor;
 
@@ -265,67 +265,135 @@ pub fn pad(x: &Tensor, widths: &[(usize, usize)], mode: PadMode) -> Tensor {
     ok(pad_impl(x, widths, mode))
 }
 
-/// `np.flip(x, axes)`: reverses the order along the listed axes (`None`: all axes).
+/// `np.flip(x, axis)`: reverses the order along one axis, several, or all for `None`
+/// ([`Axes`]).
 ///
 /// ```
 /// use ferrograd::{np, Tensor};
 /// let x = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[2, 2]);
-/// assert_eq!(np::flip(&x, Some(&[-1])).to_vec(), vec![2.0, 1.0, 4.0, 3.0]);
+/// assert_eq!(np::flip(&x, -1).to_vec(), vec![2.0, 1.0, 4.0, 3.0]);
+/// assert_eq!(np::flip(&x, [0, 1]).to_vec(), vec![4.0, 3.0, 2.0, 1.0]);
 /// assert_eq!(np::flip(&x, None).to_vec(), vec![4.0, 3.0, 2.0, 1.0]);
 /// ```
 ///
 /// # Panics
 /// If an axis is out of range or repeated.
 #[track_caller]
-pub fn flip(x: &Tensor, axes: Option<&[i64]>) -> Tensor {
+pub fn flip(x: &Tensor, axes: impl Into<Axes>) -> Tensor {
     x.flip(axes)
 }
 
 /// `np.fliplr(x)`: reverses axis 1.
 #[track_caller]
 pub fn fliplr(x: &Tensor) -> Tensor {
-    flip(x, Some(&[1]))
+    flip(x, 1)
 }
 
 /// `np.flipud(x)`: reverses axis 0.
 #[track_caller]
 pub fn flipud(x: &Tensor) -> Tensor {
-    flip(x, Some(&[0]))
+    flip(x, 0)
 }
 
-fn roll_impl(x: &Tensor, shift: i64, axis: Option<i64>) -> Result<Tensor> {
-    let (y, axis) = match axis {
-        None => (lax::reshape(x, &[x.size()])?, 0),
-        Some(a) => (x.clone(), axis_of("roll", x, a)?),
-    };
-    let n = y.shape()[axis];
-    if n == 0 {
-        return lax::reshape(&y, x.shape());
+/// The `shift` argument of [`roll`]: one shift or several (NumPy's int or tuple).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shifts(Vec<i64>);
+
+impl From<i64> for Shifts {
+    fn from(s: i64) -> Self {
+        Shifts(vec![s])
     }
-    // Element i moves to (i + shift) mod n: the last `s` elements come first.
+}
+
+impl From<i32> for Shifts {
+    fn from(s: i32) -> Self {
+        Shifts(vec![i64::from(s)])
+    }
+}
+
+impl<const N: usize> From<[i64; N]> for Shifts {
+    fn from(s: [i64; N]) -> Self {
+        Shifts(s.to_vec())
+    }
+}
+
+impl From<&[i64]> for Shifts {
+    fn from(s: &[i64]) -> Self {
+        Shifts(s.to_vec())
+    }
+}
+
+impl From<Vec<i64>> for Shifts {
+    fn from(s: Vec<i64>) -> Self {
+        Shifts(s)
+    }
+}
+
+/// `y` rolled by `shift` along `axis`: element i moves to (i + shift) mod n, so the last
+/// `shift mod n` elements come first.
+fn roll_along(y: &Tensor, axis: usize, shift: i64) -> Result<Tensor> {
+    let n = y.shape()[axis];
+    if n == 0 || shift.rem_euclid(n as i64) == 0 {
+        return Ok(y.clone());
+    }
     let s = shift.rem_euclid(n as i64) as usize;
-    let out = if s == 0 {
-        y
-    } else {
-        let tail = part(&y, axis, n - s, n)?;
-        let head = part(&y, axis, 0, n - s)?;
-        lax::concatenate(&[tail, head], axis)?
+    let tail = part(y, axis, n - s, n)?;
+    let head = part(y, axis, 0, n - s)?;
+    lax::concatenate(&[tail, head], axis)
+}
+
+fn roll_impl(x: &Tensor, shift: &[i64], axis: &Axes) -> Result<Tensor> {
+    // NumPy broadcasts `shift` against `axis`; a repeated axis rolls again, so shifts add up.
+    let total = |s: &[i64]| s.iter().fold(0i64, |t, &v| t.wrapping_add(v));
+    let Some(axes) = axis.resolve_each("roll", x.shape(), x.ndim())? else {
+        // axis=None: the flattened array, rolled along its one axis.
+        let flat = lax::reshape(x, &[x.size()])?;
+        return lax::reshape(&roll_along(&flat, 0, total(shift))?, x.shape());
     };
-    lax::reshape(&out, x.shape())
+    let pairs: Vec<(usize, i64)> = match (shift.len(), axes.len()) {
+        (s, a) if s == a => axes.into_iter().zip(shift.iter().copied()).collect(),
+        (1, _) => axes.into_iter().map(|a| (a, shift[0])).collect(),
+        (_, 1) => vec![(axes[0], total(shift))],
+        (s, a) => {
+            return Err(Error::invalid(
+                "roll",
+                format!(
+                    "{s} shifts and {a} axes (array of shape {:?}) do not broadcast; give one shift, one axis, or one shift per axis",
+                    x.shape()
+                ),
+            ))
+        }
+    };
+    let mut per_axis = vec![0i64; x.ndim()];
+    for (a, s) in pairs {
+        per_axis[a] = per_axis[a].wrapping_add(s);
+    }
+    per_axis
+        .iter()
+        .enumerate()
+        .try_fold(x.clone(), |y, (a, &s)| roll_along(&y, a, s))
 }
 
 /// `np.roll(x, shift, axis)`: elements shifted by `shift` positions along `axis`, those
-/// falling off one end coming back at the other (`None`: over the flattened array).
+/// falling off one end coming back at the other; `None` rolls the flattened array. As in
+/// NumPy, `shift` and `axis` may each be one value or several: one shift per axis, one shift
+/// for every listed axis, or several shifts along one axis (they add up).
 ///
 /// ```
 /// use ferrograd::{np, Tensor};
 /// let x = Tensor::from(vec![1.0, 2.0, 3.0, 4.0]);
 /// assert_eq!(np::roll(&x, 1, None).to_vec(), vec![4.0, 1.0, 2.0, 3.0]);
-/// assert_eq!(np::roll(&x, -1, Some(0)).to_vec(), vec![2.0, 3.0, 4.0, 1.0]);
+/// assert_eq!(np::roll(&x, -1, 0).to_vec(), vec![2.0, 3.0, 4.0, 1.0]);
+/// let m = Tensor::from_vec((0..6).map(f64::from).collect(), &[2, 3]);
+/// // np.roll(m, (1, -1), axis=(0, 1)) -> [[4, 5, 3], [1, 2, 0]]
+/// assert_eq!(np::roll(&m, [1, -1], [0, 1]).to_vec(), vec![4.0, 5.0, 3.0, 1.0, 2.0, 0.0]);
 /// ```
+///
+/// # Panics
+/// If an axis is out of range, or `shift` and `axis` are lists of different lengths.
 #[track_caller]
-pub fn roll(x: &Tensor, shift: i64, axis: Option<i64>) -> Tensor {
-    ok(roll_impl(x, shift, axis))
+pub fn roll(x: &Tensor, shift: impl Into<Shifts>, axis: impl Into<Axes>) -> Tensor {
+    ok(roll_impl(x, &shift.into().0, &axis.into()))
 }
 
 /// `x` with at least `r` axes: NumPy's `atleast_1d/2d/3d` placement of the new axes.

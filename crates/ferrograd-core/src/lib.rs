@@ -18,6 +18,7 @@ mod tensor;
 pub mod transforms;
 pub mod tree;
 
+pub use api::Axes;
 pub use error::{Error, Result};
 pub use ferrograd_array::{Array, DType};
 pub use primitive::{BatchDim, LinearArg, Outs, PrimRef, Primitive, Tangent};

@@ -26,12 +26,12 @@ fn sums_and_means_with_axes() {
     assert_eq!(x.sum().item(), 15.0);
     assert_eq!(x.sum_axis(0).to_vec(), vec![3.0, 5.0, 7.0]);
     assert_eq!(x.sum_axis(-1).to_vec(), vec![3.0, 12.0]);
-    let k = x.sum_axes(&[-1], true);
+    let k = x.sum_axes([-1], true);
     assert_eq!((k.shape(), k.to_vec()), (&[2usize, 1][..], vec![3.0, 12.0]));
-    assert_eq!(x.sum_axes(&[0, 1], true).shape(), &[1, 1]);
-    assert_eq!(x.sum_axes(&[], false).to_vec(), x.to_vec());
+    assert_eq!(x.sum_axes([0, 1], true).shape(), &[1, 1]);
+    assert_eq!(x.sum_axes([], false).to_vec(), x.to_vec());
     assert_eq!(x.mean_axis(1).to_vec(), vec![1.0, 4.0]);
-    assert_eq!(x.mean_axes(&[0, -1], false).item(), 2.5);
+    assert_eq!(x.mean_axes([0, -1], false).item(), 2.5);
     let i = Tensor::from(vec![1i64, 2]);
     assert_eq!(i.mean().dtype(), DType::F64);
     assert_eq!(i.mean().item(), 1.5);
@@ -56,14 +56,14 @@ fn products_with_zeros_and_odd_lengths() {
     let m = arange(12, &[2, 3, 2]).add_one();
     // NumPy: np.arange(1, 13).reshape(2, 3, 2).prod(axis=(0, 2))
     assert_eq!(
-        m.prod_axes(&[0, -1], false).to_vec(),
+        m.prod_axes([0, -1], false).to_vec(),
         vec![
             1.0 * 2.0 * 7.0 * 8.0,
             3.0 * 4.0 * 9.0 * 10.0,
             5.0 * 6.0 * 11.0 * 12.0
         ]
     );
-    assert_eq!(m.prod_axes(&[1], true).shape(), &[2, 1, 2]);
+    assert_eq!(m.prod_axes([1], true).shape(), &[2, 1, 2]);
     assert_eq!(m.prod_axis(1).to_vec(), vec![15.0, 48.0, 693.0, 960.0]);
     assert_eq!(
         Tensor::from_vec(Vec::<f64>::new(), &[2, 0])
@@ -90,7 +90,7 @@ fn extrema_variance_and_arg() {
     let x = Tensor::from([[1.0, 9.0, 2.0], [4.0, -3.0, 9.0]]);
     assert_eq!(x.max().item(), 9.0);
     assert_eq!(x.min_axis(-1).to_vec(), vec![1.0, -3.0]);
-    assert_eq!(x.max_axes(&[0], true).to_vec(), vec![4.0, 9.0, 9.0]);
+    assert_eq!(x.max_axes([0], true).to_vec(), vec![4.0, 9.0, 9.0]);
     assert_eq!(x.argmax().item(), 1.0);
     assert_eq!(x.argmin().item(), 4.0);
     assert_eq!(x.argmax_axis(-1).to_vec(), vec![1.0, 2.0]);
@@ -99,7 +99,7 @@ fn extrema_variance_and_arg() {
     // NumPy: x.var(axis=1) = [12.666.., 28.666..]; ddof=1 scales by 3/2.
     let v = x.var_axis(1, 0).to_vec();
     assert!((v[0] - 38.0 / 3.0).abs() < 1e-12 && (v[1] - 218.0 / 9.0).abs() < 1e-12);
-    let v1 = x.var_axes(&[-1], 1, true);
+    let v1 = x.var_axes([-1], 1, true);
     assert_eq!(v1.shape(), &[2, 1]);
     assert!((v1.to_vec()[1] - 109.0 / 3.0).abs() < 1e-12);
     let s = x.std(0).item();
@@ -132,10 +132,10 @@ fn reshape_transpose_and_axes() {
     let t = x.transpose();
     assert_eq!(t.shape(), &[4, 3, 2]);
     assert_eq!(t.slice(s![1, 2, ..]).to_vec(), vec![9.0, 21.0]);
-    let p = x.permute(&[1, -1, 0]);
+    let p = x.permute([1, -1, 0]);
     assert_eq!(p.shape(), &[3, 4, 2]);
     assert_eq!(p.slice(s![2, 3, ..]).to_vec(), vec![11.0, 23.0]);
-    assert!(std::panic::catch_unwind(|| arange(6, &[2, 3]).permute(&[0, 0])).is_err());
+    assert!(std::panic::catch_unwind(|| arange(6, &[2, 3]).permute([0, 0])).is_err());
     let m = arange(6, &[2, 3]);
     assert_eq!(m.t().to_vec(), vec![0.0, 3.0, 1.0, 4.0, 2.0, 5.0]);
     assert_eq!(x.swapaxes(0, -1).shape(), &[4, 3, 2]);

@@ -4,18 +4,29 @@
 use ferrograd_array::DType;
 
 use super::ok;
+use crate::prims::exp_log_kinds::{Cbrt, Exp2, Log10, Log2};
 use crate::prims::unary_kinds::*;
 use crate::prims::UnaryKind;
 use crate::{lax, Result, Tensor};
 
+/// `x` in floating point: integer and bool inputs become float64, as NumPy's.
+fn as_float(x: &Tensor) -> Result<Tensor> {
+    if x.dtype().is_float() {
+        Ok(x.clone())
+    } else {
+        lax::convert(x, DType::F64)
+    }
+}
+
 /// Applies an elementwise float function; integer inputs become float64 first.
 fn float_unary<K: UnaryKind>(x: &Tensor) -> Result<Tensor> {
-    let x = if x.dtype().is_float() {
-        x.clone()
-    } else {
-        lax::convert(x, DType::F64)?
-    };
-    lax::unary::<K>(&x)
+    lax::unary::<K>(&as_float(x)?)
+}
+
+/// `x · c` for a constant `c`, in floating point.
+fn float_scale(x: &Tensor, c: f64) -> Result<Tensor> {
+    let x = as_float(x)?;
+    lax::mul(&x, &lax::scalar_like(&x, c))
 }
 
 impl Tensor {
@@ -155,5 +166,84 @@ impl Tensor {
     #[track_caller]
     pub fn round(&self) -> Tensor {
         ok(float_unary::<Round>(self))
+    }
+
+    /// Elementwise 2^x, exact at integers (NumPy's `exp2`).
+    ///
+    /// ```
+    /// use ferrograd_core::Tensor;
+    /// let x = Tensor::from(vec![-1.0, 0.0, 10.0]);
+    /// assert_eq!(x.exp2().to_vec(), vec![0.5, 1.0, 1024.0]);
+    /// ```
+    #[track_caller]
+    pub fn exp2(&self) -> Tensor {
+        ok(float_unary::<Exp2>(self))
+    }
+
+    /// Elementwise base-2 logarithm, exact at powers of 2 (NumPy's `log2`).
+    ///
+    /// ```
+    /// use ferrograd_core::Tensor;
+    /// assert_eq!(Tensor::from(vec![0.5, 1.0, 8.0]).log2().to_vec(), vec![-1.0, 0.0, 3.0]);
+    /// ```
+    #[track_caller]
+    pub fn log2(&self) -> Tensor {
+        ok(float_unary::<Log2>(self))
+    }
+
+    /// Elementwise base-10 logarithm, exact at powers of 10 (NumPy's `log10`).
+    ///
+    /// ```
+    /// use ferrograd_core::Tensor;
+    /// assert_eq!(Tensor::from(vec![1e-3, 1000.0]).log10().to_vec(), vec![-3.0, 3.0]);
+    /// ```
+    #[track_caller]
+    pub fn log10(&self) -> Tensor {
+        ok(float_unary::<Log10>(self))
+    }
+
+    /// Elementwise real cube root, negative for negative inputs (NumPy's `cbrt`).
+    ///
+    /// ```
+    /// use ferrograd_core::Tensor;
+    /// assert_eq!(Tensor::from(vec![-27.0, 8.0]).cbrt().to_vec(), vec![-3.0, 2.0]);
+    /// ```
+    #[track_caller]
+    pub fn cbrt(&self) -> Tensor {
+        ok(float_unary::<Cbrt>(self))
+    }
+
+    /// Elementwise 1 / x. Integer inputs give float64, as `jnp.reciprocal` (NumPy's
+    /// `reciprocal` keeps integers and truncates: `np.reciprocal(2) == 0`).
+    ///
+    /// ```
+    /// use ferrograd_core::Tensor;
+    /// assert_eq!(Tensor::from(vec![1i64, 2, 4]).reciprocal().to_vec(), vec![1.0, 0.5, 0.25]);
+    /// ```
+    #[track_caller]
+    pub fn reciprocal(&self) -> Tensor {
+        ok(as_float(self).and_then(|x| lax::one_over(&x)))
+    }
+
+    /// Degrees to radians, `x · π/180` (NumPy's `deg2rad`, alias `radians`).
+    ///
+    /// ```
+    /// use ferrograd_core::Tensor;
+    /// assert_eq!(Tensor::from(180i64).deg2rad().item(), std::f64::consts::PI);
+    /// ```
+    #[track_caller]
+    pub fn deg2rad(&self) -> Tensor {
+        ok(float_scale(self, std::f64::consts::PI / 180.0))
+    }
+
+    /// Radians to degrees, `x · 180/π` (NumPy's `rad2deg`, alias `degrees`).
+    ///
+    /// ```
+    /// use ferrograd_core::Tensor;
+    /// assert_eq!(Tensor::from(std::f64::consts::PI).rad2deg().item(), 180.0);
+    /// ```
+    #[track_caller]
+    pub fn rad2deg(&self) -> Tensor {
+        ok(float_scale(self, 180.0 / std::f64::consts::PI))
     }
 }

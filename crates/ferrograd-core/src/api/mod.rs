@@ -5,6 +5,7 @@
 //! Programmer errors (shape or dtype mismatches) panic at one chokepoint, [`ok`], with the
 //! message of the inner error; `try_` functions return the error instead.
 
+mod axes;
 mod binary;
 mod broadcast;
 mod convert;
@@ -15,6 +16,7 @@ mod operand;
 mod ops;
 mod products;
 mod reduce;
+mod shape_axes;
 mod shape_ops;
 mod structure;
 // indexing
@@ -24,6 +26,7 @@ mod ordering;
 mod take;
 
 pub use assign::At;
+pub use axes::Axes;
 pub use broadcast::{broadcast_pair, promote_pair};
 pub use index::{Idx, IntoIndex};
 pub use operand::{apply_pair, resolve_pair, Arg, Operand};

@@ -5,6 +5,7 @@
 use ferrograd_array::shape::normalize_axis;
 use ferrograd_array::DType;
 
+use super::axes::Axes;
 use super::ok;
 use crate::{lax, Error, Result, Tensor};
 
@@ -16,16 +17,24 @@ fn summable(x: &Tensor) -> Result<Tensor> {
     }
 }
 
-fn cumsum_impl(x: &Tensor, axis: i64) -> Result<Tensor> {
-    let axis = normalize_axis("cumsum", axis, x.ndim())?;
-    lax::cumsum(&summable(x)?, axis, false)
+/// The array a scan runs over and its axis: NumPy's `axis=None` scans the flattened array.
+fn scan_axis(op: &'static str, x: &Tensor, axis: &Axes) -> Result<(Tensor, usize)> {
+    match axis.resolve_one(op, x.shape())? {
+        None => Ok((lax::reshape(x, &[x.size()])?, 0)),
+        Some(a) => Ok((x.clone(), a)),
+    }
+}
+
+fn cumsum_impl(x: &Tensor, axis: &Axes) -> Result<Tensor> {
+    let (x, axis) = scan_axis("cumsum", x, axis)?;
+    lax::cumsum(&summable(&x)?, axis, false)
 }
 
 /// Hillis–Steele scan: after step k each element holds the product of the 2^k elements
 /// ending at it. log2(n) slice/pad/multiply rounds; exact derivatives, zeros included.
-fn cumprod_impl(x: &Tensor, axis: i64) -> Result<Tensor> {
-    let axis = normalize_axis("cumprod", axis, x.ndim())?;
-    let mut y = summable(x)?;
+fn cumprod_impl(x: &Tensor, axis: &Axes) -> Result<Tensor> {
+    let (x, axis) = scan_axis("cumprod", x, axis)?;
+    let mut y = summable(&x)?;
     let n = y.shape()[axis];
     let r = y.ndim();
     let mut k = 1;
@@ -137,36 +146,43 @@ fn argmax_one_hot_impl(y: &Tensor, axis: i64) -> Result<Tensor> {
 }
 
 impl Tensor {
-    /// Running sum along `axis` (bools count as int64). Linear; its gradient is the
-    /// reversed running sum of the cotangent.
+    /// Running sum along `axis`, or over the flattened array (a 1-d result) for `None`, as
+    /// NumPy's `x.cumsum(axis)`; bools count as int64. Linear; its gradient is the reversed
+    /// running sum of the cotangent.
     ///
     /// ```
     /// use ferrograd_core::Tensor;
     /// let x = Tensor::from(vec![1.0, 2.0, 3.0]);
     /// assert_eq!(x.cumsum(0).to_vec(), vec![1.0, 3.0, 6.0]);
+    /// let m = Tensor::from([[1.0, 2.0], [3.0, 4.0]]);
+    /// assert_eq!(m.cumsum(None).to_vec(), vec![1.0, 3.0, 6.0, 10.0]);
     /// ```
     ///
     /// # Panics
-    /// If `axis` is out of range (a 0-d array has none: flatten it first).
+    /// If `axis` is out of range (a 0-d array has none: pass `None`) or several axes are
+    /// given.
     #[track_caller]
-    pub fn cumsum(&self, axis: i64) -> Tensor {
-        ok(cumsum_impl(self, axis))
+    pub fn cumsum(&self, axis: impl Into<Axes>) -> Tensor {
+        ok(cumsum_impl(self, &axis.into()))
     }
 
-    /// Running product along `axis`, by a log-depth scan of multiplies (exact derivatives,
-    /// also where elements are zero).
+    /// Running product along `axis`, or over the flattened array for `None` (NumPy's
+    /// `x.cumprod(axis)`), by a log-depth scan of multiplies (exact derivatives, also where
+    /// elements are zero).
     ///
     /// ```
     /// use ferrograd_core::Tensor;
     /// let x = Tensor::from(vec![1.0, 2.0, 0.0, 4.0]);
     /// assert_eq!(x.cumprod(0).to_vec(), vec![1.0, 2.0, 0.0, 0.0]);
+    /// let m = Tensor::from([[1.0, 2.0], [3.0, 4.0]]);
+    /// assert_eq!(m.cumprod(None).to_vec(), vec![1.0, 2.0, 6.0, 24.0]);
     /// ```
     ///
     /// # Panics
-    /// If `axis` is out of range.
+    /// If `axis` is out of range or several axes are given.
     #[track_caller]
-    pub fn cumprod(&self, axis: i64) -> Tensor {
-        ok(cumprod_impl(self, axis))
+    pub fn cumprod(&self, axis: impl Into<Axes>) -> Tensor {
+        ok(cumprod_impl(self, &axis.into()))
     }
 
     /// The `n`-th forward difference along `axis`: `x[1:] - x[:-1]`, `n` times (bools: `!=`).

@@ -1,9 +1,11 @@
 //! Reductions: sum, mean, prod, max, min, var, std, argmax, argmin. Each comes as a full
 //! reduction (`sum()`), over one axis (`sum_axis(ax)`) and over several axes with keepdims
-//! (`sum_axes(&[..], keepdims)`). Axes may be negative; an empty axis list reduces nothing.
+//! (`sum_axes(axes, keepdims)`, taking any [`Axes`]: `0`, `[0, -1]`, `None` for all). Axes may
+//! be negative; an empty axis list reduces nothing.
 
-use ferrograd_array::shape::normalize_axes;
 use ferrograd_array::DType;
+
+use super::axes::Axes;
 
 use super::binary::to_float;
 use super::ok;
@@ -19,12 +21,9 @@ enum Kind {
     Min,
 }
 
-/// Normalised axes; `None` means all.
-fn axes_of(op: &'static str, x: &Tensor, axes: Option<&[i64]>) -> Result<Vec<usize>> {
-    match axes {
-        None => Ok((0..x.ndim()).collect()),
-        Some(a) => Ok(normalize_axes(op, a, x.ndim())?),
-    }
+/// Normalised axes, sorted; `None` means all.
+fn axes_of(op: &'static str, x: &Tensor, axes: &Axes) -> Result<Vec<usize>> {
+    axes.resolve_or_all(op, x.shape())
 }
 
 /// Number of elements in the reduced axes.
@@ -112,10 +111,10 @@ fn reduce_keep(
     op: &'static str,
     kind: Kind,
     x: &Tensor,
-    axes: Option<&[i64]>,
+    axes: Axes,
     keepdims: bool,
 ) -> Result<Tensor> {
-    let axes = axes_of(op, x, axes)?;
+    let axes = axes_of(op, x, &axes)?;
     let y = reduce(kind, x, &axes)?;
     if keepdims {
         lax::keep_dims(&y, x.shape(), &axes)
@@ -125,9 +124,9 @@ fn reduce_keep(
 }
 
 /// Variance with `ddof` delta degrees of freedom, two-pass: mean((x - mean)²) · n/(n - ddof).
-fn variance(x: &Tensor, axes: Option<&[i64]>, ddof: usize, keepdims: bool) -> Result<Tensor> {
+fn variance(x: &Tensor, axes: Axes, ddof: usize, keepdims: bool) -> Result<Tensor> {
     let x = to_float(x)?;
-    let axes = axes_of("var", &x, axes)?;
+    let axes = axes_of("var", &x, &axes)?;
     let m = lax::keep_dims(&reduce(Kind::Mean, &x, &axes)?, x.shape(), &axes)?;
     let m = super::broadcast::broadcast_to(&m, x.shape())?;
     let d = lax::sub(&x, &m)?;
@@ -143,13 +142,10 @@ fn variance(x: &Tensor, axes: Option<&[i64]>, ddof: usize, keepdims: bool) -> Re
 }
 
 /// Index of the first extremum along `axis`, or in the flattened tensor when `None`.
-fn arg_ext(op: &'static str, x: &Tensor, axis: Option<i64>, max: bool) -> Result<Tensor> {
-    match axis {
+fn arg_ext(op: &'static str, x: &Tensor, axis: Axes, max: bool) -> Result<Tensor> {
+    match axis.resolve_one(op, x.shape())? {
         None => lax::arg_extremum(&lax::reshape(x, &[x.size()])?, 0, max),
-        Some(a) => {
-            let a = normalize_axes(op, &[a], x.ndim())?[0];
-            lax::arg_extremum(x, a, max)
-        }
+        Some(a) => lax::arg_extremum(x, a, max),
     }
 }
 
@@ -158,7 +154,7 @@ impl Tensor {
     /// and uint64); int64 sums wrap on overflow, as NumPy.
     #[track_caller]
     pub fn sum(&self) -> Tensor {
-        ok(reduce_keep("sum", Kind::Sum, self, None, false))
+        ok(reduce_keep("sum", Kind::Sum, self, Axes::NONE, false))
     }
 
     /// Sum along one axis (negative counts from the end), which disappears.
@@ -167,10 +163,12 @@ impl Tensor {
     /// If the axis is out of range.
     #[track_caller]
     pub fn sum_axis(&self, axis: i64) -> Tensor {
-        ok(reduce_keep("sum", Kind::Sum, self, Some(&[axis]), false))
+        ok(reduce_keep("sum", Kind::Sum, self, axis.into(), false))
     }
 
-    /// Sum along `axes` (none: no reduction); `keepdims` keeps them as length-1 axes.
+    /// Sum along `axes` — one axis, several (`[0, -1]`; an empty list reduces nothing) or
+    /// `None` for all ([`Axes`]); `keepdims` keeps them as length-1 axes. NumPy's
+    /// `x.sum(axis, keepdims=keepdims)`.
     ///
     /// ```
     /// use ferrograd_core::Tensor;
@@ -178,19 +176,20 @@ impl Tensor {
     /// let s = x.sum_axes(&[-1], true);
     /// assert_eq!(s.shape(), &[2, 1]);
     /// assert_eq!(s.to_vec(), vec![3.0, 7.0]);
+    /// assert_eq!(x.sum_axes(None, true).to_vec(), vec![10.0]);
     /// ```
     ///
     /// # Panics
     /// If an axis is out of range or repeated.
     #[track_caller]
-    pub fn sum_axes(&self, axes: &[i64], keepdims: bool) -> Tensor {
-        ok(reduce_keep("sum", Kind::Sum, self, Some(axes), keepdims))
+    pub fn sum_axes(&self, axes: impl Into<Axes>, keepdims: bool) -> Tensor {
+        ok(reduce_keep("sum", Kind::Sum, self, axes.into(), keepdims))
     }
 
     /// Mean of all elements; integer inputs give float64. The mean of nothing is NaN.
     #[track_caller]
     pub fn mean(&self) -> Tensor {
-        ok(reduce_keep("mean", Kind::Mean, self, None, false))
+        ok(reduce_keep("mean", Kind::Mean, self, Axes::NONE, false))
     }
 
     /// Mean along one axis.
@@ -199,7 +198,7 @@ impl Tensor {
     /// If the axis is out of range.
     #[track_caller]
     pub fn mean_axis(&self, axis: i64) -> Tensor {
-        ok(reduce_keep("mean", Kind::Mean, self, Some(&[axis]), false))
+        ok(reduce_keep("mean", Kind::Mean, self, axis.into(), false))
     }
 
     /// Mean along `axes`, optionally keeping them as length-1 axes.
@@ -207,8 +206,8 @@ impl Tensor {
     /// # Panics
     /// If an axis is out of range or repeated.
     #[track_caller]
-    pub fn mean_axes(&self, axes: &[i64], keepdims: bool) -> Tensor {
-        ok(reduce_keep("mean", Kind::Mean, self, Some(axes), keepdims))
+    pub fn mean_axes(&self, axes: impl Into<Axes>, keepdims: bool) -> Tensor {
+        ok(reduce_keep("mean", Kind::Mean, self, axes.into(), keepdims))
     }
 
     /// Product of all elements (1 for none). Computed as a pairwise tree of multiplications,
@@ -221,7 +220,7 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn prod(&self) -> Tensor {
-        ok(reduce_keep("prod", Kind::Prod, self, None, false))
+        ok(reduce_keep("prod", Kind::Prod, self, Axes::NONE, false))
     }
 
     /// Product along one axis.
@@ -230,7 +229,7 @@ impl Tensor {
     /// If the axis is out of range.
     #[track_caller]
     pub fn prod_axis(&self, axis: i64) -> Tensor {
-        ok(reduce_keep("prod", Kind::Prod, self, Some(&[axis]), false))
+        ok(reduce_keep("prod", Kind::Prod, self, axis.into(), false))
     }
 
     /// Product along `axes`, optionally keeping them as length-1 axes.
@@ -238,8 +237,8 @@ impl Tensor {
     /// # Panics
     /// If an axis is out of range or repeated.
     #[track_caller]
-    pub fn prod_axes(&self, axes: &[i64], keepdims: bool) -> Tensor {
-        ok(reduce_keep("prod", Kind::Prod, self, Some(axes), keepdims))
+    pub fn prod_axes(&self, axes: impl Into<Axes>, keepdims: bool) -> Tensor {
+        ok(reduce_keep("prod", Kind::Prod, self, axes.into(), keepdims))
     }
 
     /// Largest element (NaN propagates; ties share the derivative equally).
@@ -248,7 +247,7 @@ impl Tensor {
     /// If the tensor is empty.
     #[track_caller]
     pub fn max(&self) -> Tensor {
-        ok(reduce_keep("max", Kind::Max, self, None, false))
+        ok(reduce_keep("max", Kind::Max, self, Axes::NONE, false))
     }
 
     /// Largest element along one axis.
@@ -257,7 +256,7 @@ impl Tensor {
     /// If the axis is out of range or has length 0.
     #[track_caller]
     pub fn max_axis(&self, axis: i64) -> Tensor {
-        ok(reduce_keep("max", Kind::Max, self, Some(&[axis]), false))
+        ok(reduce_keep("max", Kind::Max, self, axis.into(), false))
     }
 
     /// Largest element along `axes`, optionally keeping them as length-1 axes.
@@ -265,8 +264,8 @@ impl Tensor {
     /// # Panics
     /// If an axis is out of range, repeated, or of length 0.
     #[track_caller]
-    pub fn max_axes(&self, axes: &[i64], keepdims: bool) -> Tensor {
-        ok(reduce_keep("max", Kind::Max, self, Some(axes), keepdims))
+    pub fn max_axes(&self, axes: impl Into<Axes>, keepdims: bool) -> Tensor {
+        ok(reduce_keep("max", Kind::Max, self, axes.into(), keepdims))
     }
 
     /// Smallest element.
@@ -275,7 +274,7 @@ impl Tensor {
     /// If the tensor is empty.
     #[track_caller]
     pub fn min(&self) -> Tensor {
-        ok(reduce_keep("min", Kind::Min, self, None, false))
+        ok(reduce_keep("min", Kind::Min, self, Axes::NONE, false))
     }
 
     /// Smallest element along one axis.
@@ -284,7 +283,7 @@ impl Tensor {
     /// If the axis is out of range or has length 0.
     #[track_caller]
     pub fn min_axis(&self, axis: i64) -> Tensor {
-        ok(reduce_keep("min", Kind::Min, self, Some(&[axis]), false))
+        ok(reduce_keep("min", Kind::Min, self, axis.into(), false))
     }
 
     /// Smallest element along `axes`, optionally keeping them as length-1 axes.
@@ -292,8 +291,8 @@ impl Tensor {
     /// # Panics
     /// If an axis is out of range, repeated, or of length 0.
     #[track_caller]
-    pub fn min_axes(&self, axes: &[i64], keepdims: bool) -> Tensor {
-        ok(reduce_keep("min", Kind::Min, self, Some(axes), keepdims))
+    pub fn min_axes(&self, axes: impl Into<Axes>, keepdims: bool) -> Tensor {
+        ok(reduce_keep("min", Kind::Min, self, axes.into(), keepdims))
     }
 
     /// Variance of all elements: `mean((x - mean(x))²) · n / (n - ddof)` (two-pass). `ddof = 1`
@@ -307,7 +306,7 @@ impl Tensor {
     /// ```
     #[track_caller]
     pub fn var(&self, ddof: usize) -> Tensor {
-        ok(variance(self, None, ddof, false))
+        ok(variance(self, Axes::NONE, ddof, false))
     }
 
     /// Variance along one axis.
@@ -316,7 +315,7 @@ impl Tensor {
     /// If the axis is out of range.
     #[track_caller]
     pub fn var_axis(&self, axis: i64, ddof: usize) -> Tensor {
-        ok(variance(self, Some(&[axis]), ddof, false))
+        ok(variance(self, axis.into(), ddof, false))
     }
 
     /// Variance along `axes`, optionally keeping them as length-1 axes.
@@ -324,8 +323,8 @@ impl Tensor {
     /// # Panics
     /// If an axis is out of range or repeated.
     #[track_caller]
-    pub fn var_axes(&self, axes: &[i64], ddof: usize, keepdims: bool) -> Tensor {
-        ok(variance(self, Some(axes), ddof, keepdims))
+    pub fn var_axes(&self, axes: impl Into<Axes>, ddof: usize, keepdims: bool) -> Tensor {
+        ok(variance(self, axes.into(), ddof, keepdims))
     }
 
     /// Standard deviation of all elements: `sqrt(var(ddof))`.
@@ -348,7 +347,7 @@ impl Tensor {
     /// # Panics
     /// If an axis is out of range or repeated.
     #[track_caller]
-    pub fn std_axes(&self, axes: &[i64], ddof: usize, keepdims: bool) -> Tensor {
+    pub fn std_axes(&self, axes: impl Into<Axes>, ddof: usize, keepdims: bool) -> Tensor {
         self.var_axes(axes, ddof, keepdims).sqrt()
     }
 
@@ -365,7 +364,7 @@ impl Tensor {
     /// If the tensor is empty.
     #[track_caller]
     pub fn argmax(&self) -> Tensor {
-        ok(arg_ext("argmax", self, None, true))
+        ok(arg_ext("argmax", self, Axes::NONE, true))
     }
 
     /// Indices of the first maxima along `axis`.
@@ -374,7 +373,7 @@ impl Tensor {
     /// If the axis is out of range or has length 0.
     #[track_caller]
     pub fn argmax_axis(&self, axis: i64) -> Tensor {
-        ok(arg_ext("argmax", self, Some(axis), true))
+        ok(arg_ext("argmax", self, axis.into(), true))
     }
 
     /// Index of the first minimum in the flattened tensor.
@@ -383,7 +382,7 @@ impl Tensor {
     /// If the tensor is empty.
     #[track_caller]
     pub fn argmin(&self) -> Tensor {
-        ok(arg_ext("argmin", self, None, false))
+        ok(arg_ext("argmin", self, Axes::NONE, false))
     }
 
     /// Indices of the first minima along `axis`.
@@ -392,6 +391,6 @@ impl Tensor {
     /// If the axis is out of range or has length 0.
     #[track_caller]
     pub fn argmin_axis(&self, axis: i64) -> Tensor {
-        ok(arg_ext("argmin", self, Some(axis), false))
+        ok(arg_ext("argmin", self, axis.into(), false))
     }
 }

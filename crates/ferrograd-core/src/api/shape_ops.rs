@@ -1,6 +1,7 @@
-//! Shape methods: reshape, flatten, transpose/permute, swapaxes, moveaxis, expand_dims,
-//! squeeze, broadcast_to, indexing (`get`, `slice` with ndarray's `s![]`), concatenate and
-//! stack. All are compositions of the structural primitives, so all are differentiable.
+//! Shape methods: reshape, flatten, transpose, swapaxes, broadcast_to, indexing (`get`,
+//! `slice` with ndarray's `s![]`), concatenate and stack; those taking [`Axes`](super::Axes)
+//! (permute, moveaxis, expand_dims, squeeze) are in `shape_axes.rs`. All are compositions of
+//! the structural primitives, so all are differentiable.
 
 use ferrograd_array::shape::{normalize_axis, size};
 use ferrograd_array::DType;
@@ -48,22 +49,6 @@ fn infer_shape(from: &[usize], shape: &[i64]) -> Result<Vec<usize>> {
         return Err(bad("the number of elements differs"));
     }
     Ok(out)
-}
-
-/// Normalises a permutation of `0..rank` (negative entries allowed).
-fn perm_of(op: &'static str, axes: &[i64], rank: usize) -> Result<Vec<usize>> {
-    let perm = axes
-        .iter()
-        .map(|&a| normalize_axis(op, a, rank))
-        .collect::<std::result::Result<Vec<_>, _>>()?;
-    let mut seen = vec![false; rank];
-    if perm.len() != rank || perm.iter().any(|&a| std::mem::replace(&mut seen[a], true)) {
-        return Err(Error::invalid(
-            op,
-            format!("axes {axes:?} are not a permutation of the {rank} axes"),
-        ));
-    }
-    Ok(perm)
 }
 
 /// Reverses `axis` (the `rev` primitive).
@@ -234,21 +219,12 @@ impl Tensor {
         ok(lax::reshape(self, &[self.size()]))
     }
 
-    /// Reverses the order of the axes (NumPy's `x.T`; for 2-D the matrix transpose).
+    /// Reverses the order of the axes (NumPy's `x.T`; for 2-D the matrix transpose). For
+    /// NumPy's `transpose(axes)` see [`Tensor::transpose_axes`].
     #[track_caller]
     pub fn transpose(&self) -> Tensor {
         let perm: Vec<usize> = (0..self.ndim()).rev().collect();
         ok(lax::transpose(self, &perm))
-    }
-
-    /// Permutes the axes: output axis `i` is input axis `axes[i]` (NumPy's
-    /// `transpose(axes)`; negative axes allowed).
-    ///
-    /// # Panics
-    /// If `axes` is not a permutation of the axes.
-    #[track_caller]
-    pub fn permute(&self, axes: &[i64]) -> Tensor {
-        ok(perm_of("permute", axes, self.ndim()).and_then(|p| lax::transpose(self, &p)))
     }
 
     /// Short for [`Tensor::transpose`] (reverses the axes).
@@ -269,66 +245,6 @@ impl Tensor {
             let mut perm: Vec<usize> = (0..self.ndim()).collect();
             perm.swap(a, b);
             lax::transpose(self, &perm)
-        })())
-    }
-
-    /// Moves axis `src` to position `dst`, keeping the order of the others.
-    ///
-    /// # Panics
-    /// If an axis is out of range.
-    #[track_caller]
-    pub fn moveaxis(&self, src: i64, dst: i64) -> Tensor {
-        ok((|| {
-            let s = normalize_axis("moveaxis", src, self.ndim())?;
-            let d = normalize_axis("moveaxis", dst, self.ndim())?;
-            let mut perm: Vec<usize> = (0..self.ndim()).filter(|&a| a != s).collect();
-            perm.insert(d, s);
-            lax::transpose(self, &perm)
-        })())
-    }
-
-    /// Inserts a length-1 axis at position `axis` of the result (negative counts from its end).
-    ///
-    /// # Panics
-    /// If `axis` is out of range for `ndim + 1` axes.
-    #[track_caller]
-    pub fn expand_dims(&self, axis: i64) -> Tensor {
-        ok((|| {
-            let a = normalize_axis("expand_dims", axis, self.ndim() + 1)?;
-            let mut shape = self.shape().to_vec();
-            shape.insert(a, 1);
-            lax::reshape(self, &shape)
-        })())
-    }
-
-    /// Removes every length-1 axis.
-    #[track_caller]
-    pub fn squeeze(&self) -> Tensor {
-        let shape: Vec<usize> = self.shape().iter().copied().filter(|&d| d != 1).collect();
-        ok(lax::reshape(self, &shape))
-    }
-
-    /// Removes one axis, which must have length 1.
-    ///
-    /// # Panics
-    /// If the axis is out of range or its length is not 1.
-    #[track_caller]
-    pub fn squeeze_axis(&self, axis: i64) -> Tensor {
-        ok((|| {
-            let a = normalize_axis("squeeze", axis, self.ndim())?;
-            if self.shape()[a] != 1 {
-                return Err(Error::invalid(
-                    "squeeze",
-                    format!(
-                        "axis {axis} of shape {:?} has length {}, not 1",
-                        self.shape(),
-                        self.shape()[a]
-                    ),
-                ));
-            }
-            let mut shape = self.shape().to_vec();
-            shape.remove(a);
-            lax::reshape(self, &shape)
         })())
     }
 

@@ -2,8 +2,9 @@
 //! Compositions of `rev`, `gather`, `transpose`, `slice` and the masked diagonal sum, so all
 //! are differentiable and batchable. `ferrograd::np` has the free-function forms.
 
-use ferrograd_array::shape::{normalize_axes, normalize_axis};
+use ferrograd_array::shape::normalize_axis;
 
+use super::axes::Axes;
 use super::ok;
 use crate::lax::linalg as la;
 use crate::{lax, DType, Error, Result, Tensor};
@@ -88,23 +89,22 @@ fn diagonal_impl(x: &Tensor, offset: i64, axis1: i64, axis2: i64) -> Result<Tens
 }
 
 impl Tensor {
-    /// Reverses the order along the listed axes (`None`: all axes); NumPy's `np.flip`.
+    /// Reverses the order along `axes` — one axis, several, or `None` for all ([`Axes`]);
+    /// NumPy's `np.flip(x, axis)`.
     ///
     /// ```
     /// use ferrograd_core::Tensor;
     /// let x = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[2, 2]);
-    /// assert_eq!(x.flip(Some(&[-1])).to_vec(), vec![2.0, 1.0, 4.0, 3.0]);
+    /// assert_eq!(x.flip(-1).to_vec(), vec![2.0, 1.0, 4.0, 3.0]);
+    /// assert_eq!(x.flip([0, 1]).to_vec(), x.flip(None).to_vec());
     /// ```
     ///
     /// # Panics
     /// If an axis is out of range or repeated.
     #[track_caller]
-    pub fn flip(&self, axes: Option<&[i64]>) -> Tensor {
+    pub fn flip(&self, axes: impl Into<Axes>) -> Tensor {
         ok((|| {
-            let axes = match axes {
-                None => (0..self.ndim()).collect(),
-                Some(a) => normalize_axes("flip", a, self.ndim())?,
-            };
+            let axes = axes.into().resolve_or_all("flip", self.shape())?;
             lax::rev(self, &axes)
         })())
     }

@@ -18,6 +18,7 @@ pub mod custom_vjp;
 pub mod det;
 pub mod dot_general;
 pub mod eigh;
+pub mod exp_log_kinds;
 pub mod integer_pow;
 pub mod lu_solve;
 pub mod pad;
@@ -92,6 +93,10 @@ pub const ALL_PRIMITIVES: &[&str] = &[
     "log",
     "log1p",
     "expm1",
+    "exp2",
+    "log2",
+    "log10",
+    "cbrt",
     "sqrt",
     "sin",
     "cos",

@@ -4,6 +4,7 @@
 use ferrograd_array::kernels::{Compare as Cmp, DotDims};
 use ferrograd_array::shape::normalize_axes;
 use ferrograd_core::prims::binary_kinds::*;
+use ferrograd_core::prims::exp_log_kinds::*;
 use ferrograd_core::prims::unary_kinds::*;
 use ferrograd_core::prims::*;
 use ferrograd_core::{Aval, DType, Primitive};
@@ -100,6 +101,11 @@ fn unary_rows(rows: &mut Vec<Row>) {
     unary(rows, Unary(Log), Range(0.2, 3.0), true, false);
     unary(rows, Unary(Log1p), Range(-0.5, 2.0), true, false);
     unary(rows, Unary(Expm1), Range(-2.0, 2.0), true, false);
+    unary(rows, Unary(Exp2), Range(-2.0, 2.0), true, false);
+    unary(rows, Unary(Log2), Range(0.2, 3.0), true, false);
+    unary(rows, Unary(Log10), Range(0.2, 3.0), true, false);
+    // Both signs: the real cube root of a negative number is checked too.
+    unary(rows, Unary(Cbrt), AwayFromZero(0.3, 2.0), true, false);
     unary(rows, Unary(Sqrt), Range(0.2, 3.0), true, false);
     unary(rows, Unary(Sin), Range(-3.0, 3.0), true, false);
     unary(rows, Unary(Cos), Range(-3.0, 3.0), true, false);
