@@ -22,12 +22,14 @@
 
 mod clip;
 mod fit;
+mod fused;
 mod rules;
 pub mod schedule;
 
 pub use clip::{clip_by_global_norm, global_norm, try_clip_by_global_norm};
 pub use fit::{fit, fit_with, Fit, FitOptions};
-pub use rules::{adagrad, adam, adamw, rmsprop, sgd, Adagrad, Adam, RmsProp, Rule, Sgd};
+pub use fused::{Formula, Scalar, Step, Value};
+pub use rules::{adagrad, adam, adamw, rmsprop, sgd, Adagrad, Adam, AdamStep, RmsProp, Rule, Sgd};
 pub use schedule::Schedule;
 
 use ferrograd_core::api::ok;
@@ -112,6 +114,36 @@ impl<R: Rule> Optimizer<R> {
         ok(self.try_update(params, grads, state))
     }
 
+    /// [`Optimizer::update`] taking the parameters by value: each parameter whose buffer
+    /// nothing else holds (no clone of it is alive) is updated in place, as are the state's
+    /// slots (which every form takes by value). The results are those of
+    /// [`Optimizer::update`], bit for bit.
+    ///
+    /// ```
+    /// use ferrograd::{grad, optim, Tensor};
+    /// let loss = |x: &Tensor| (x - 3.0).powi(2).sum();
+    /// let opt = optim::adam(0.1);
+    /// let mut x = Tensor::from(vec![0.0, 1.0]);
+    /// let mut state = opt.init(&x);
+    /// for _ in 0..500 {
+    ///     let g = grad(loss)(&x);
+    ///     (x, state) = opt.update_owned(x, &g, state);
+    /// }
+    /// assert!(loss(&x).item() < 1e-6);
+    /// ```
+    ///
+    /// # Panics
+    /// As [`Optimizer::update`].
+    #[track_caller]
+    pub fn update_owned<T: Tree + Clone>(
+        &self,
+        params: T,
+        grads: &T,
+        state: OptState<T>,
+    ) -> (T, OptState<T>) {
+        ok(self.try_update_owned(params, grads, state))
+    }
+
     /// Fallible [`Optimizer::update`].
     ///
     /// # Errors
@@ -123,7 +155,20 @@ impl<R: Rule> Optimizer<R> {
         grads: &T,
         state: OptState<T>,
     ) -> Result<(T, OptState<T>)> {
-        let p = leaves(params);
+        self.try_update_owned(params.clone(), grads, state)
+    }
+
+    /// Fallible [`Optimizer::update_owned`].
+    ///
+    /// # Errors
+    /// As [`Optimizer::try_update`].
+    pub fn try_update_owned<T: Tree + Clone>(
+        &self,
+        params: T,
+        grads: &T,
+        state: OptState<T>,
+    ) -> Result<(T, OptState<T>)> {
+        let p = leaves(&params);
         let mut g = leaves(grads);
         check_leaves(self.rule.name(), self.rule.num_slots(), &p, &g, &state)?;
         if let Some(max) = self.clip_norm {
@@ -131,20 +176,32 @@ impl<R: Rule> Optimizer<R> {
         }
         let count = state.count.try_item()? as u64;
         let lr = self.rule.learning_rate().at(count);
+        // The trees are dropped once their leaves are taken out, so that a leaf nobody
+        // else holds can be updated in place.
         let mut slots: Vec<Vec<Tensor>> = state.slots.iter().map(leaves).collect();
+        drop(state.slots);
+        let template = rebuild(&params, vec![Tensor::scalar(0.0); p.len()]);
+        drop(params);
         let mut new_p = Vec::with_capacity(p.len());
-        for i in 0..p.len() {
-            let mut s: Vec<Tensor> = slots.iter().map(|sl| sl[i].clone()).collect();
-            new_p.push(self.rule.step(&p[i], &g[i], &mut s, count + 1, lr)?);
+        for (i, p) in p.into_iter().enumerate() {
+            let mut s: Vec<Tensor> = slots
+                .iter_mut()
+                .map(|sl| std::mem::replace(&mut sl[i], Tensor::scalar(0.0)))
+                .collect();
+            let p = match self.rule.step_fused(p, &g[i], &mut s, count + 1, lr) {
+                Ok(p) => p,
+                Err(p) => self.rule.step(&p, &g[i], &mut s, count + 1, lr)?,
+            };
+            new_p.push(p);
             for (sl, v) in slots.iter_mut().zip(s) {
                 sl[i] = v;
             }
         }
         let state = OptState {
             count: Tensor::scalar(count as i64 + 1),
-            slots: slots.into_iter().map(|l| rebuild(params, l)).collect(),
+            slots: slots.into_iter().map(|l| rebuild(&template, l)).collect(),
         };
-        Ok((rebuild(params, new_p), state))
+        Ok((rebuild(&template, new_p), state))
     }
 }
 

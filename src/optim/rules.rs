@@ -18,6 +18,7 @@
 
 use ferrograd_core::{lax, Result, Tensor};
 
+use super::fused::{self, Formula, Step, Value};
 use super::{Optimizer, Schedule};
 
 /// What an optimizer does to one leaf. Implement it to add a rule; [`Optimizer`] does the
@@ -37,6 +38,47 @@ pub trait Rule {
     /// `lr` the learning rate for this step.
     fn step(&self, p: &Tensor, g: &Tensor, slots: &mut [Tensor], t: u64, lr: f64)
         -> Result<Tensor>;
+    /// [`Rule::step`] as one pass over memory, where the rule has such a form and the
+    /// tensors allow it (concrete, row-major float leaves): the new parameter, written into
+    /// `p`'s buffer when nothing else holds it, or `Err(p)` to take [`Rule::step`] instead
+    /// (the default). The results must equal [`Rule::step`]'s.
+    fn step_fused(
+        &self,
+        p: Tensor,
+        _g: &Tensor,
+        _slots: &mut [Tensor],
+        _t: u64,
+        _lr: f64,
+    ) -> std::result::Result<Tensor, Tensor> {
+        Err(p)
+    }
+}
+
+/// A rule's [`Rule::step`] and [`Rule::step_fused`] from its [`Formula`].
+macro_rules! rule_from_formula {
+    () => {
+        fn step(
+            &self,
+            p: &Tensor,
+            g: &Tensor,
+            s: &mut [Tensor],
+            t: u64,
+            lr: f64,
+        ) -> Result<Tensor> {
+            let c = self.consts(Step { t, lr });
+            Ok(self.apply(&c, p, g, s))
+        }
+        fn step_fused(
+            &self,
+            p: Tensor,
+            g: &Tensor,
+            s: &mut [Tensor],
+            t: u64,
+            lr: f64,
+        ) -> std::result::Result<Tensor, Tensor> {
+            fused::run(self, Step { t, lr }, p, g, s)
+        }
+    };
 }
 
 /// Stochastic gradient descent, optionally with momentum (heavy-ball or Nesterov) and L2
@@ -98,23 +140,31 @@ impl Rule for Sgd {
     fn num_slots(&self) -> usize {
         usize::from(self.momentum != 0.0)
     }
-    fn step(&self, p: &Tensor, g: &Tensor, s: &mut [Tensor], _t: u64, lr: f64) -> Result<Tensor> {
+    rule_from_formula!();
+}
+
+impl Formula for Sgd {
+    type Consts = Step;
+    fn consts(&self, step: Step) -> Step {
+        step
+    }
+    fn apply<V: Value>(&self, c: &Step, p: &V, g: &V, s: &mut [V]) -> V {
         let g = if self.weight_decay != 0.0 {
-            g + self.weight_decay * p
+            g.add(&p.scale(self.weight_decay))
         } else {
             g.clone()
         };
         let d = if self.momentum != 0.0 {
-            s[0] = self.momentum * &s[0] + &g;
+            s[0] = s[0].scale(self.momentum).add(&g);
             if self.nesterov {
-                g + self.momentum * &s[0]
+                g.add(&s[0].scale(self.momentum))
             } else {
                 s[0].clone()
             }
         } else {
             g
         };
-        Ok(p - lr * d)
+        p.sub(&d.scale(c.lr))
     }
 }
 
@@ -188,18 +238,38 @@ impl Rule for Adam {
     fn num_slots(&self) -> usize {
         2
     }
-    fn step(&self, p: &Tensor, g: &Tensor, s: &mut [Tensor], t: u64, lr: f64) -> Result<Tensor> {
-        let (b1, b2) = (self.b1, self.b2);
-        s[0] = b1 * &s[0] + (1.0 - b1) * g;
-        s[1] = b2 * &s[1] + (1.0 - b2) * g * g;
+    rule_from_formula!();
+}
+
+/// Adam's per-step constants: the learning rate and the bias corrections 1 − βᵗ.
+#[derive(Debug, Clone, Copy)]
+pub struct AdamStep {
+    lr: f64,
+    correct1: f64,
+    correct2: f64,
+}
+
+impl Formula for Adam {
+    type Consts = AdamStep;
+    fn consts(&self, step: Step) -> AdamStep {
         // Bias corrections: the moments start at 0, so they are too small by 1 − βᵗ.
-        let m_hat = &s[0] / (1.0 - b1.powf(t as f64));
-        let v_hat = &s[1] / (1.0 - b2.powf(t as f64));
-        let mut d = m_hat / (v_hat.sqrt() + self.eps);
-        if self.weight_decay != 0.0 {
-            d = d + self.weight_decay * p;
+        AdamStep {
+            lr: step.lr,
+            correct1: 1.0 - self.b1.powf(step.t as f64),
+            correct2: 1.0 - self.b2.powf(step.t as f64),
         }
-        Ok(p - lr * d)
+    }
+    fn apply<V: Value>(&self, c: &AdamStep, p: &V, g: &V, s: &mut [V]) -> V {
+        let (b1, b2) = (self.b1, self.b2);
+        s[0] = s[0].scale(b1).add(&g.scale(1.0 - b1));
+        s[1] = s[1].scale(b2).add(&g.scale(1.0 - b2).mul(g));
+        let m_hat = s[0].div_scalar(c.correct1);
+        let v_hat = s[1].div_scalar(c.correct2);
+        let mut d = m_hat.div(&v_hat.sqrt().add_scalar(self.eps));
+        if self.weight_decay != 0.0 {
+            d = d.add(&p.scale(self.weight_decay));
+        }
+        p.sub(&d.scale(c.lr))
     }
 }
 
@@ -253,9 +323,19 @@ impl Rule for RmsProp {
     fn num_slots(&self) -> usize {
         1
     }
-    fn step(&self, p: &Tensor, g: &Tensor, s: &mut [Tensor], _t: u64, lr: f64) -> Result<Tensor> {
-        s[0] = self.decay * &s[0] + (1.0 - self.decay) * g * g;
-        Ok(p - lr * g / (s[0].sqrt() + self.eps))
+    rule_from_formula!();
+}
+
+impl Formula for RmsProp {
+    type Consts = Step;
+    fn consts(&self, step: Step) -> Step {
+        step
+    }
+    fn apply<V: Value>(&self, c: &Step, p: &V, g: &V, s: &mut [V]) -> V {
+        s[0] = s[0]
+            .scale(self.decay)
+            .add(&g.scale(1.0 - self.decay).mul(g));
+        p.sub(&g.scale(c.lr).div(&s[0].sqrt().add_scalar(self.eps)))
     }
 }
 
@@ -303,8 +383,16 @@ impl Rule for Adagrad {
     fn num_slots(&self) -> usize {
         1
     }
-    fn step(&self, p: &Tensor, g: &Tensor, s: &mut [Tensor], _t: u64, lr: f64) -> Result<Tensor> {
-        s[0] = &s[0] + g * g;
-        Ok(p - lr * g / (s[0].sqrt() + self.eps))
+    rule_from_formula!();
+}
+
+impl Formula for Adagrad {
+    type Consts = Step;
+    fn consts(&self, step: Step) -> Step {
+        step
+    }
+    fn apply<V: Value>(&self, c: &Step, p: &V, g: &V, s: &mut [V]) -> V {
+        s[0] = s[0].add(&g.mul(g));
+        p.sub(&g.scale(c.lr).div(&s[0].sqrt().add_scalar(self.eps)))
     }
 }

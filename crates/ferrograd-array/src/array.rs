@@ -245,6 +245,41 @@ impl Array {
             })
     }
 
+    /// True when the elements are stored in row-major order with no gaps or broadcast axes.
+    pub fn is_row_major(&self) -> bool {
+        fn go<T: Element>(a: &Array) -> bool {
+            a.row_major_slice::<T>().is_some()
+        }
+        dispatch!(self.dtype(), T => go::<T>(self))
+    }
+
+    /// The elements in row-major order when they are stored that way and are `T`s.
+    pub fn row_major_slice<T: Element>(&self) -> Option<&[T]> {
+        if self.inner.bcast.is_some() {
+            return None;
+        }
+        match T::storage(self)? {
+            Store::Nd(a) => a.as_slice(),
+            Store::Scalar(v) => Some(std::slice::from_ref(v)),
+        }
+    }
+
+    /// The elements, row-major and writable, when this array is the only holder of its
+    /// storage (no clone of it and no view of its buffer is alive) and stores `T`s in
+    /// row-major order; `None` otherwise. Lets a kernel write its output over an input
+    /// that nobody else can observe.
+    pub fn unique_slice_mut<T: Element>(&mut self) -> Option<&mut [T]> {
+        let inner = Arc::get_mut(&mut self.inner)?;
+        if inner.bcast.is_some() {
+            return None;
+        }
+        match T::storage_mut(&mut inner.data)? {
+            Store::Nd(a) if a.is_unique() && a.is_standard_layout() => a.as_slice_mut(),
+            Store::Nd(_) => None,
+            Store::Scalar(v) => Some(std::slice::from_mut(v)),
+        }
+    }
+
     /// A shared ndarray holding the logical array (copies only if this array is a broadcast).
     pub fn to_shared<T: Element>(&self, op: &'static str) -> Result<ArcArray<T, IxDyn>> {
         if self.inner.bcast.is_none() {

@@ -59,6 +59,9 @@ pub trait Element: Copy + Send + Sync + PartialOrd + fmt::Debug + 'static {
     fn wrap_store(s: Store<Self>) -> Array;
     /// The storage of `a` if it holds this type (see [`Array::view`] for the logical view).
     fn storage(a: &Array) -> Option<&Store<Self>>;
+    /// Mutable access to storage of this type.
+    #[doc(hidden)]
+    fn storage_mut(d: &mut Data) -> Option<&mut Store<Self>>;
     /// Converts from f64 (used for constants such as fill values).
     fn from_f64(x: f64) -> Self;
     /// Converts to f64 (used for printing and comparisons in tests).
@@ -79,6 +82,12 @@ macro_rules! element {
             }
             fn storage(a: &Array) -> Option<&Store<Self>> {
                 match a.data() {
+                    Data::$variant(x) => Some(x),
+                    _ => None,
+                }
+            }
+            fn storage_mut(d: &mut Data) -> Option<&mut Store<Self>> {
+                match d {
                     Data::$variant(x) => Some(x),
                     _ => None,
                 }

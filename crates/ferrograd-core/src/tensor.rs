@@ -189,6 +189,24 @@ impl Tensor {
         }
     }
 
+    /// The array of a plain value: not traced, and not recorded on the imperative tape
+    /// (whose values a later backward pass may read). Code that works on storage directly,
+    /// such as the optimizers' one-pass updates, takes this path.
+    pub fn plain_array(&self) -> Option<&Array> {
+        match &self.repr {
+            Repr::Value(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The array of a plain value (see [`Tensor::plain_array`]), or the tensor back.
+    pub fn into_plain_array(self) -> std::result::Result<Array, Tensor> {
+        match self.repr {
+            Repr::Value(a) => Ok(a),
+            repr => Err(Tensor { repr }),
+        }
+    }
+
     /// True when the tensor holds data (it is not being traced).
     pub fn is_concrete(&self) -> bool {
         !matches!(self.repr, Repr::Tracer(_))
