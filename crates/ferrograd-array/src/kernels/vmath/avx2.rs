@@ -4,7 +4,7 @@
 use std::arch::x86_64::*;
 
 use super::poly::{Consts, F32, F64};
-use super::simd::{self, Simd};
+use super::simd::{self, lane_ops, Simd};
 use super::Func;
 
 /// `out[i] = f(xs[i])`, four lanes at a time.
@@ -33,6 +33,20 @@ impl Simd for __m256d {
     const LANES: usize = 4;
     const C: &'static Consts = &F64;
 
+    lane_ops!(
+        add => _mm256_add_pd,
+        sub => _mm256_sub_pd,
+        mul => _mm256_mul_pd,
+        div => _mm256_div_pd,
+        min => _mm256_min_pd,
+        max => _mm256_max_pd,
+        and => _mm256_and_pd,
+        or => _mm256_or_pd,
+        andnot => _mm256_andnot_pd;
+        mul_add => _mm256_fmadd_pd,
+        neg_mul_add => _mm256_fnmadd_pd,
+    );
+
     #[inline(always)]
     unsafe fn splat(x: f64) -> Self {
         _mm256_set1_pd(x)
@@ -46,52 +60,8 @@ impl Simd for __m256d {
         _mm256_storeu_pd(p, self)
     }
     #[inline(always)]
-    unsafe fn add(self, b: Self) -> Self {
-        _mm256_add_pd(self, b)
-    }
-    #[inline(always)]
-    unsafe fn sub(self, b: Self) -> Self {
-        _mm256_sub_pd(self, b)
-    }
-    #[inline(always)]
-    unsafe fn mul(self, b: Self) -> Self {
-        _mm256_mul_pd(self, b)
-    }
-    #[inline(always)]
-    unsafe fn div(self, b: Self) -> Self {
-        _mm256_div_pd(self, b)
-    }
-    #[inline(always)]
-    unsafe fn mul_add(self, b: Self, c: Self) -> Self {
-        _mm256_fmadd_pd(self, b, c)
-    }
-    #[inline(always)]
-    unsafe fn neg_mul_add(self, b: Self, c: Self) -> Self {
-        _mm256_fnmadd_pd(self, b, c)
-    }
-    #[inline(always)]
-    unsafe fn min(self, b: Self) -> Self {
-        _mm256_min_pd(self, b)
-    }
-    #[inline(always)]
-    unsafe fn max(self, b: Self) -> Self {
-        _mm256_max_pd(self, b)
-    }
-    #[inline(always)]
     unsafe fn round(self) -> Self {
         _mm256_round_pd::<ROUND>(self)
-    }
-    #[inline(always)]
-    unsafe fn and(self, b: Self) -> Self {
-        _mm256_and_pd(self, b)
-    }
-    #[inline(always)]
-    unsafe fn or(self, b: Self) -> Self {
-        _mm256_or_pd(self, b)
-    }
-    #[inline(always)]
-    unsafe fn andnot(self, b: Self) -> Self {
-        _mm256_andnot_pd(self, b)
     }
     #[inline(always)]
     unsafe fn lt(self, b: Self) -> Self {
@@ -164,6 +134,20 @@ impl Simd for __m256 {
     const LANES: usize = 8;
     const C: &'static Consts = &F32;
 
+    lane_ops!(
+        add => _mm256_add_ps,
+        sub => _mm256_sub_ps,
+        mul => _mm256_mul_ps,
+        div => _mm256_div_ps,
+        min => _mm256_min_ps,
+        max => _mm256_max_ps,
+        and => _mm256_and_ps,
+        or => _mm256_or_ps,
+        andnot => _mm256_andnot_ps;
+        mul_add => _mm256_fmadd_ps,
+        neg_mul_add => _mm256_fnmadd_ps,
+    );
+
     #[inline(always)]
     unsafe fn splat(x: f64) -> Self {
         _mm256_set1_ps(x as f32)
@@ -177,52 +161,8 @@ impl Simd for __m256 {
         _mm256_storeu_ps(p, self)
     }
     #[inline(always)]
-    unsafe fn add(self, b: Self) -> Self {
-        _mm256_add_ps(self, b)
-    }
-    #[inline(always)]
-    unsafe fn sub(self, b: Self) -> Self {
-        _mm256_sub_ps(self, b)
-    }
-    #[inline(always)]
-    unsafe fn mul(self, b: Self) -> Self {
-        _mm256_mul_ps(self, b)
-    }
-    #[inline(always)]
-    unsafe fn div(self, b: Self) -> Self {
-        _mm256_div_ps(self, b)
-    }
-    #[inline(always)]
-    unsafe fn mul_add(self, b: Self, c: Self) -> Self {
-        _mm256_fmadd_ps(self, b, c)
-    }
-    #[inline(always)]
-    unsafe fn neg_mul_add(self, b: Self, c: Self) -> Self {
-        _mm256_fnmadd_ps(self, b, c)
-    }
-    #[inline(always)]
-    unsafe fn min(self, b: Self) -> Self {
-        _mm256_min_ps(self, b)
-    }
-    #[inline(always)]
-    unsafe fn max(self, b: Self) -> Self {
-        _mm256_max_ps(self, b)
-    }
-    #[inline(always)]
     unsafe fn round(self) -> Self {
         _mm256_round_ps::<ROUND>(self)
-    }
-    #[inline(always)]
-    unsafe fn and(self, b: Self) -> Self {
-        _mm256_and_ps(self, b)
-    }
-    #[inline(always)]
-    unsafe fn or(self, b: Self) -> Self {
-        _mm256_or_ps(self, b)
-    }
-    #[inline(always)]
-    unsafe fn andnot(self, b: Self) -> Self {
-        _mm256_andnot_ps(self, b)
     }
     #[inline(always)]
     unsafe fn lt(self, b: Self) -> Self {

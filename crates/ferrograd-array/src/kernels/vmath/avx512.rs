@@ -7,7 +7,7 @@
 use std::arch::x86_64::*;
 
 use super::poly::{Consts, F32, F64};
-use super::simd::{self, Simd};
+use super::simd::{self, lane_ops, Simd};
 use super::Func;
 
 /// `out[i] = f(xs[i])`, eight lanes at a time.
@@ -36,6 +36,17 @@ impl Simd for __m512d {
     const LANES: usize = 8;
     const C: &'static Consts = &F64;
 
+    lane_ops!(
+        add => _mm512_add_pd,
+        sub => _mm512_sub_pd,
+        mul => _mm512_mul_pd,
+        div => _mm512_div_pd,
+        min => _mm512_min_pd,
+        max => _mm512_max_pd;
+        mul_add => _mm512_fmadd_pd,
+        neg_mul_add => _mm512_fnmadd_pd,
+    );
+
     #[inline(always)]
     unsafe fn splat(x: f64) -> Self {
         _mm512_set1_pd(x)
@@ -57,38 +68,6 @@ impl Simd for __m512d {
     unsafe fn store_tail(self, out: &mut [f64]) {
         let k = ((1u32 << out.len()) - 1) as __mmask8;
         _mm512_mask_storeu_pd(out.as_mut_ptr(), k, self)
-    }
-    #[inline(always)]
-    unsafe fn add(self, b: Self) -> Self {
-        _mm512_add_pd(self, b)
-    }
-    #[inline(always)]
-    unsafe fn sub(self, b: Self) -> Self {
-        _mm512_sub_pd(self, b)
-    }
-    #[inline(always)]
-    unsafe fn mul(self, b: Self) -> Self {
-        _mm512_mul_pd(self, b)
-    }
-    #[inline(always)]
-    unsafe fn div(self, b: Self) -> Self {
-        _mm512_div_pd(self, b)
-    }
-    #[inline(always)]
-    unsafe fn mul_add(self, b: Self, c: Self) -> Self {
-        _mm512_fmadd_pd(self, b, c)
-    }
-    #[inline(always)]
-    unsafe fn neg_mul_add(self, b: Self, c: Self) -> Self {
-        _mm512_fnmadd_pd(self, b, c)
-    }
-    #[inline(always)]
-    unsafe fn min(self, b: Self) -> Self {
-        _mm512_min_pd(self, b)
-    }
-    #[inline(always)]
-    unsafe fn max(self, b: Self) -> Self {
-        _mm512_max_pd(self, b)
     }
     #[inline(always)]
     unsafe fn round(self) -> Self {
@@ -161,6 +140,17 @@ impl Simd for __m512 {
     const LANES: usize = 16;
     const C: &'static Consts = &F32;
 
+    lane_ops!(
+        add => _mm512_add_ps,
+        sub => _mm512_sub_ps,
+        mul => _mm512_mul_ps,
+        div => _mm512_div_ps,
+        min => _mm512_min_ps,
+        max => _mm512_max_ps;
+        mul_add => _mm512_fmadd_ps,
+        neg_mul_add => _mm512_fnmadd_ps,
+    );
+
     #[inline(always)]
     unsafe fn splat(x: f64) -> Self {
         _mm512_set1_ps(x as f32)
@@ -182,38 +172,6 @@ impl Simd for __m512 {
     unsafe fn store_tail(self, out: &mut [f32]) {
         let k = ((1u32 << out.len()) - 1) as __mmask16;
         _mm512_mask_storeu_ps(out.as_mut_ptr(), k, self)
-    }
-    #[inline(always)]
-    unsafe fn add(self, b: Self) -> Self {
-        _mm512_add_ps(self, b)
-    }
-    #[inline(always)]
-    unsafe fn sub(self, b: Self) -> Self {
-        _mm512_sub_ps(self, b)
-    }
-    #[inline(always)]
-    unsafe fn mul(self, b: Self) -> Self {
-        _mm512_mul_ps(self, b)
-    }
-    #[inline(always)]
-    unsafe fn div(self, b: Self) -> Self {
-        _mm512_div_ps(self, b)
-    }
-    #[inline(always)]
-    unsafe fn mul_add(self, b: Self, c: Self) -> Self {
-        _mm512_fmadd_ps(self, b, c)
-    }
-    #[inline(always)]
-    unsafe fn neg_mul_add(self, b: Self, c: Self) -> Self {
-        _mm512_fnmadd_ps(self, b, c)
-    }
-    #[inline(always)]
-    unsafe fn min(self, b: Self) -> Self {
-        _mm512_min_ps(self, b)
-    }
-    #[inline(always)]
-    unsafe fn max(self, b: Self) -> Self {
-        _mm512_max_ps(self, b)
     }
     #[inline(always)]
     unsafe fn round(self) -> Self {

@@ -101,6 +101,26 @@ pub(super) trait Simd: Copy {
     unsafe fn int_bit<const B: u32>(self) -> Self::M;
 }
 
+/// The [`Simd`] methods that are one intrinsic each, `name => intrinsic`: binary ones, then
+/// after `;` the fused multiply-adds.
+macro_rules! lane_ops {
+    ($($op:ident => $intr:ident),* ; $($fma:ident => $fintr:ident),* $(,)?) => {
+        $(
+            #[inline(always)]
+            unsafe fn $op(self, b: Self) -> Self {
+                $intr(self, b)
+            }
+        )*
+        $(
+            #[inline(always)]
+            unsafe fn $fma(self, b: Self, c: Self) -> Self {
+                $fintr(self, b, c)
+            }
+        )*
+    };
+}
+pub(super) use lane_ops;
+
 /// One function's kernel, generic over the width. A trait rather than a closure: closures do
 /// not inherit `target_feature`, so the kernel would not be inlined into the loop.
 pub(super) trait Kernel {
