@@ -1,9 +1,21 @@
-//! Max ulp error of the vector kernels against std, on many points and the edge cases.
+//! Max ulp error of the f64 vector kernels against std, on many points and the edge cases,
+//! at every level the CPU supports (AVX-512, AVX2, scalar); shared helpers for the f32 tests.
 
 use super::*;
 
+/// Every function with a kernel.
+pub(super) const FUNCS: [Func; 7] = [
+    Func::Exp,
+    Func::Expm1,
+    Func::Log,
+    Func::Sin,
+    Func::Cos,
+    Func::Tanh,
+    Func::Logistic,
+];
+
 /// Distance in units in the last place; NaN against NaN and equal infinities are 0.
-fn ulps64(a: f64, b: f64) -> u64 {
+pub(super) fn ulps64(a: f64, b: f64) -> u64 {
     if a.is_nan() && b.is_nan() || a == b {
         return 0;
     }
@@ -21,7 +33,7 @@ fn ulps64(a: f64, b: f64) -> u64 {
     key(a).abs_diff(key(b))
 }
 
-fn ulps32(a: f32, b: f32) -> u64 {
+pub(super) fn ulps32(a: f32, b: f32) -> u64 {
     if a.is_nan() && b.is_nan() || a == b {
         return 0;
     }
@@ -41,7 +53,7 @@ fn ulps32(a: f32, b: f32) -> u64 {
 
 /// A deterministic spread of points: uniform in [-lo, hi], log-spaced magnitudes of both
 /// signs, and the edge cases.
-fn points(lo: f64, hi: f64) -> Vec<f64> {
+pub(super) fn points(lo: f64, hi: f64) -> Vec<f64> {
     let mut s = 0x9E37_79B9_7F4A_7C15u64;
     let mut next = || {
         s ^= s << 13;
@@ -80,8 +92,9 @@ fn points(lo: f64, hi: f64) -> Vec<f64> {
     v
 }
 
-fn worst64(f: Func, xs: &[f64]) -> (u64, f64) {
-    let got = map_f64(f, xs);
+fn worst64(level: Level, f: Func, xs: &[f64]) -> (u64, f64) {
+    let mut got = vec![0.0; xs.len()];
+    apply_f64_with(level, f, xs, &mut got);
     xs.iter()
         .zip(&got)
         .map(|(&x, &y)| (ulps64(y, f.scalar(x)), x))
@@ -100,34 +113,15 @@ fn f64_kernels_are_within_a_few_ulp_of_std() {
         (Func::Tanh, -5.0, 5.0, 3),
         (Func::Logistic, -40.0, 40.0, 3),
     ];
-    for (f, lo, hi, max) in cases {
-        let (u, x) = worst64(f, &points(lo, hi));
-        assert!(u <= max, "{f:?}: {u} ulp at x = {x:e}");
-    }
-    // sin/cos on large arguments still inside the in-register reduction.
-    for f in [Func::Sin, Func::Cos] {
-        let (u, x) = worst64(f, &points(-1e5, 1e5));
-        assert!(u <= 2, "{f:?}: {u} ulp at x = {x:e}");
-    }
-}
-
-#[test]
-fn f32_kernels_are_within_one_ulp_of_the_rounded_f64_function() {
-    for (f, lo, hi) in [
-        (Func::Exp, -110.0, 100.0),
-        (Func::Expm1, -5.0, 5.0),
-        (Func::Log, 0.0, 1e3),
-        (Func::Sin, -1e3, 1e3),
-        (Func::Cos, -1e3, 1e3),
-        (Func::Tanh, -10.0, 10.0),
-        (Func::Logistic, -100.0, 100.0),
-    ] {
-        let xs: Vec<f32> = points(lo, hi).iter().map(|&x| x as f32).collect();
-        let got = map_f32(f, &xs);
-        for (&x, &y) in xs.iter().zip(&got) {
-            // Against the f64 function rounded to f32 (glibc's f32 functions are ~1 ulp).
-            let u = ulps32(y, f.scalar(x as f64) as f32);
-            assert!(u <= 1, "{f:?} f32: {u} ulp at x = {x:e}");
+    for level in Level::available() {
+        for (f, lo, hi, max) in cases {
+            let (u, x) = worst64(level, f, &points(lo, hi));
+            assert!(u <= max, "{level:?} {f:?}: {u} ulp at x = {x:e}");
+        }
+        // sin/cos on large arguments still inside the in-register reduction.
+        for f in [Func::Sin, Func::Cos] {
+            let (u, x) = worst64(level, f, &points(-1e5, 1e5));
+            assert!(u <= 2, "{level:?} {f:?}: {u} ulp at x = {x:e}");
         }
     }
 }
@@ -143,24 +137,51 @@ fn special_values_match_std_exactly() {
         1e300,
         -1e300,
     ];
-    for f in [
-        Func::Exp,
-        Func::Expm1,
-        Func::Log,
-        Func::Sin,
-        Func::Cos,
-        Func::Tanh,
-        Func::Logistic,
-    ] {
-        // Lengths 1..=9 exercise the remainder paths too.
-        for n in 1..=9 {
-            let xs: Vec<f64> = (0..n).map(|i| specials[i % specials.len()]).collect();
-            for (&x, &y) in xs.iter().zip(&map_f64(f, &xs)) {
-                let want = f.scalar(x);
-                assert!(
-                    y.to_bits() == want.to_bits() || (y.is_nan() && want.is_nan()),
-                    "{f:?}({x}) = {y}, std {want}"
-                );
+    for level in Level::available() {
+        for f in FUNCS {
+            // Lengths 1..=17 exercise the partial-vector paths of every width too.
+            for n in 1..=17 {
+                let xs: Vec<f64> = (0..n).map(|i| specials[i % specials.len()]).collect();
+                let mut got = vec![0.0; n];
+                apply_f64_with(level, f, &xs, &mut got);
+                for (&x, &y) in xs.iter().zip(&got) {
+                    let want = f.scalar(x);
+                    assert!(
+                        y.to_bits() == want.to_bits() || (y.is_nan() && want.is_nan()),
+                        "{level:?} {f:?}({x}) = {y}, std {want}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The widths compute lane by lane with the same operations, so they agree bit for bit; and
+/// a value gives the same result wherever it sits (full vector, padded or masked tail).
+#[test]
+fn f64_levels_and_tails_agree_bitwise() {
+    let xs = points(-30.0, 30.0);
+    for f in FUNCS {
+        let mut want = vec![0.0; xs.len()];
+        apply_f64_with(Level::best(), f, &xs, &mut want);
+        for level in Level::available()
+            .into_iter()
+            .filter(|&l| l != Level::Scalar)
+        {
+            let mut got = vec![0.0; xs.len()];
+            apply_f64_with(level, f, &xs, &mut got);
+            let same = |a: f64, b: f64| a.to_bits() == b.to_bits() || a.is_nan() && b.is_nan();
+            for i in 0..xs.len() {
+                assert!(same(got[i], want[i]), "{level:?} {f:?}({:e})", xs[i]);
+            }
+            // Windows ending among the edge cases at the end of `xs`, at unaligned starts.
+            for n in 0..=40 {
+                let at = xs.len() - n - 1 - n % 3;
+                let mut out = vec![0.0; n];
+                apply_f64_with(level, f, &xs[at..at + n], &mut out);
+                for i in 0..n {
+                    assert!(same(out[i], want[at + i]), "{level:?} {f:?} len {n}");
+                }
             }
         }
     }
