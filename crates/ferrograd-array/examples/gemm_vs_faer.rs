@@ -37,8 +37,12 @@ fn compare<T: faer::traits::ComplexField + Copy + num_traits::Float + 'static>(
     ta: bool,
     tb: bool,
 ) {
-    let a: Vec<T> = (0..m * k).map(|i| T::from((i % 17) as f64 * 0.1).unwrap()).collect();
-    let b: Vec<T> = (0..k * n).map(|i| T::from((i % 13) as f64 * 0.1).unwrap()).collect();
+    let a: Vec<T> = (0..m * k)
+        .map(|i| T::from((i % 17) as f64 * 0.1).unwrap())
+        .collect();
+    let b: Vec<T> = (0..k * n)
+        .map(|i| T::from((i % 13) as f64 * 0.1).unwrap())
+        .collect();
     let mut c = vec![T::zero(); m * n];
     // Element strides (row, column) of op(a) and op(b).
     let (a_rs, a_cs) = if ta { (1, m as isize) } else { (k as isize, 1) };

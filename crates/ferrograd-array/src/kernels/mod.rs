@@ -23,6 +23,13 @@ pub use ordering::*;
 pub use reduce::*;
 pub use structural::*;
 
-/// Elementwise work is split across threads above this many elements (entering rayon's pool
-/// costs ~6 µs; see PERFORMANCE.md).
+/// Elementwise work is split across threads above this many elements of a cheap operation
+/// (an add or a multiply; entering rayon's pool costs ~6 µs, see PERFORMANCE.md).
 pub const PAR_THRESHOLD: usize = 1 << 17;
+
+/// Whether `n` elements of an operation costing `cost` cheap operations each (1 for an add,
+/// [`vmath::TRANSCENDENTAL_COST`] for `exp`) are worth splitting across threads: threads
+/// are chosen by the work, not by the size alone.
+pub fn worth_splitting(n: usize, cost: usize) -> bool {
+    n.saturating_mul(cost) >= PAR_THRESHOLD && rayon::current_num_threads() > 1
+}

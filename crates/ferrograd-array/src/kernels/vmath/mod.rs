@@ -24,8 +24,6 @@ mod tests_f32;
 
 use rayon::prelude::*;
 
-use super::PAR_THRESHOLD;
-
 /// A function with a vectorised kernel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Func {
@@ -77,33 +75,40 @@ fn logistic(x: f64) -> f64 {
 }
 
 /// Elements per rayon task for large slices.
-const CHUNK: usize = 1 << 14;
+const CHUNK: usize = 1 << 13;
 
 /// `f(x)` for every element of `xs`, as a new vector.
 pub fn map_f64(f: Func, xs: &[f64]) -> Vec<f64> {
-    let mut out = vec![0.0; xs.len()];
-    if xs.len() >= PAR_THRESHOLD {
-        out.par_chunks_mut(CHUNK)
-            .zip(xs.par_chunks(CHUNK))
-            .for_each(|(o, x)| apply_f64(f, x, o));
-    } else {
-        apply_f64(f, xs, &mut out);
-    }
-    out
+    map(f, xs, apply_f64)
 }
 
 /// `f(x)` for every element of `xs` (f32), as a new vector.
 pub fn map_f32(f: Func, xs: &[f32]) -> Vec<f32> {
-    let mut out = vec![0.0; xs.len()];
-    if xs.len() >= PAR_THRESHOLD {
+    map(f, xs, apply_f32)
+}
+
+/// `apply` over `xs` into a buffer from the cache, on both cores once the work is worth
+/// rayon's entry cost: a transcendental costs [`TRANSCENDENTAL_COST`] cheap operations per
+/// element, so it splits from a few ten thousand elements.
+fn map<T: crate::Element + Default>(f: Func, xs: &[T], apply: fn(Func, &[T], &mut [T])) -> Vec<T> {
+    // Filled before the kernel overwrites it: cached buffers are warm, so this costs a
+    // fraction of the function itself.
+    let mut out = crate::buffer::filled(xs.len(), T::default());
+    if super::worth_splitting(xs.len(), TRANSCENDENTAL_COST) {
         out.par_chunks_mut(CHUNK)
             .zip(xs.par_chunks(CHUNK))
-            .for_each(|(o, x)| apply_f32(f, x, o));
+            .for_each(|(o, x)| apply(f, x, o));
     } else {
-        apply_f32(f, xs, &mut out);
+        apply(f, xs, &mut out);
     }
     out
 }
+
+/// The cost of one vectorised transcendental per element, in units of a cheap elementwise
+/// operation (an add streams ~1–2 Gelem/s per core from memory; these run at about as many
+/// elements per second but with roughly eight times the instructions, so on cached data
+/// they are that much slower).
+pub const TRANSCENDENTAL_COST: usize = 8;
 
 /// An instruction set the kernels can run with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

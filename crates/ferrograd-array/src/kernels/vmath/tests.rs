@@ -189,7 +189,7 @@ fn f64_levels_and_tails_agree_bitwise() {
 
 #[test]
 fn large_slices_split_across_threads_agree() {
-    let xs: Vec<f64> = (0..PAR_THRESHOLD + 7)
+    let xs: Vec<f64> = (0..crate::kernels::PAR_THRESHOLD + 7)
         .map(|i| i as f64 * 1e-3 - 60.0)
         .collect();
     let whole = map_f64(Func::Sin, &xs);

@@ -191,7 +191,7 @@ fn f32_levels_agree_bitwise() {
 
 #[test]
 fn f32_large_slices_split_across_threads_agree() {
-    let xs: Vec<f32> = (0..PAR_THRESHOLD + 7)
+    let xs: Vec<f32> = (0..crate::kernels::PAR_THRESHOLD + 7)
         .map(|i| i as f32 * 1e-3 - 60.0)
         .collect();
     let whole = map_f32(Func::Tanh, &xs);
