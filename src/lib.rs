@@ -39,6 +39,9 @@ mod vmap;
 
 pub use check::{check_grads, check_grads_with, CheckOptions, Modes};
 pub use custom::{custom_jvp, custom_vjp};
+/// The per-thread cache of freed array buffers that operations take their outputs from:
+/// [`buffers::clear`] hands the calling thread's back to the system allocator.
+pub use ferrograd_array::buffer as buffers;
 pub use ferrograd_core::api::{At, Axes, Idx, IntoIndex};
 pub use ferrograd_core::imperative::{is_grad_enabled, no_grad, BackwardOptions};
 pub use ferrograd_core::{imperative, tree, Aval, DType, Tensor, Tree, TreeDef};

@@ -41,4 +41,21 @@
 //! transforms and the tape, which restore themselves: after `catch_unwind`, the thread's
 //! transforms and tape work as before, and a failed backward pass has added nothing.
 //!
+//! **Array buffers** are cached per thread: when an array's storage is freed and nothing
+//! else shares it, its buffer (64 KiB or more) is kept for the next operation on the same
+//! thread that needs one of about that size, so a training loop's steady state does not go
+//! back to the system allocator or fault in fresh pages. Each thread keeps at most 64
+//! buffers and 256 MiB; a thread that is done with large arrays can hand its buffers back
+//! with [`buffers::clear`](crate::buffers::clear), and a thread's buffers are freed when it
+//! exits.
+//!
+//! ```
+//! use ferrograd::{buffers, Tensor};
+//! let x = Tensor::from(vec![1.0; 100_000]);
+//! drop(x.exp()); // its 800 KB buffer stays cached on this thread
+//! assert!(buffers::cached_bytes() >= 800_000);
+//! buffers::clear();
+//! assert_eq!(buffers::cached_bytes(), 0);
+//! ```
+//!
 //! This module holds documentation only.

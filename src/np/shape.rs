@@ -69,7 +69,7 @@ fn array_split_impl(x: &Tensor, sections: usize, axis: i64) -> Result<Vec<Tensor
 pub fn split(x: &Tensor, sections: usize, axis: i64) -> Vec<Tensor> {
     ok((|| {
         let a = axis_of("split", x, axis)?;
-        if sections == 0 || x.shape()[a] % sections != 0 {
+        if sections == 0 || !x.shape()[a].is_multiple_of(sections) {
             return Err(Error::invalid(
                 "split",
                 format!(

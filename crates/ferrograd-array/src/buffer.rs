@@ -22,7 +22,7 @@ use crate::{DType, Element};
 
 /// Buffers smaller than this go straight to the system allocator, whose small-size paths
 /// are already fast.
-pub const MIN_BYTES: usize = 4096;
+pub const MIN_BYTES: usize = 64 << 10;
 /// Most bytes one thread keeps cached.
 pub const MAX_BYTES: usize = 256 << 20;
 /// Most buffers one thread keeps cached.
@@ -63,6 +63,12 @@ fn free(b: Cached) {
         drop(unsafe { Vec::from_raw_parts(b.ptr.as_ptr().cast::<T>(), 0, b.cap) });
     }
     dispatch!(b.dtype, T => go::<T>(&b))
+}
+
+/// Whether buffers of `len` elements of `T` go through the cache (else straight to the
+/// system allocator).
+pub fn is_cached_size<T>(len: usize) -> bool {
+    (MIN_BYTES..=MAX_BYTES).contains(&(len * size_of::<T>()))
 }
 
 /// An empty vector with capacity for at least `len` elements: a cached buffer when one
@@ -182,9 +188,9 @@ mod tests {
     fn the_cache_is_bounded() {
         clear();
         for _ in 0..(MAX_BUFFERS + 10) {
-            recycle(vec![0u32; 2048]);
+            recycle(vec![0u32; MIN_BYTES / 4]);
         }
-        assert_eq!(cached_bytes(), MAX_BUFFERS * 2048 * 4);
+        assert_eq!(cached_bytes(), MAX_BUFFERS * MIN_BYTES);
         clear();
         assert_eq!(cached_bytes(), 0);
     }

@@ -19,6 +19,10 @@ pub(crate) fn collect_map<T: Sync, U: Element>(
     xs: &[T],
     f: impl Fn(&T) -> U + Sync + Send,
 ) -> Vec<U> {
+    if !buffer::is_cached_size::<U>(xs.len()) {
+        // `collect` vectorises these loops better than `extend`.
+        return xs.iter().map(f).collect();
+    }
     let mut out = buffer::with_capacity(xs.len());
     if xs.len() >= PAR_THRESHOLD {
         xs.par_iter().map(f).collect_into_vec(&mut out);
@@ -34,6 +38,9 @@ fn collect_zip<T: Sync, U: Element>(
     ys: &[T],
     f: impl Fn(&T, &T) -> U + Sync + Send,
 ) -> Vec<U> {
+    if !buffer::is_cached_size::<U>(xs.len()) {
+        return xs.iter().zip(ys).map(|(x, y)| f(x, y)).collect();
+    }
     let mut out = buffer::with_capacity(xs.len());
     if xs.len() >= PAR_THRESHOLD {
         xs.par_iter()

@@ -178,25 +178,29 @@ fn dot_typed<T: GemmScalar + crate::Element>(
     let rptr = rown.as_ref().map_or(rv.as_ptr(), |o| o.as_ptr());
     let [b, m, k] = lm.dims;
     let n = rm.dims[2];
-    let mut out = crate::buffer::filled(b * m * n, T::zero());
-    if k == 0 || out.is_empty() {
-        return Array::from_vec(out_shape, out);
+    if k == 0 || b * m * n == 0 {
+        return Array::from_vec(out_shape, crate::buffer::filled(b * m * n, T::zero()));
     }
     if b == 1 && (m == 1 || n == 1) {
+        let mut out = crate::buffer::filled(m * n, T::zero());
         // SAFETY: the pointers and strides describe `lv`/`rv` (or their copies), alive here.
         if unsafe { matrix_vector(lptr, &lm, rptr, &rm, &mut out) } {
             return Array::from_vec(out_shape, out);
         }
     }
+    // gemm writes every output element without reading it (`read_dst` is false), so the
+    // buffer is not zeroed first; it is read only after `set_len` below.
+    let mut out: Vec<T> = crate::buffer::with_capacity(b * m * n);
+    let dst = out.spare_capacity_mut().as_mut_ptr() as usize;
     let big = (m * n * k) as f64 >= (128.0f64).powi(3);
     // Raw pointers are not Send; pass addresses and rebuild them in each task.
     let (la, ra) = (lptr as usize, rptr as usize);
-    let one = |bi: usize, dst: &mut [T], par: gemm::Parallelism| unsafe {
+    let one = |bi: usize, par: gemm::Parallelism| unsafe {
         gemm::gemm(
             m,
             n,
             k,
-            dst.as_mut_ptr(),
+            (dst as *mut T).add(bi * m * n),
             1,
             n as isize,
             false,
@@ -216,18 +220,16 @@ fn dot_typed<T: GemmScalar + crate::Element>(
     };
     if big {
         let par = gemm::Parallelism::Rayon(rayon::current_num_threads());
-        for (bi, dst) in out.chunks_mut(m * n).enumerate() {
-            one(bi, dst, par);
-        }
+        (0..b).for_each(|bi| one(bi, par));
     } else if b > 1 && b * m * n * k >= (1 << 16) {
-        out.par_chunks_mut(m * n)
-            .enumerate()
-            .for_each(|(bi, dst)| one(bi, dst, gemm::Parallelism::None));
+        (0..b)
+            .into_par_iter()
+            .for_each(|bi| one(bi, gemm::Parallelism::None));
     } else {
-        for (bi, dst) in out.chunks_mut(m * n).enumerate() {
-            one(bi, dst, gemm::Parallelism::None);
-        }
+        (0..b).for_each(|bi| one(bi, gemm::Parallelism::None));
     }
+    // SAFETY: the `b` products above wrote all `b·m·n` elements.
+    unsafe { out.set_len(b * m * n) };
     Array::from_vec(out_shape, out)
 }
 

@@ -108,7 +108,7 @@ fn map<T: crate::Element + Default>(f: Func, xs: &[T], apply: fn(Func, &[T], &mu
 /// operation (an add streams ~1–2 Gelem/s per core from memory; these run at about as many
 /// elements per second but with roughly eight times the instructions, so on cached data
 /// they are that much slower).
-pub const TRANSCENDENTAL_COST: usize = 8;
+pub const TRANSCENDENTAL_COST: usize = 4;
 
 /// An instruction set the kernels can run with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
