@@ -9,9 +9,10 @@
 //!
 //! Buffers of at least [`MIN_BYTES`] are cached when their array's storage is dropped and
 //! nothing else shares it. Each thread keeps at most [`MAX_BUFFERS`] buffers and
-//! [`MAX_BYTES`] bytes (the oldest go first); a request takes the smallest cached buffer of
-//! its dtype that holds it without wasting more than a quarter of its capacity. A buffer
-//! freed on one thread is cached on that thread. [`clear`] returns the calling thread's
+//! [`MAX_BYTES`] bytes (the oldest go first); a request takes the most recently freed buffer
+//! of its dtype that holds it without wasting more than a quarter of its capacity (the
+//! likeliest to be still in the CPU's caches). A buffer freed on one thread is cached on
+//! that thread. [`clear`] returns the calling thread's
 //! buffers to the system allocator.
 
 use std::cell::RefCell;
@@ -79,12 +80,9 @@ pub fn with_capacity<T: Element>(len: usize) -> Vec<T> {
         let hit = CACHE.try_with(|c| {
             let mut c = c.borrow_mut();
             let fits = |b: &Cached| b.dtype == T::DTYPE && b.cap >= len && b.cap - len <= b.cap / 4;
-            let (i, _) = c
-                .buffers
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| fits(b))
-                .min_by_key(|(_, b)| b.cap)?;
+            // The newest that fits: the most recently freed buffer is the likeliest to be
+            // still in the CPU's caches.
+            let i = c.buffers.iter().rposition(fits)?;
             let b = c.buffers.remove(i);
             c.bytes -= b.bytes;
             // SAFETY: made from a `Vec<T>` of capacity `b.cap` (see `recycle`); the cache gave

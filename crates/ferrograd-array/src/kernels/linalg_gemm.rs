@@ -218,11 +218,13 @@ fn dot_typed<T: GemmScalar + crate::Element>(
             par,
         )
     };
-    // Large products on all cores through faer, except with a transposed left operand, where
+    // Products of 256³ and more on all cores through faer (W7's 200³ measured faster
+    // through gemm), except with a transposed left operand, where
     // gemm measured faster (`examples/gemm_vs_faer.rs`: faer 2.0× on W9's f64 500³ and 1.25×
     // with a transposed right operand; gemm 1.3× on W8's `xᵀ·dh`).
     let threads = rayon::current_num_threads();
-    if big && (lm.strides[2] == 1 || k == 1) && threads > 1 {
+    let faer_size = (m * n * k) as f64 >= (256.0f64).powi(3);
+    if faer_size && (lm.strides[2] == 1 || k == 1) && threads > 1 {
         for bi in 0..b {
             // SAFETY: as for `one`: the operands are alive and the output has room for `b`
             // m×n blocks, written whole (`Accum::Replace`).
