@@ -166,3 +166,28 @@ fn empty_and_traced() {
     );
     assert_eq!(cell.into_inner(), "Traced<float64[3,2]>");
 }
+
+#[test]
+fn debug_is_a_repr_with_the_dtype() {
+    let x = Tensor::from(vec![1.0, 2.5]);
+    assert_eq!(format!("{x:?}"), "Tensor([1.  2.5], float64)");
+    let m = Tensor::from_vec(vec![1i64, 2, 3, 4], &[2, 2]);
+    assert_eq!(format!("{m:?}"), "Tensor([[1 2]\n        [3 4]], int64)");
+    assert_eq!(
+        format!("{:?}", Tensor::scalar(3.0f32)),
+        "Tensor(3.0, float32)"
+    );
+    let w = Tensor::param(vec![0.5]);
+    assert_eq!(format!("{w:?}"), "Tensor([0.5], float64, requires_grad)");
+    // Inside a transform: the aval, as Display prints it.
+    let cell = std::cell::RefCell::new(String::new());
+    let _ = jvp(
+        |x: &Tensor| {
+            *cell.borrow_mut() = format!("{x:?}");
+            x * 2.0
+        },
+        &x,
+        &x,
+    );
+    assert_eq!(cell.into_inner(), "Traced<float64[2]>");
+}

@@ -118,7 +118,7 @@ impl fmt::Debug for Node {
 const _: () = assert!(std::mem::size_of::<Tensor>() == 16);
 
 /// An n-dimensional array that transforms can trace. Cheap to clone; immutable.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Tensor {
     pub(crate) repr: Repr,
 }

@@ -8,6 +8,9 @@
 //! A 0-d tensor prints like NumPy's scalar `str` (`5.0`, `0.1049935854035065`) unless a
 //! precision is given, when it prints as an array element (`{:.3}` of 5.0 gives `5.`). A
 //! tensor being traced by a transform has no values and prints as `Traced<float64[3,2]>`.
+//!
+//! `Debug` is NumPy's `repr`: the same values with the type and dtype around them,
+//! `Tensor([1. 2.], float64)`, and `requires_grad` for a tensor on the imperative tape.
 
 use std::fmt;
 
@@ -20,6 +23,22 @@ const LINE_WIDTH: usize = 75;
 const THRESHOLD: usize = 1000;
 const EDGE_ITEMS: usize = 3;
 const PRECISION: usize = 8;
+
+impl fmt::Debug for Tensor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(a) = self.as_array() else {
+            return fmt::Display::fmt(self, f);
+        };
+        // Continuation lines line up under the first value, as in NumPy's `array(...)`.
+        let body = format_array(a, f.precision()).replace('\n', "\n       ");
+        let tracked = if self.plain_array().is_none() {
+            ", requires_grad"
+        } else {
+            ""
+        };
+        write!(f, "Tensor({body}, {}{tracked})", a.dtype())
+    }
+}
 
 impl fmt::Display for Tensor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
