@@ -149,7 +149,7 @@ impl Level {
 /// # Panics
 /// If `xs` and `out` have different lengths.
 pub fn apply_f64(f: Func, xs: &[f64], out: &mut [f64]) {
-    apply_f64_with(Level::best(), f, xs, out)
+    apply_with(Level::best(), f, xs, out)
 }
 
 /// `out[i] = f(xs[i])` in f32; equal lengths.
@@ -157,37 +157,52 @@ pub fn apply_f64(f: Func, xs: &[f64], out: &mut [f64]) {
 /// # Panics
 /// If `xs` and `out` have different lengths.
 pub fn apply_f32(f: Func, xs: &[f32], out: &mut [f32]) {
-    apply_f32_with(Level::best(), f, xs, out)
+    apply_with(Level::best(), f, xs, out)
 }
 
-/// [`apply_f64`] at `level`, which the CPU must support.
-fn apply_f64_with(level: Level, f: Func, xs: &[f64], out: &mut [f64]) {
-    assert_eq!(
-        xs.len(),
-        out.len(),
-        "vmath: input and output lengths differ"
-    );
-    assert!(
-        level <= Level::best(),
-        "vmath: {level:?} is not supported here"
-    );
-    match level {
-        // SAFETY: `level` is at most `Level::best()`: the CPU has the features.
-        #[cfg(target_arch = "x86_64")]
-        Level::Avx512 => unsafe { avx512::apply_f64(f, xs, out) },
-        // SAFETY: as above.
-        #[cfg(target_arch = "x86_64")]
-        Level::Avx2 => unsafe { avx2::apply_f64(f, xs, out) },
-        _ => {
-            for (o, &x) in out.iter_mut().zip(xs) {
-                *o = f.scalar(x);
-            }
-        }
+/// The float types with kernels at each [`Level`].
+trait LevelFloat: Copy {
+    fn scalar(f: Func, x: Self) -> Self;
+    /// # Safety
+    /// The CPU has AVX-512F, AVX2 and FMA; equal lengths.
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn avx512(f: Func, xs: &[Self], out: &mut [Self]);
+    /// # Safety
+    /// The CPU has AVX2 and FMA; equal lengths.
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn avx2(f: Func, xs: &[Self], out: &mut [Self]);
+}
+
+impl LevelFloat for f64 {
+    fn scalar(f: Func, x: f64) -> f64 {
+        f.scalar(x)
+    }
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn avx512(f: Func, xs: &[f64], out: &mut [f64]) {
+        avx512::apply_f64(f, xs, out)
+    }
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn avx2(f: Func, xs: &[f64], out: &mut [f64]) {
+        avx2::apply_f64(f, xs, out)
     }
 }
 
-/// [`apply_f32`] at `level`, which the CPU must support.
-fn apply_f32_with(level: Level, f: Func, xs: &[f32], out: &mut [f32]) {
+impl LevelFloat for f32 {
+    fn scalar(f: Func, x: f32) -> f32 {
+        f.scalar_f32(x)
+    }
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn avx512(f: Func, xs: &[f32], out: &mut [f32]) {
+        avx512::apply_f32(f, xs, out)
+    }
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn avx2(f: Func, xs: &[f32], out: &mut [f32]) {
+        avx2::apply_f32(f, xs, out)
+    }
+}
+
+/// [`apply_f64`] / [`apply_f32`] at `level`, which the CPU must support.
+fn apply_with<T: LevelFloat>(level: Level, f: Func, xs: &[T], out: &mut [T]) {
     assert_eq!(
         xs.len(),
         out.len(),
@@ -200,13 +215,13 @@ fn apply_f32_with(level: Level, f: Func, xs: &[f32], out: &mut [f32]) {
     match level {
         // SAFETY: `level` is at most `Level::best()`: the CPU has the features.
         #[cfg(target_arch = "x86_64")]
-        Level::Avx512 => unsafe { avx512::apply_f32(f, xs, out) },
+        Level::Avx512 => unsafe { T::avx512(f, xs, out) },
         // SAFETY: as above.
         #[cfg(target_arch = "x86_64")]
-        Level::Avx2 => unsafe { avx2::apply_f32(f, xs, out) },
+        Level::Avx2 => unsafe { T::avx2(f, xs, out) },
         _ => {
             for (o, &x) in out.iter_mut().zip(xs) {
-                *o = f.scalar_f32(x);
+                *o = T::scalar(f, x);
             }
         }
     }

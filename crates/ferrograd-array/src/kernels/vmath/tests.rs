@@ -94,7 +94,7 @@ pub(super) fn points(lo: f64, hi: f64) -> Vec<f64> {
 
 fn worst64(level: Level, f: Func, xs: &[f64]) -> (u64, f64) {
     let mut got = vec![0.0; xs.len()];
-    apply_f64_with(level, f, xs, &mut got);
+    apply_with(level, f, xs, &mut got);
     xs.iter()
         .zip(&got)
         .map(|(&x, &y)| (ulps64(y, f.scalar(x)), x))
@@ -143,7 +143,7 @@ fn special_values_match_std_exactly() {
             for n in 1..=17 {
                 let xs: Vec<f64> = (0..n).map(|i| specials[i % specials.len()]).collect();
                 let mut got = vec![0.0; n];
-                apply_f64_with(level, f, &xs, &mut got);
+                apply_with(level, f, &xs, &mut got);
                 for (&x, &y) in xs.iter().zip(&got) {
                     let want = f.scalar(x);
                     assert!(
@@ -163,13 +163,13 @@ fn f64_levels_and_tails_agree_bitwise() {
     let xs = points(-30.0, 30.0);
     for f in FUNCS {
         let mut want = vec![0.0; xs.len()];
-        apply_f64_with(Level::best(), f, &xs, &mut want);
+        apply_with(Level::best(), f, &xs, &mut want);
         for level in Level::available()
             .into_iter()
             .filter(|&l| l != Level::Scalar)
         {
             let mut got = vec![0.0; xs.len()];
-            apply_f64_with(level, f, &xs, &mut got);
+            apply_with(level, f, &xs, &mut got);
             let same = |a: f64, b: f64| a.to_bits() == b.to_bits() || a.is_nan() && b.is_nan();
             for i in 0..xs.len() {
                 assert!(same(got[i], want[i]), "{level:?} {f:?}({:e})", xs[i]);
@@ -178,7 +178,7 @@ fn f64_levels_and_tails_agree_bitwise() {
             for n in 0..=40 {
                 let at = xs.len() - n - 1 - n % 3;
                 let mut out = vec![0.0; n];
-                apply_f64_with(level, f, &xs[at..at + n], &mut out);
+                apply_with(level, f, &xs[at..at + n], &mut out);
                 for i in 0..n {
                     assert!(same(out[i], want[at + i]), "{level:?} {f:?} len {n}");
                 }

@@ -103,7 +103,7 @@ fn sweep() -> Vec<f32> {
 
 fn check(level: Level, f: Func, xs: &[f32]) {
     let mut got = vec![0.0; xs.len()];
-    apply_f32_with(level, f, xs, &mut got);
+    apply_with(level, f, xs, &mut got);
     let (u, x) = xs
         .iter()
         .zip(&got)
@@ -140,12 +140,12 @@ fn f32_tails_match_full_vectors() {
     for level in Level::available() {
         for f in FUNCS {
             let mut want = vec![0.0; xs.len()];
-            apply_f32_with(level, f, &xs, &mut want);
+            apply_with(level, f, &xs, &mut want);
             check(level, f, &xs);
             for n in 0..=40 {
                 let at = n % 5;
                 let mut out = vec![0.0; n];
-                apply_f32_with(level, f, &xs[at..at + n], &mut out);
+                apply_with(level, f, &xs[at..at + n], &mut out);
                 for i in 0..n {
                     let (a, b) = (out[i], want[at + i]);
                     assert!(
@@ -172,7 +172,7 @@ fn f32_levels_agree_bitwise() {
             .iter()
             .map(|&l| {
                 let mut out = vec![0.0; xs.len()];
-                apply_f32_with(l, f, &xs, &mut out);
+                apply_with(l, f, &xs, &mut out);
                 out
             })
             .collect();
