@@ -25,6 +25,7 @@ mod custom;
 pub mod guide;
 pub mod io;
 mod jacobian;
+mod jit;
 pub mod linalg;
 pub mod nn;
 pub mod np;
@@ -47,6 +48,7 @@ pub use ferrograd_core::imperative::{is_grad_enabled, no_grad, BackwardOptions};
 pub use ferrograd_core::{imperative, tree, Aval, DType, Tensor, Tree, TreeDef};
 pub use ferrograd_derive::Tree;
 pub use jacobian::{hessian, hvp, jacfwd, jacrev};
+pub use jit::{jit, jit_with, make_program, Jit, JitOptions, StagedProgram};
 pub use ravel::{ravel, try_ravel, unravel, Unravel};
 pub use transforms::{
     elementwise_grad, grad, grad_with_aux, jvp, linearize, stop_gradient, value_and_grad,

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod check;
 mod error;
+pub mod fusion;
 pub mod imperative;
 pub mod interp;
 pub mod lax;
@@ -21,6 +22,6 @@ pub mod tree;
 pub use api::Axes;
 pub use error::{Error, Result};
 pub use ferrograd_array::{Array, DType};
-pub use primitive::{BatchDim, LinearArg, Outs, PrimRef, Primitive, Tangent};
+pub use primitive::{BatchDim, LinearArg, Outs, PrimRef, Primitive, PrimitiveClone, Tangent};
 pub use tensor::{Aval, Tensor};
 pub use tree::{Tree, TreeDef};

@@ -115,4 +115,18 @@ pub trait Primitive: PrimitiveClone + Debug + 'static {
             rule: "batch",
         })
     }
+
+    /// A key equal for two instances exactly when they compute the same function of their
+    /// inputs, so the jit may merge equal equations (common-subexpression elimination). The
+    /// default is the `Debug` form, which shows every parameter; primitives holding user
+    /// closures return `None`.
+    fn identity(&self) -> Option<String> {
+        Some(format!("{self:?}"))
+    }
+
+    /// How the jit may fuse this primitive into a loop over elements; `None` (the default)
+    /// runs it as its own kernel.
+    fn fusion(&self) -> Option<crate::fusion::Fusion> {
+        None
+    }
 }

@@ -182,3 +182,19 @@ pub fn vjp_flat(
 ) -> Result<(Vec<Tensor>, LinearFn)> {
     linearize_flat(f, x)
 }
+
+/// Stages `f` on abstract inputs of `avals` into a [`Program`] (the tracing half of `jit`):
+/// operations on the inputs are recorded, anything else is computed now and captured as a
+/// constant.
+pub fn stage_flat(
+    f: impl FnOnce(&[Tensor]) -> Result<Vec<Tensor>>,
+    avals: &[crate::Aval],
+) -> Result<Program> {
+    let (stage, guard) = push(StageTrace::new);
+    let inputs: Vec<Tensor> = avals.iter().map(|a| stage.input(a.clone())).collect();
+    let outs = f(&inputs)?;
+    let outputs = outs.iter().map(|y| stage.atom(y)).collect();
+    let program = stage.finish(outputs);
+    drop(guard);
+    Ok(program)
+}

@@ -7,6 +7,8 @@ use super::ok;
 use crate::{lax, Error, Result, Tensor};
 
 /// Why a value cannot be read inside `vmap`, and what to write instead.
+const JIT_HINT: &str = "under jit the function is traced with abstract values (shapes and dtypes only), so a value cannot be read as numbers (item, to_vec) or decide a Rust `if`/`match`/loop; choose elementwise with np::where_ (a select), or return the value from the jitted function and read it outside";
+
 const VMAP_HINT: &str = "inside vmap a value stands for a whole batch, so it cannot be read as numbers (item, to_vec) or decide a Rust `if`/`match`/loop for every member at once; choose elementwise with np::where_ (a select), or loop over the batch in Rust outside vmap";
 
 impl Tensor {
@@ -41,6 +43,8 @@ impl Tensor {
             op,
             hint: if crate::interp::batch::active() {
                 VMAP_HINT
+            } else if crate::interp::stage::jit_active() {
+                JIT_HINT
             } else {
                 "reading values is impossible while a transform traces them (under vmap, use np::where_ instead of branching on data)"
             },

@@ -5,7 +5,7 @@
 //! The program is the interpreter's own, or one shared with its owner: the imperative tape
 //! stages every operation's tangent work into its one long program that way.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use smallvec::SmallVec;
@@ -104,4 +104,27 @@ impl Interpreter for StageTrace {
         });
         Ok(tracers)
     }
+}
+
+thread_local! {
+    /// How many `jit` traces are running on this thread (for the messages of refused reads).
+    static JIT_DEPTH: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Runs `f` (which stages a function for `jit`) with [`jit_active`] true.
+pub fn under_jit<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore;
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            JIT_DEPTH.with(|d| d.set(d.get() - 1));
+        }
+    }
+    JIT_DEPTH.with(|d| d.set(d.get() + 1));
+    let _restore = Restore;
+    f()
+}
+
+/// True while `jit` is tracing a function on this thread.
+pub fn jit_active() -> bool {
+    JIT_DEPTH.with(|d| d.get() > 0)
 }

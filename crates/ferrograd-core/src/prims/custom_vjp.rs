@@ -75,6 +75,11 @@ impl Primitive for CustomVjpCall {
         "custom_vjp_call"
     }
 
+    // Holds the user's closures, which `Debug` cannot tell apart.
+    fn identity(&self) -> Option<String> {
+        None
+    }
+
     fn shape_rule(&self, x: &[Aval]) -> Result<Outs<Aval>> {
         self.f.out_avals(x)
     }
@@ -136,6 +141,11 @@ impl CustomVjpLinear {
 impl Primitive for CustomVjpLinear {
     fn name(&self) -> &'static str {
         "custom_vjp_linear"
+    }
+
+    // Holds the user's closures, which `Debug` cannot tell apart.
+    fn identity(&self) -> Option<String> {
+        None
     }
 
     fn shape_rule(&self, args: &[Aval]) -> Result<Outs<Aval>> {

@@ -28,6 +28,10 @@ impl Primitive for ReduceSum {
         Ok(smallvec![kernels::reduce_sum(x[0], &self.axes)?])
     }
 
+    fn fusion(&self) -> Option<crate::fusion::Fusion> {
+        Some(crate::fusion::Fusion::Sum)
+    }
+
     // Linear: the tangent goes through the same reduction.
     fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let t = x_dot[0]

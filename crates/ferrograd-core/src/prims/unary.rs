@@ -3,10 +3,11 @@
 
 use std::fmt::Debug;
 
-use ferrograd_array::kernels::{self, UnaryInts};
+use ferrograd_array::kernels::{self, vmath, UnaryInts};
 use ferrograd_array::{Array, Float};
 use smallvec::smallvec;
 
+use crate::fusion::Fusion;
 use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 /// One elementwise function: name, scalar kernel, derivative.
@@ -78,5 +79,35 @@ impl<K: UnaryKind> Primitive for Unary<K> {
     // Elementwise: the batch axis passes through.
     fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         Ok((smallvec![lax::unary::<K>(&x[0])?], smallvec![dims[0]]))
+    }
+
+    fn fusion(&self) -> Option<Fusion> {
+        let cost = if K::LINEAR {
+            1
+        } else {
+            vmath::TRANSCENDENTAL_COST
+        };
+        Some(Fusion::Unary {
+            cost,
+            f32: tile_f32::<K>,
+            f64: tile_f64::<K>,
+        })
+    }
+}
+
+/// `K` over one tile of a fused loop: the same vector kernel as eager evaluation, where the
+/// kind has one, so that jit and eager results agree bit for bit.
+fn tile_f64<K: UnaryKind>(x: &[f64], out: &mut [f64]) {
+    match K::VECTOR {
+        Some(f) => vmath::apply_f64(f, x, out),
+        None => out.iter_mut().zip(x).for_each(|(o, &x)| *o = K::apply(x)),
+    }
+}
+
+/// [`tile_f64`] in f32.
+fn tile_f32<K: UnaryKind>(x: &[f32], out: &mut [f32]) {
+    match K::VECTOR {
+        Some(f) => vmath::apply_f32(f, x, out),
+        None => out.iter_mut().zip(x).for_each(|(o, &x)| *o = K::apply(x)),
     }
 }

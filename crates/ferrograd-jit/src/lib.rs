@@ -1,0 +1,27 @@
+//! The compiler behind ferrograd's `jit`: a staged [`Program`] is optimised by small passes
+//! ([`passes`]: constant folding, common subexpressions, dead code), then compiled
+//! ([`Executable`]): elementwise work and the sums ending it are fused into loops that run
+//! over memory once, in cache-sized tiles ([`tiles`]), and every other primitive runs its own
+//! kernel. Values are dropped right after their last reader, so their buffers go back to the
+//! buffer cache and a compiled call reuses them.
+//!
+//! The compiler reads primitives only through the `Primitive` trait (`fusion`, `identity`,
+//! `eval`), so it names none, and every primitive works under jit the day it lands.
+
+mod exec;
+mod fuse;
+pub mod passes;
+pub mod tiles;
+
+pub use exec::{Executable, Operand};
+pub use passes::optimize;
+
+use ferrograd_core::program::Program;
+
+/// Optimises `prog` and compiles it; `None` when it captured values of an enclosing
+/// transform (the caller then runs the optimised program through the interpreters).
+pub fn compile(prog: &Program) -> (Program, Option<Executable>) {
+    let optimised = optimize(prog);
+    let exe = Executable::new(optimised.clone());
+    (optimised, exe)
+}
