@@ -184,15 +184,15 @@ pub fn vjp_flat(
 }
 
 /// Stages `f` on abstract inputs of `avals` into a [`Program`] (the tracing half of `jit`):
-/// operations on the inputs are recorded, anything else is computed now and captured as a
-/// constant.
+/// every operation is recorded, also those on captured constants only (JAX's omnistaging), so
+/// the program repeats all of `f`'s work; values of enclosing transforms become constants.
 pub fn stage_flat(
     f: impl FnOnce(&[Tensor]) -> Result<Vec<Tensor>>,
     avals: &[crate::Aval],
 ) -> Result<Program> {
     let (stage, guard) = push(StageTrace::new);
     let inputs: Vec<Tensor> = avals.iter().map(|a| stage.input(a.clone())).collect();
-    let outs = f(&inputs)?;
+    let outs = crate::interp::with_dynamic(stage.slot(), || f(&inputs))?;
     let outputs = outs.iter().map(|y| stage.atom(y)).collect();
     let program = stage.finish(outputs);
     drop(guard);

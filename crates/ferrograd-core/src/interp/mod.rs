@@ -19,7 +19,7 @@ pub mod stage;
 
 pub use run::{backward_pass, eval_program, transpose_program};
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
@@ -118,9 +118,29 @@ pub fn push<I: Interpreter + 'static>(make: impl FnOnce(Slot) -> I) -> (Rc<I>, G
     })
 }
 
+thread_local! {
+    /// The staging interpreter of a `jit` trace, when one is running: it records every
+    /// operation of a level below its own, even one on constants only (JAX's omnistaging),
+    /// so a compiled program repeats all of the function's work at each call.
+    static DYNAMIC: Cell<Option<(u32, u64)>> = const { Cell::new(None) };
+}
+
+/// Runs `f` with the interpreter in `slot` receiving every operation whose arguments are
+/// traced only at lower levels, or not at all (see `DYNAMIC`).
+pub fn with_dynamic<R>(slot: Slot, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<(u32, u64)>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            DYNAMIC.with(|d| d.set(self.0));
+        }
+    }
+    let _restore = Restore(DYNAMIC.with(|d| d.replace(Some((slot.level, slot.id)))));
+    f()
+}
+
 /// Applies `prim` to `args` under whatever transforms are tracing them.
 pub fn bind(prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>> {
-    let mut top: Option<(u32, u64)> = None;
+    let mut top: Option<(u32, u64)> = DYNAMIC.with(Cell::get);
     let mut tracked = false;
     for a in args {
         match &a.repr {
@@ -175,6 +195,10 @@ fn value(t: &Tensor) -> Option<&ferrograd_array::Array> {
 
 /// Binds a single-output primitive.
 pub fn bind1(prim: &dyn Primitive, args: &[Tensor]) -> Result<Tensor> {
+    if DYNAMIC.with(Cell::get).is_some() {
+        let mut out = bind(prim, args)?;
+        return Ok(out.swap_remove(0));
+    }
     // Eager fast path: all arguments concrete, so run the kernel and skip the output `Vec`.
     // One and two arguments are matched out directly: the arrays are then written where
     // `eval` reads them, where a `SmallVec` built here would be copied first (and that copy,

@@ -50,6 +50,11 @@ impl StageTrace {
         }
     }
 
+    /// Where this interpreter sits on the stack.
+    pub fn slot(&self) -> Slot {
+        self.slot
+    }
+
     /// A new program input of `aval`, as a tracer.
     pub fn input(&self, aval: Aval) -> Tensor {
         let mut p = self.prog().borrow_mut();
