@@ -214,3 +214,28 @@ fn scalars_and_empty_arrays() {
     let g = |x: &Tensor| x.exp() + x;
     same(&jit(g)(&empty), &g(&empty));
 }
+
+/// Comparisons and selects fuse (a mask in the loop's float type); a comparison read outside
+/// the loop is stored as bools. relu's derivative (`maximum`'s jvp) is such a chain.
+#[test]
+fn comparisons_and_selects_fuse() {
+    let f = |x: &Tensor| {
+        let mask = x.greater(0.25);
+        let y = np::where_(&mask, &(x * 2.0), &x.powi(3));
+        (y.maximum(0.0), mask)
+    };
+    let x = normal(11, &[40, 30]);
+    let (a, m) = jit(f)(&x);
+    let (b, n) = f(&x);
+    same(&a, &b);
+    assert_eq!(m.dtype(), DType::Bool);
+    same(&m, &n);
+    let relu_grad = grad(|x: &Tensor| x.maximum(0.0).powi(2).sum());
+    same(&jit(&relu_grad)(&x), &relu_grad(&x));
+    let p = make_program(f)(&x);
+    let schedule = p.schedule.unwrap();
+    assert!(
+        schedule.contains("{ gt store_mask mul integer_pow select maximum }"),
+        "{schedule}"
+    );
+}

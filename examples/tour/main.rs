@@ -8,6 +8,7 @@
 
 mod assignment;
 mod jax;
+mod jit;
 mod linalg;
 mod special;
 mod training;
@@ -36,6 +37,7 @@ fn main() {
     assignment::run();
     special::run();
     jax::run();
+    jit::run();
 }
 
 /// A section title (shared by the topic modules).

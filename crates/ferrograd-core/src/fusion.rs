@@ -19,6 +19,17 @@ pub enum Fusion {
         f32: fn(&[f32], &[f32], &mut [f32]),
         f64: fn(&[f64], &[f64], &mut [f64]),
     },
+    /// `out[i] = x[i]^n` (integer power).
+    Powi(i32),
+    /// A comparison of two floats; inside a loop its bool result is a mask of 1.0 / 0.0 in
+    /// the operands' float type.
+    Compare {
+        f32: fn(&[f32], &[f32], &mut [f32]),
+        f64: fn(&[f64], &[f64], &mut [f64]),
+    },
+    /// `out[i] = if mask[i] != 0 { a[i] } else { b[i] }`, the mask made by a `Compare` in the
+    /// same loop.
+    Select,
     /// A sum over some axes of its one input; the fuser takes it where it sums every axis,
     /// as the last step of a loop.
     Sum,
@@ -29,7 +40,34 @@ impl std::fmt::Debug for Fusion {
         f.write_str(match self {
             Fusion::Unary { .. } => "Unary",
             Fusion::Binary { .. } => "Binary",
+            Fusion::Powi(n) => return write!(f, "Powi({n})"),
+            Fusion::Compare { .. } => "Compare",
+            Fusion::Select => "Select",
             Fusion::Sum => "Sum",
         })
     }
 }
+
+/// A comparison's tile kernel: `out[i]` is 1 where `cmp(a[i], b[i])` holds, else 0.
+pub fn compare_tile<T: ferrograd_array::Float, const OP: u8>(a: &[T], b: &[T], out: &mut [T]) {
+    let (one, zero) = (T::one(), T::zero());
+    let pick = |c: bool| if c { one } else { zero };
+    for ((o, &x), &y) in out.iter_mut().zip(a).zip(b) {
+        *o = pick(match OP {
+            LT => x < y,
+            LE => x <= y,
+            GT => x > y,
+            GE => x >= y,
+            EQ => x == y,
+            _ => x != y,
+        });
+    }
+}
+
+/// The comparisons of [`compare_tile`].
+pub const LT: u8 = 0;
+pub const LE: u8 = 1;
+pub const GT: u8 = 2;
+pub const GE: u8 = 3;
+pub const EQ: u8 = 4;
+pub const NE: u8 = 5;

@@ -65,12 +65,15 @@ impl fmt::Display for Program {
         for e in &self.eqns {
             let outs: Vec<String> = e.outputs.iter().map(var).collect();
             let args: Vec<String> = e.inputs.iter().map(atom).collect();
+            // Parameters as `Debug` shows them, without the type's name: `{ axes: [0] }`.
+            let debug = format!("{:?}", &*e.prim);
+            let params = debug.find('{').map_or("", |i| &debug[i..]);
             writeln!(
                 f,
-                "  {} = {} {:?} {}",
+                "  {} = {}{} {}",
                 outs.join(", "),
                 e.prim.name(),
-                e.prim,
+                params,
                 args.join(" ")
             )?;
         }

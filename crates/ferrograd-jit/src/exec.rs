@@ -226,14 +226,7 @@ impl fmt::Display for Executable {
                     inputs,
                     outputs,
                 } => {
-                    let names: Vec<&str> = body
-                        .ops
-                        .iter()
-                        .map(|op| match op {
-                            TileOp::Unary { name, .. } | TileOp::Binary { name, .. } => *name,
-                            TileOp::Sum { .. } => "sum",
-                        })
-                        .collect();
+                    let names: Vec<&str> = body.ops.iter().map(TileOp::name).collect();
                     writeln!(
                         f,
                         "  {} = fused_loop[{}{:?}] {{ {} }} {}",

@@ -19,7 +19,12 @@ use crate::tiles::{Dst, FusedLoop, Src, TileOp};
 
 /// How an equation takes part in fusion.
 enum Role {
-    Map,
+    /// Elementwise, in a loop over elements of `dtype` (a comparison's operands' dtype).
+    Map {
+        dtype: DType,
+    },
+    /// A select, fusible when its mask comes from the loop it would join.
+    Select,
     Sum,
     Kernel,
 }
@@ -49,15 +54,34 @@ pub(crate) fn schedule(prog: &Program, consts: &mut Consts) -> Vec<Step> {
         }
     };
     for (i, e) in prog.eqns.iter().enumerate() {
-        let role = role(prog, i);
         let open_owner =
             |v: &Var, groups: &[Group]| owner[v.0 as usize].filter(|(g, _)| groups[*g].open);
+        let out = &prog.avals[e.outputs[0].0 as usize];
+        let open_group = |groups: &[Group], dtype: DType| {
+            groups
+                .iter()
+                .position(|g| g.open && g.shape == out.shape.as_slice() && g.dtype == dtype)
+        };
+        let role = match role(prog, i) {
+            // A select joins the loop that makes its mask; otherwise it is a kernel.
+            Role::Select => {
+                let target = open_group(&groups, out.dtype);
+                let mask_here = match &e.inputs[0] {
+                    Atom::Var(p) => {
+                        target.is_some() && open_owner(p, &groups) == target.map(|g| (g, false))
+                    }
+                    Atom::Const(_) => false,
+                };
+                match mask_here {
+                    true => Role::Map { dtype: out.dtype },
+                    false => Role::Kernel,
+                }
+            }
+            r => r,
+        };
         match role {
-            Role::Map => {
-                let out = &prog.avals[e.outputs[0].0 as usize];
-                let mut target = groups.iter().position(|g| {
-                    g.open && g.shape == out.shape.as_slice() && g.dtype == out.dtype
-                });
+            Role::Map { dtype } => {
+                let mut target = open_group(&groups, dtype);
                 for v in vars(&e.inputs) {
                     if let Some((g, is_sum)) = open_owner(&v, &groups) {
                         if Some(g) != target || is_sum {
@@ -71,7 +95,7 @@ pub(crate) fn schedule(prog: &Program, consts: &mut Consts) -> Vec<Step> {
                 let g = target.unwrap_or_else(|| {
                     groups.push(Group {
                         shape: out.shape.to_vec(),
-                        dtype: out.dtype,
+                        dtype,
                         members: Vec::new(),
                         open: true,
                     });
@@ -93,7 +117,7 @@ pub(crate) fn schedule(prog: &Program, consts: &mut Consts) -> Vec<Step> {
                 groups[g].members.push(i);
                 owner[e.outputs[0].0 as usize] = Some((g, true));
             }
-            Role::Sum | Role::Kernel => {
+            Role::Sum | Role::Select | Role::Kernel => {
                 for v in vars(&e.inputs) {
                     if let Some((g, _)) = open_owner(&v, &groups) {
                         close(g, &mut groups, &mut steps, consts);
@@ -132,7 +156,8 @@ fn aval_of(prog: &Program, a: &Atom) -> Aval {
 }
 
 /// Elementwise equations on floats whose operands all have the output's shape and dtype are
-/// fused; a sum of every element of one input may end a loop.
+/// fused (comparisons: whose operands have one float aval; selects: whose branches have the
+/// output's); a sum of every element of one input may end a loop.
 fn role(prog: &Program, i: usize) -> Role {
     let e = &prog.eqns[i];
     let Some(f) = e.prim.fusion() else {
@@ -142,31 +167,37 @@ fn role(prog: &Program, i: usize) -> Role {
         return Role::Kernel;
     }
     let out = &prog.avals[e.outputs[0].0 as usize];
-    if !matches!(out.dtype, DType::F32 | DType::F64) {
+    let is_float = |d: DType| matches!(d, DType::F32 | DType::F64);
+    let x0 = aval_of(prog, &e.inputs[0]);
+    // 0-d work stays with the kernels' scalar fast paths, which are quicker than a loop for
+    // one element (and use the std functions, so results match eager ones).
+    if out.shape.is_empty() && !matches!(f, Fusion::Sum) {
         return Role::Kernel;
     }
-    match f {
+    let fits = match f {
         Fusion::Sum => {
-            let x = aval_of(prog, &e.inputs[0]);
-            if e.inputs.len() == 1
-                && out.size() == 1
-                && out.shape.is_empty()
-                && x.dtype == out.dtype
-            {
-                Role::Sum
-            } else {
-                Role::Kernel
+            let whole = e.inputs.len() == 1 && out.shape.is_empty();
+            if whole && is_float(out.dtype) && x0.dtype == out.dtype {
+                return Role::Sum;
             }
+            false
         }
-        // 0-d work stays with the kernels' scalar fast paths, which are quicker than a
-        // loop for one element (and use the std functions, so results match eager ones).
-        Fusion::Unary { .. } | Fusion::Binary { .. } => {
-            if !out.shape.is_empty() && e.inputs.iter().all(|a| aval_of(prog, a) == *out) {
-                Role::Map
-            } else {
-                Role::Kernel
+        Fusion::Compare { .. } => {
+            is_float(x0.dtype) && x0.shape == out.shape && aval_of(prog, &e.inputs[1]) == x0
+        }
+        Fusion::Select => {
+            if is_float(out.dtype) && e.inputs[1..].iter().all(|a| aval_of(prog, a) == *out) {
+                return Role::Select;
             }
+            false
         }
+        Fusion::Unary { .. } | Fusion::Binary { .. } | Fusion::Powi(_) => {
+            is_float(out.dtype) && e.inputs.iter().all(|a| aval_of(prog, a) == *out)
+        }
+    };
+    match fits {
+        true => Role::Map { dtype: x0.dtype },
+        false => Role::Kernel,
     }
 }
 
@@ -200,6 +231,7 @@ fn build_loop(group: &Group, prog: &Program, uses: &Uses, consts: &mut Consts) -
     let mut input_of: HashMap<Operand, u16> = HashMap::new();
     let mut loc: HashMap<u32, Src> = HashMap::new();
     let mut stored: Vec<u32> = Vec::new();
+    let mut masks: Vec<u32> = Vec::new();
     let mut sums: Vec<u32> = Vec::new();
     let mut ops = Vec::with_capacity(group.members.len());
     let mut free: Vec<u16> = Vec::new();
@@ -239,7 +271,9 @@ fn build_loop(group: &Group, prog: &Program, uses: &Uses, consts: &mut Consts) -
             f => {
                 let read_outside = uses.is_output[out as usize]
                     || uses.readers[out as usize].iter().any(|r| !member(r));
-                let dst = if read_outside {
+                let is_mask = matches!(f, Fusion::Compare { .. });
+                // A mask lives in a register; read outside, it is also stored as bools.
+                let dst = if read_outside && !is_mask {
                     stored.push(out);
                     Dst::Out(stored.len() as u16 - 1)
                 } else {
@@ -256,28 +290,16 @@ fn build_loop(group: &Group, prog: &Program, uses: &Uses, consts: &mut Consts) -
                         Dst::Out(k) => Src::Out(k),
                     },
                 );
-                let name = e.prim.name();
-                ops.push(match f {
-                    Fusion::Unary { cost: c, .. } => {
-                        cost += c;
-                        TileOp::Unary {
-                            name,
-                            f,
-                            x: srcs[0],
-                            out: dst,
-                        }
-                    }
-                    _ => {
-                        cost += 1;
-                        TileOp::Binary {
-                            name,
-                            f,
-                            a: srcs[0],
-                            b: srcs[1],
-                            out: dst,
-                        }
-                    }
-                });
+                let (op, c) = tile_op(e.prim.name(), f, &srcs, dst);
+                ops.push(op);
+                cost += c;
+                if let (true, Dst::Reg(r)) = (is_mask && read_outside, dst) {
+                    ops.push(TileOp::StoreMask {
+                        x: Src::Reg(r),
+                        k: masks.len() as u16,
+                    });
+                    masks.push(out);
+                }
                 if let Dst::Reg(r) = dst {
                     if !last_use.contains_key(&out) {
                         free.push(r);
@@ -304,15 +326,46 @@ fn build_loop(group: &Group, prog: &Program, uses: &Uses, consts: &mut Consts) -
         len,
         n_inputs: inputs.len(),
         n_outputs: stored.len(),
+        n_masks: masks.len(),
         n_sums: sums.len(),
         n_regs: n_regs as usize,
         ops,
         cost,
     };
+    stored.extend(masks);
     stored.extend(sums);
     Step::Loop {
         body,
         inputs,
         outputs: stored,
+    }
+}
+
+/// The tile operation of an elementwise equation, and its cost per element.
+fn tile_op(name: &'static str, f: Fusion, x: &[Src], out: Dst) -> (TileOp, usize) {
+    match f {
+        Fusion::Unary { cost, .. } => (
+            TileOp::Unary {
+                name,
+                f,
+                x: x[0],
+                out,
+            },
+            cost,
+        ),
+        Fusion::Powi(n) => (TileOp::Powi { n, x: x[0], out }, 2),
+        Fusion::Compare { .. } => {
+            let (a, b) = (x[0], x[1]);
+            (TileOp::Compare { name, f, a, b, out }, 1)
+        }
+        Fusion::Select => {
+            let (p, a, b) = (x[0], x[1], x[2]);
+            (TileOp::Select { p, a, b, out }, 1)
+        }
+        Fusion::Binary { .. } => {
+            let (a, b) = (x[0], x[1]);
+            (TileOp::Binary { name, f, a, b, out }, 1)
+        }
+        Fusion::Sum => unreachable!("sums are placed by build_loop"),
     }
 }

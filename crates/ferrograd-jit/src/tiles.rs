@@ -46,8 +46,50 @@ pub enum TileOp {
         b: Src,
         out: Dst,
     },
+    Powi {
+        n: i32,
+        x: Src,
+        out: Dst,
+    },
+    /// Writes a mask (1.0 / 0.0) of a comparison.
+    Compare {
+        name: &'static str,
+        f: Fusion,
+        a: Src,
+        b: Src,
+        out: Dst,
+    },
+    /// Picks `a` where the mask `p` is non-zero, else `b`.
+    Select {
+        p: Src,
+        a: Src,
+        b: Src,
+        out: Dst,
+    },
+    /// Stores the mask `x` as the `k`th bool output.
+    StoreMask {
+        x: Src,
+        k: u16,
+    },
     /// Adds the tile of `x` to the `k`th sum.
-    Sum { x: Src, k: u16 },
+    Sum {
+        x: Src,
+        k: u16,
+    },
+}
+
+impl TileOp {
+    /// The operation's name in printed schedules.
+    pub fn name(&self) -> &'static str {
+        match self {
+            TileOp::Unary { name, .. } | TileOp::Binary { name, .. } => name,
+            TileOp::Compare { name, .. } => name,
+            TileOp::Powi { .. } => "integer_pow",
+            TileOp::Select { .. } => "select",
+            TileOp::StoreMask { .. } => "store_mask",
+            TileOp::Sum { .. } => "sum",
+        }
+    }
 }
 
 /// A compiled loop: every operand has `len` elements of `dtype` (f32 or f64).
@@ -58,6 +100,8 @@ pub struct FusedLoop {
     pub len: usize,
     pub n_inputs: usize,
     pub n_outputs: usize,
+    /// Bool outputs (masks read outside the loop), stored after the float outputs.
+    pub n_masks: usize,
     pub n_sums: usize,
     pub n_regs: usize,
     pub ops: Vec<TileOp>,
@@ -95,6 +139,7 @@ unsafe impl<T: Send> Sync for OutPtr<T> {}
 /// f32 and f64, with their tile kernels picked from a [`Fusion`].
 pub trait TileFloat: Float {
     fn unary(f: &Fusion) -> fn(&[Self], &mut [Self]);
+    /// The kernel of a binary operation or a comparison.
     fn binary(f: &Fusion) -> fn(&[Self], &[Self], &mut [Self]);
 }
 
@@ -107,7 +152,7 @@ impl TileFloat for f32 {
     }
     fn binary(f: &Fusion) -> fn(&[f32], &[f32], &mut [f32]) {
         match f {
-            Fusion::Binary { f32, .. } => *f32,
+            Fusion::Binary { f32, .. } | Fusion::Compare { f32, .. } => *f32,
             _ => unreachable!("the fuser gives binary ops a binary form"),
         }
     }
@@ -122,7 +167,7 @@ impl TileFloat for f64 {
     }
     fn binary(f: &Fusion) -> fn(&[f64], &[f64], &mut [f64]) {
         match f {
-            Fusion::Binary { f64, .. } => *f64,
+            Fusion::Binary { f64, .. } | Fusion::Compare { f64, .. } => *f64,
             _ => unreachable!("the fuser gives binary ops a binary form"),
         }
     }
@@ -149,6 +194,11 @@ impl FusedLoop {
             .map(|_| buffer::with_capacity::<T>(self.len))
             .collect();
         let ptrs: Vec<OutPtr<T>> = outs.iter_mut().map(|o| OutPtr(o.as_mut_ptr())).collect();
+        let mut masks: Vec<Vec<bool>> = (0..self.n_masks)
+            .map(|_| buffer::with_capacity::<bool>(self.len))
+            .collect();
+        let mask_ptrs: Vec<OutPtr<bool>> =
+            masks.iter_mut().map(|o| OutPtr(o.as_mut_ptr())).collect();
         let sums = if worth_splitting(self.len, self.cost) {
             let tiles = self.len.div_ceil(TILE);
             let chunks = (rayon::current_num_threads() * 4).min(tiles);
@@ -158,7 +208,7 @@ impl FusedLoop {
                 .map(|c| {
                     let start = (c * per).min(self.len);
                     let end = ((c + 1) * per).min(self.len);
-                    self.run_range(&ins, &ptrs, start, end)
+                    self.run_range(&ins, &ptrs, &mask_ptrs, start, end)
                 })
                 .collect();
             let mut sums = vec![0.0; self.n_sums];
@@ -169,7 +219,7 @@ impl FusedLoop {
             }
             sums
         } else {
-            self.run_range(&ins, &ptrs, 0, self.len)
+            self.run_range(&ins, &ptrs, &mask_ptrs, 0, self.len)
         };
         let mut result: Vec<Array> = outs
             .into_iter()
@@ -180,6 +230,11 @@ impl FusedLoop {
                 Array::from_vec(&self.shape, o).expect("len is the shape's size")
             })
             .collect();
+        result.extend(masks.into_iter().map(|mut m| {
+            // SAFETY: as for the float outputs.
+            unsafe { m.set_len(self.len) };
+            Array::from_vec(&self.shape, m).expect("len is the shape's size")
+        }));
         result.extend(sums.into_iter().map(|s| Array::scalar(T::from_f64(s))));
         result
     }
@@ -189,6 +244,7 @@ impl FusedLoop {
         &self,
         ins: &[Input<T>],
         outs: &[OutPtr<T>],
+        masks: &[OutPtr<bool>],
         start: usize,
         end: usize,
     ) -> Vec<f64> {
@@ -251,6 +307,29 @@ impl FusedLoop {
                     TileOp::Unary { f, x, out, .. } => T::unary(f)(src(*x), dst(*out)),
                     TileOp::Binary { f, a, b, out, .. } => {
                         T::binary(f)(src(*a), src(*b), dst(*out))
+                    }
+                    TileOp::Compare { f, a, b, out, .. } => {
+                        T::binary(f)(src(*a), src(*b), dst(*out))
+                    }
+                    TileOp::Powi { n, x, out } => {
+                        for (o, &v) in dst(*out).iter_mut().zip(src(*x)) {
+                            *o = v.powi(*n);
+                        }
+                    }
+                    TileOp::Select { p, a, b, out } => {
+                        let (p, a, b) = (src(*p), src(*a), src(*b));
+                        for (((o, &m), &x), &y) in dst(*out).iter_mut().zip(p).zip(a).zip(b) {
+                            *o = if m != T::zero() { x } else { y };
+                        }
+                    }
+                    TileOp::StoreMask { x, k } => {
+                        // SAFETY: mask output k has `len >= t0 + n` elements of room.
+                        let m = unsafe {
+                            std::slice::from_raw_parts_mut(masks[*k as usize].0.add(t0), n)
+                        };
+                        for (o, &v) in m.iter_mut().zip(src(*x)) {
+                            *o = v != T::zero();
+                        }
                     }
                     TileOp::Sum { x, k } => sums[*k as usize] += tile_sum(src(*x)),
                 }

@@ -4,6 +4,7 @@ use ferrograd_array::kernels::{self, Compare as Cmp};
 use ferrograd_array::{Array, DType};
 use smallvec::smallvec;
 
+use crate::fusion::Fusion;
 use crate::{lax, Aval, BatchDim, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -47,5 +48,21 @@ impl Primitive for Compare {
     fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         let (args, d) = lax::align_batch(x, dims)?;
         Ok((smallvec![lax::bind1(self, &args)?], smallvec![d]))
+    }
+
+    fn fusion(&self) -> Option<Fusion> {
+        use crate::fusion::{compare_tile as t, EQ, GE, GT, LE, LT, NE};
+        let (f32, f64): (
+            fn(&[f32], &[f32], &mut [f32]),
+            fn(&[f64], &[f64], &mut [f64]),
+        ) = match self.cmp {
+            Cmp::Lt => (t::<f32, LT>, t::<f64, LT>),
+            Cmp::Le => (t::<f32, LE>, t::<f64, LE>),
+            Cmp::Gt => (t::<f32, GT>, t::<f64, GT>),
+            Cmp::Ge => (t::<f32, GE>, t::<f64, GE>),
+            Cmp::Eq => (t::<f32, EQ>, t::<f64, EQ>),
+            Cmp::Ne => (t::<f32, NE>, t::<f64, NE>),
+        };
+        Some(Fusion::Compare { f32, f64 })
     }
 }

@@ -20,6 +20,10 @@ impl Primitive for IntegerPow {
         Ok(smallvec![x[0].clone()])
     }
 
+    fn fusion(&self) -> Option<crate::fusion::Fusion> {
+        Some(crate::fusion::Fusion::Powi(self.n))
+    }
+
     fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
         let n = self.n;
         Ok(smallvec![kernels::unary_float(

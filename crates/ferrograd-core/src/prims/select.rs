@@ -34,6 +34,10 @@ impl Primitive for Select {
         Ok(smallvec![x[1].clone()])
     }
 
+    fn fusion(&self) -> Option<crate::fusion::Fusion> {
+        Some(crate::fusion::Fusion::Select)
+    }
+
     fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {
         Ok(smallvec![kernels::select(x[0], x[1], x[2])?])
     }
