@@ -4,6 +4,9 @@
 //! description, so it names no primitive. These are CPU tile kernels over f32 and f64; a
 //! primitive without a fusion form (or another dtype) runs as its own kernel under jit.
 
+/// A tile kernel of two operands.
+pub type BinaryTile<T> = fn(&[T], &[T], &mut [T]);
+
 /// A primitive's form inside a fused loop over elements.
 #[derive(Clone, Copy)]
 pub enum Fusion {

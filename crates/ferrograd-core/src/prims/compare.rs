@@ -51,11 +51,8 @@ impl Primitive for Compare {
     }
 
     fn fusion(&self) -> Option<Fusion> {
-        use crate::fusion::{compare_tile as t, EQ, GE, GT, LE, LT, NE};
-        let (f32, f64): (
-            fn(&[f32], &[f32], &mut [f32]),
-            fn(&[f64], &[f64], &mut [f64]),
-        ) = match self.cmp {
+        use crate::fusion::{compare_tile as t, BinaryTile, EQ, GE, GT, LE, LT, NE};
+        let (f32, f64): (BinaryTile<f32>, BinaryTile<f64>) = match self.cmp {
             Cmp::Lt => (t::<f32, LT>, t::<f64, LT>),
             Cmp::Le => (t::<f32, LE>, t::<f64, LE>),
             Cmp::Gt => (t::<f32, GT>, t::<f64, GT>),
