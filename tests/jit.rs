@@ -221,7 +221,7 @@ fn scalars_and_empty_arrays() {
 fn comparisons_and_selects_fuse() {
     let f = |x: &Tensor| {
         let mask = x.greater(0.25);
-        let y = np::where_(&mask, &(x * 2.0), &x.powi(3));
+        let y = np::where_(&mask, x * 2.0, x.powi(3));
         (y.maximum(0.0), mask)
     };
     let x = normal(11, &[40, 30]);
