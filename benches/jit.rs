@@ -64,6 +64,12 @@ fn linspace(lo: f64, hi: f64, n: usize) -> Tensor {
 }
 
 fn w1_w2(c: &mut Criterion) {
+    // What a cache hit adds: a jitted function that returns its argument.
+    let mut g = group(c, "jit_call_overhead");
+    let x = Tensor::from(1.0);
+    let id = jit(|x: &Tensor| x.clone());
+    g.bench_function("identity_0d", |b| b.iter(|| id(black_box(&x))));
+    g.finish();
     let mut g = group(c, "W1");
     trio(
         &mut g,

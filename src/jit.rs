@@ -54,6 +54,9 @@ pub struct Jit<T, U, F> {
     f: F,
     options: JitOptions,
     cache: RefCell<HashMap<Key, Rc<Compiled<U>>>>,
+    /// The entry the last call used: a loop calling with one shape compares keys instead
+    /// of hashing them.
+    last: RefCell<Option<(Key, Rc<Compiled<U>>)>>,
     compiles: Cell<usize>,
     last_reason: RefCell<Option<String>>,
     _arg: std::marker::PhantomData<fn(&T)>,
@@ -90,6 +93,7 @@ pub fn jit_with<T: Tree, U: Tree + Clone, F: Fn(&T) -> U>(
         f,
         options,
         cache: RefCell::new(HashMap::new()),
+        last: RefCell::new(None),
         compiles: Cell::new(0),
         last_reason: RefCell::new(None),
         _arg: std::marker::PhantomData,
@@ -114,7 +118,11 @@ impl<T: Tree, U: Tree + Clone, F: Fn(&T) -> U> Jit<T, U, F> {
             def: x.tree_def(),
             avals: xs.iter().map(Tensor::aval).collect(),
         };
-        let hit = self.cache.borrow().get(&key).cloned();
+        let hit = match &*self.last.borrow() {
+            Some((k, c)) if *k == key => Some(c.clone()),
+            _ => None,
+        };
+        let hit = hit.or_else(|| self.cache.borrow().get(&key).cloned());
         let compiled = match hit {
             Some(c) => c,
             None => match self.compile(x, &key) {
@@ -125,6 +133,7 @@ impl<T: Tree, U: Tree + Clone, F: Fn(&T) -> U> Jit<T, U, F> {
             },
         };
         let ys = ok(compiled.exe.run(&arrays));
+        *self.last.borrow_mut() = Some((key, compiled.clone()));
         rebuild(
             &compiled.out_template,
             ys.into_iter().map(Tensor::from_array).collect(),
