@@ -10,6 +10,10 @@
 //! Called on values of an enclosing transform (`grad(jit(f))`, `vmap(jit(f))`, a tensor on
 //! the imperative tape), a jitted function is inlined: `f` runs under that transform, so every
 //! composition works. `jit(grad(f))` compiles the whole gradient computation.
+//!
+//! A jitted function keeps its cache for the thread that made it (it is not `Send`); a program
+//! run on several threads makes one jitted function per thread. Its results are ordinary
+//! tensors, free to share.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;

@@ -36,9 +36,20 @@
 //! | pytrees (tuples, lists, dicts, registered classes) | `Tree`: tuples, `Vec`, arrays, `Option`, `BTreeMap<String, _>`, `#[derive(Tree)]` structs |
 //! | `jax.test_util.check_grads(f, (x,), order=2)` | `check_grads(f, &x, 2)` (both modes) |
 //! | optax `sgd`, `adam`, `adamw`, `rmsprop`, `adagrad`, `clip_by_global_norm`, schedules | [`crate::optim`], same names, over any `Tree` |
+//! | `jax.jit(f)`, `jax.make_jaxpr(f)(x)` | `jit(f)`, `make_program(f)(&x)` (also prints the optimised program and its fused loops); `jit_with(f, JitOptions { explain_recompiles: true, .. })` says why a call compiled again |
 //!
 //! Python control flow on traced values works under `grad`/`jvp` (each call retraces, as in
-//! autograd); under `vmap`, branching on a batched value is an error that says so.
+//! autograd); under `vmap` and `jit`, branching on a traced value is an error that says so.
+//!
+//! ```
+//! use ferrograd::{grad, jit, Tensor};
+//! // jax.jit(jax.grad(lambda x: jnp.sum(jnp.tanh(x) ** 2)))(x)
+//! let df = jit(grad(|x: &Tensor| x.tanh().powi(2).sum()));
+//! let x = Tensor::from(vec![0.5, -1.0]);
+//! let t = x.tanh();
+//! let want = 2.0 * &t * (1.0 - &t * &t);
+//! assert!((df(&x) - want).abs().max().item() < 1e-15);
+//! ```
 //!
 //! ## PyTorch and MyGrad
 //! | PyTorch / MyGrad | ferrograd |
