@@ -239,3 +239,28 @@ fn comparisons_and_selects_fuse() {
         "{schedule}"
     );
 }
+
+/// Library functions beyond the elementwise ones run under jit with their eager results:
+/// linear algebra, einsum, softmax and cross-entropy, random numbers from a captured key.
+#[test]
+fn library_functions_under_jit() {
+    use ferrograd::{linalg, random};
+    let a = normal(21, &[6, 6]) + np::eye(6) * 6.0;
+    let b = normal(22, &[6, 2]);
+    let f = |(a, b): &(Tensor, Tensor)| {
+        let x = linalg::solve(a, b);
+        let (sign, logdet) = linalg::slogdet(a);
+        let e = np::einsum("ij,jk->ik", &[a, &x]);
+        let p = np::softmax(&e, -1);
+        (x, sign * logdet, p)
+    };
+    let args = (a, b);
+    let (x, d, p) = jit(f)(&args);
+    let (y, e, q) = f(&args);
+    close(&x, &y, 1e-13);
+    close(&d, &e, 1e-13);
+    close(&p, &q, 1e-13);
+    let key = random::key(3);
+    let g = |x: &Tensor| x + random::normal(&key, &[4]);
+    same(&jit(g)(&np::zeros(&[4])), &g(&np::zeros(&[4])));
+}
