@@ -245,6 +245,31 @@ impl Array {
             })
     }
 
+    /// How many elements are stored: fewer than [`Array::size`] for a broadcast view (1 for a
+    /// broadcast scalar).
+    pub fn stored_len(&self) -> usize {
+        fn go<T: Element>(a: &Array) -> usize {
+            match a.store::<T>() {
+                Store::Nd(x) => x.len(),
+                Store::Scalar(_) => 1,
+            }
+        }
+        dispatch!(self.dtype(), T => go::<T>(self))
+    }
+
+    /// The value of every element, as f64, when one element is stored (a scalar, or a
+    /// broadcast of one); `None` otherwise and for empty arrays.
+    pub fn splat_value(&self) -> Option<f64> {
+        fn go<T: Element>(a: &Array) -> Option<f64> {
+            match a.store::<T>() {
+                Store::Nd(x) if x.len() == 1 && a.size() > 0 => x.first().map(|v| v.to_f64()),
+                Store::Nd(_) => None,
+                Store::Scalar(v) => Some(v.to_f64()),
+            }
+        }
+        dispatch!(self.dtype(), T => go::<T>(self))
+    }
+
     /// True when the elements are stored in row-major order with no gaps or broadcast axes.
     pub fn is_row_major(&self) -> bool {
         fn go<T: Element>(a: &Array) -> bool {

@@ -1,8 +1,34 @@
-//! What the jit's fused loops need to know of a primitive: its work on one tile of elements.
+//! What the jit's compiler needs to know of a primitive: its work on one tile of elements
+//! ([`Fusion`]) and its algebraic simplifications ([`ArgInfo`] in, [`Rewrite`] out).
 //!
-//! A primitive opts in through [`crate::Primitive::fusion`]; the compiler reads only this
-//! description, so it names no primitive. These are CPU tile kernels over f32 and f64; a
-//! primitive without a fusion form (or another dtype) runs as its own kernel under jit.
+//! A primitive opts in through [`crate::Primitive::fusion`] and
+//! [`crate::Primitive::simplify`]; the compiler reads only these, so it names no primitive.
+//! The tile kernels are CPU kernels over f32 and f64; a primitive without a fusion form (or
+//! another dtype) runs as its own kernel under jit.
+
+use crate::program::Atom;
+use crate::{PrimRef, Primitive};
+
+/// What the simplifier knows of one argument of an equation.
+pub struct ArgInfo<'a> {
+    /// The argument.
+    pub atom: &'a Atom,
+    /// Its shape and dtype.
+    pub aval: crate::Aval,
+    /// Its value, when it is a constant whose elements all equal one number.
+    pub splat: Option<f64>,
+    /// The equation that computed it: that equation's primitive and arguments.
+    pub producer: Option<(&'a dyn Primitive, &'a [Atom])>,
+}
+
+/// What an equation simplifies to.
+pub enum Rewrite {
+    /// Its one output is this atom (an argument, or an argument of an argument's producer),
+    /// which has the output's shape and dtype.
+    Atom(Atom),
+    /// Its one output is `prim` applied to these atoms.
+    Apply(PrimRef, Vec<Atom>),
+}
 
 /// A tile kernel of two operands.
 pub type BinaryTile<T> = fn(&[T], &[T], &mut [T]);

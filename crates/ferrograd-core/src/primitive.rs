@@ -75,9 +75,16 @@ impl std::ops::Deref for PrimRef {
 pub trait PrimitiveClone {
     /// A copy of this primitive to keep in a program.
     fn to_ref(&self) -> PrimRef;
+    /// This primitive as `Any`, so that a rule can recognise another primitive of its own type
+    /// (a transpose of a transpose) and read its parameters.
+    fn as_any(&self) -> &dyn std::any::Any;
 }
 
 impl<P: Primitive + Clone> PrimitiveClone for P {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
     fn to_ref(&self) -> PrimRef {
         if std::mem::size_of::<P>() == 0 {
             // A zero-sized value occupies no memory: boxing it allocates nothing, so leaking
@@ -122,6 +129,13 @@ pub trait Primitive: PrimitiveClone + Debug + 'static {
     /// closures return `None`.
     fn identity(&self) -> Option<String> {
         Some(format!("{self:?}"))
+    }
+
+    /// An algebraic simplification of this equation, given what is known of its arguments
+    /// (constant values, the equations that computed them); `None` (the default) keeps it.
+    /// The jit's simplification pass applies these rules, so each primitive declares its own.
+    fn simplify(&self, _args: &[crate::fusion::ArgInfo<'_>]) -> Option<crate::fusion::Rewrite> {
+        None
     }
 
     /// How the jit may fuse this primitive into a loop over elements; `None` (the default)

@@ -9,7 +9,7 @@ use ferrograd_array::kernels::{self, BinaryInts};
 use ferrograd_array::{Array, Float};
 use smallvec::smallvec;
 
-use crate::fusion::Fusion;
+use crate::fusion::{ArgInfo, Fusion, Rewrite};
 use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 /// One elementwise function of two arguments.
@@ -20,6 +20,11 @@ pub trait BinaryKind: Clone + Copy + Debug + Default + 'static {
     fn apply<T: Float>(a: T, b: T) -> T;
     /// The scalar functions on int64, uint32 and bool, where defined (wrapping, as NumPy).
     const INTS: BinaryInts = BinaryInts::NONE;
+    /// `e` with `f(a, e) = a` for every `a` (0 for add and sub, 1 for mul and div), which the
+    /// jit's simplifier removes.
+    const RIGHT_IDENTITY: Option<f64> = None;
+    /// `e` with `f(e, b) = b` for every `b`.
+    const LEFT_IDENTITY: Option<f64> = None;
     /// `∂y/∂a` at `(a, b)`, with `y = f(a, b)`, written with `lax` ops; `None` when it is
     /// zero almost everywhere.
     fn partial_a(a: &Tensor, b: &Tensor, y: &Tensor) -> Result<Option<Tensor>>;
@@ -97,6 +102,17 @@ impl<K: BinaryKind> Primitive for Binary<K> {
             smallvec![lax::binary::<K>(&args[0], &args[1])?],
             smallvec![d],
         ))
+    }
+
+    // `x op e = x` and `e op x = x` for the kind's identities.
+    fn simplify(&self, args: &[ArgInfo<'_>]) -> Option<Rewrite> {
+        if K::RIGHT_IDENTITY.is_some() && args[1].splat == K::RIGHT_IDENTITY {
+            return Some(Rewrite::Atom(args[0].atom.clone()));
+        }
+        if K::LEFT_IDENTITY.is_some() && args[0].splat == K::LEFT_IDENTITY {
+            return Some(Rewrite::Atom(args[1].atom.clone()));
+        }
+        None
     }
 
     fn fusion(&self) -> Option<Fusion> {

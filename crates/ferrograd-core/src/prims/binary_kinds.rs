@@ -14,6 +14,8 @@ use crate::{LinearArg, Result, Tangent, Tensor};
 pub struct Add;
 impl BinaryKind for Add {
     const NAME: &'static str = "add";
+    const RIGHT_IDENTITY: Option<f64> = Some(0.0);
+    const LEFT_IDENTITY: Option<f64> = Some(0.0);
     // bool + bool is logical or, as NumPy.
     const INTS: BinaryInts = BinaryInts {
         i64: Some(i64::wrapping_add),
@@ -52,6 +54,7 @@ impl BinaryKind for Add {
 pub struct Sub;
 impl BinaryKind for Sub {
     const NAME: &'static str = "sub";
+    const RIGHT_IDENTITY: Option<f64> = Some(0.0);
     // NumPy refuses bool - bool.
     const INTS: BinaryInts = BinaryInts {
         i64: Some(i64::wrapping_sub),
@@ -96,6 +99,8 @@ impl BinaryKind for Sub {
 pub struct Mul;
 impl BinaryKind for Mul {
     const NAME: &'static str = "mul";
+    const RIGHT_IDENTITY: Option<f64> = Some(1.0);
+    const LEFT_IDENTITY: Option<f64> = Some(1.0);
     // bool * bool is logical and, as NumPy.
     const INTS: BinaryInts = BinaryInts {
         i64: Some(i64::wrapping_mul),
@@ -128,6 +133,7 @@ impl BinaryKind for Mul {
 pub struct Div;
 impl BinaryKind for Div {
     const NAME: &'static str = "div";
+    const RIGHT_IDENTITY: Option<f64> = Some(1.0);
     const INTS: BinaryInts = BinaryInts {
         i64: Some(|a, b| if b == 0 { 0 } else { a.wrapping_div(b) }),
         u32: Some(|a, b| a.checked_div(b).unwrap_or(0)),

@@ -5,6 +5,8 @@
 use ferrograd_array::Array;
 use smallvec::smallvec;
 
+use crate::fusion::{ArgInfo, Rewrite};
+use crate::PrimitiveClone;
 use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -38,6 +40,23 @@ impl Primitive for BroadcastInDim {
             ));
         }
         Ok(smallvec![Aval::new(&self.shape, x[0].dtype)])
+    }
+
+    // A broadcast to the same shape is nothing; a broadcast of a broadcast is one broadcast.
+    fn simplify(&self, args: &[ArgInfo<'_>]) -> Option<Rewrite> {
+        if args[0].aval.shape.as_slice() == self.shape.as_slice() {
+            return Some(Rewrite::Atom(args[0].atom.clone()));
+        }
+        let (p, a) = args[0].producer?;
+        let inner = p.as_any().downcast_ref::<BroadcastInDim>()?;
+        // Axis j of the original is axis inner.dims[j] of the inner result, then axis
+        // dims[inner.dims[j]] of this one.
+        let dims = inner.dims.iter().map(|&d| self.dims[d]).collect();
+        let composed = BroadcastInDim {
+            shape: self.shape.clone(),
+            dims,
+        };
+        Some(Rewrite::Apply(composed.to_ref(), vec![a[0].clone()]))
     }
 
     fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {

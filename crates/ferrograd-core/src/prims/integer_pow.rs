@@ -3,6 +3,7 @@
 use ferrograd_array::{kernels, Array};
 use smallvec::smallvec;
 
+use crate::fusion::{ArgInfo, Rewrite};
 use crate::{lax, Aval, BatchDim, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -22,6 +23,11 @@ impl Primitive for IntegerPow {
 
     fn fusion(&self) -> Option<crate::fusion::Fusion> {
         Some(crate::fusion::Fusion::Powi(self.n))
+    }
+
+    // x¹ = x.
+    fn simplify(&self, args: &[ArgInfo<'_>]) -> Option<Rewrite> {
+        (self.n == 1).then(|| Rewrite::Atom(args[0].atom.clone()))
     }
 
     fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {

@@ -3,6 +3,8 @@
 use ferrograd_array::{kernels, Array};
 use smallvec::smallvec;
 
+use crate::fusion::{ArgInfo, Rewrite};
+use crate::PrimitiveClone;
 use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -28,6 +30,16 @@ impl Primitive for Reshape {
             ));
         }
         Ok(smallvec![Aval::new(&self.shape, x[0].dtype)])
+    }
+
+    // A reshape to the same shape is nothing; a reshape of a reshape is one reshape.
+    fn simplify(&self, args: &[ArgInfo<'_>]) -> Option<Rewrite> {
+        if args[0].aval.shape.as_slice() == self.shape.as_slice() {
+            return Some(Rewrite::Atom(args[0].atom.clone()));
+        }
+        let (p, a) = args[0].producer?;
+        p.as_any().downcast_ref::<Reshape>()?;
+        Some(Rewrite::Apply(self.to_ref(), vec![a[0].clone()]))
     }
 
     fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {

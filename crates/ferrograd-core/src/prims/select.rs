@@ -4,6 +4,7 @@
 use ferrograd_array::{kernels, Array, DType};
 use smallvec::smallvec;
 
+use crate::fusion::{ArgInfo, Rewrite};
 use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -36,6 +37,14 @@ impl Primitive for Select {
 
     fn fusion(&self) -> Option<crate::fusion::Fusion> {
         Some(crate::fusion::Fusion::Select)
+    }
+
+    // A constant condition picks one branch.
+    fn simplify(&self, args: &[ArgInfo<'_>]) -> Option<Rewrite> {
+        match args[0].splat? {
+            0.0 => Some(Rewrite::Atom(args[2].atom.clone())),
+            _ => Some(Rewrite::Atom(args[1].atom.clone())),
+        }
     }
 
     fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {

@@ -3,6 +3,8 @@
 use ferrograd_array::{kernels, Array};
 use smallvec::smallvec;
 
+use crate::fusion::{ArgInfo, Rewrite};
+use crate::PrimitiveClone;
 use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -30,6 +32,23 @@ impl Primitive for Transpose {
         }
         let shape: Vec<usize> = self.perm.iter().map(|&p| x[0].shape[p]).collect();
         Ok(smallvec![Aval::new(&shape, x[0].dtype)])
+    }
+
+    // An identity permutation is nothing; a transpose of a transpose is one transpose.
+    fn simplify(&self, args: &[ArgInfo<'_>]) -> Option<Rewrite> {
+        let identity = |p: &[usize]| p.iter().enumerate().all(|(i, &a)| i == a);
+        if identity(&self.perm) {
+            return Some(Rewrite::Atom(args[0].atom.clone()));
+        }
+        let (p, a) = args[0].producer?;
+        let inner = p.as_any().downcast_ref::<Transpose>()?;
+        // Axis i of the result is axis perm[i] of the inner result, axis inner.perm[perm[i]]
+        // of the original.
+        let perm: Vec<usize> = self.perm.iter().map(|&i| inner.perm[i]).collect();
+        Some(match identity(&perm) {
+            true => Rewrite::Atom(a[0].clone()),
+            false => Rewrite::Apply(Transpose { perm }.to_ref(), vec![a[0].clone()]),
+        })
     }
 
     fn eval(&self, x: &[&Array]) -> Result<Outs<Array>> {

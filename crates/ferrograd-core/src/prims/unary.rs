@@ -7,7 +7,7 @@ use ferrograd_array::kernels::{self, vmath, UnaryInts};
 use ferrograd_array::{Array, Float};
 use smallvec::smallvec;
 
-use crate::fusion::Fusion;
+use crate::fusion::{ArgInfo, Fusion, Rewrite};
 use crate::{lax, Aval, BatchDim, Error, LinearArg, Outs, Primitive, Result, Tangent, Tensor};
 
 /// One elementwise function: name, scalar kernel, derivative.
@@ -17,6 +17,8 @@ pub trait UnaryKind: Clone + Copy + Debug + Default + 'static {
     /// True for the linear kinds (`neg`): an elementwise linear map is diagonal, so it is its
     /// own transpose and its tangent is itself applied to the input tangent.
     const LINEAR: bool = false;
+    /// True when `f(f(x)) = x` (`neg`), which the jit's simplifier removes.
+    const INVOLUTION: bool = false;
     /// The vectorised array kernel for this function, where one exists.
     const VECTOR: Option<ferrograd_array::kernels::vmath::Func> = None;
     /// The scalar function on floats.
@@ -79,6 +81,16 @@ impl<K: UnaryKind> Primitive for Unary<K> {
     // Elementwise: the batch axis passes through.
     fn batch(&self, x: &[Tensor], dims: &[BatchDim]) -> Result<(Outs<Tensor>, Outs<BatchDim>)> {
         Ok((smallvec![lax::unary::<K>(&x[0])?], smallvec![dims[0]]))
+    }
+
+    // f(f(x)) = x for an involution.
+    fn simplify(&self, args: &[ArgInfo<'_>]) -> Option<Rewrite> {
+        match args[0].producer {
+            Some((p, a)) if K::INVOLUTION && p.as_any().is::<Self>() => {
+                Some(Rewrite::Atom(a[0].clone()))
+            }
+            _ => None,
+        }
     }
 
     fn fusion(&self) -> Option<Fusion> {

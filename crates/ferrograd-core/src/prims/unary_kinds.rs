@@ -17,6 +17,7 @@ pub struct Neg;
 impl UnaryKind for Neg {
     const NAME: &'static str = "neg";
     const LINEAR: bool = true;
+    const INVOLUTION: bool = true;
     const INTS: UnaryInts = UnaryInts {
         i64: Some(i64::wrapping_neg),
         u32: Some(u32::wrapping_neg),

@@ -1,7 +1,8 @@
 //! Constant folding: an equation whose arguments are all constants is computed now, when its
-//! arguments and results are small (at most [`MAX_ELEMENTS`] elements each, as XLA folds only
-//! small constants): larger work on captured arrays stays in the program, so that a compiled
-//! call does what an eager one does, and a compile stays quick.
+//! arguments and results are small (at most [`MAX_ELEMENTS`] elements stored each, as XLA
+//! folds only small constants; a broadcast of a scalar stores one): larger work on captured
+//! arrays stays in the program, so that a compiled call does what an eager one does, and a
+//! compile stays quick.
 
 use ferrograd_core::program::{Atom, Program};
 use ferrograd_core::{Array, Tensor};
@@ -24,7 +25,7 @@ pub fn fold_constants(prog: &Program) -> Program {
     for e in &prog.eqns {
         let mut e = e.clone();
         e.inputs = e.inputs.iter().map(|a| resolve(&value, a)).collect();
-        if let Some(outs) = try_fold(&e.prim, &e.inputs, prog, &e.outputs) {
+        if let Some(outs) = try_fold(&e.prim, &e.inputs) {
             for (v, y) in e.outputs.iter().zip(outs) {
                 value[v.0 as usize] = Some(Tensor::from_array(y));
             }
@@ -41,16 +42,8 @@ pub fn fold_constants(prog: &Program) -> Program {
 }
 
 /// The results of `prim` on `inputs` when all are small plain constants.
-fn try_fold(
-    prim: &ferrograd_core::PrimRef,
-    inputs: &[Atom],
-    prog: &Program,
-    outputs: &[ferrograd_core::program::Var],
-) -> Option<SmallVec<[Array; 2]>> {
-    let small_outputs = outputs
-        .iter()
-        .all(|v| prog.avals[v.0 as usize].size() <= MAX_ELEMENTS);
-    if !small_outputs || inputs.is_empty() {
+fn try_fold(prim: &ferrograd_core::PrimRef, inputs: &[Atom]) -> Option<SmallVec<[Array; 2]>> {
+    if inputs.is_empty() {
         return None;
     }
     let mut args: SmallVec<[&Array; 4]> = SmallVec::new();
@@ -64,8 +57,12 @@ fn try_fold(
         }
     }
     // A primitive that fails here fails again when the program runs, where the error is
-    // reported with the call: leave it in.
-    prim.eval(&args).ok()
+    // reported with the call: leave it in. Broadcasts of small constants are folded too:
+    // their results are views that store no more than their arguments.
+    let outs = prim.eval(&args).ok()?;
+    outs.iter()
+        .all(|y| y.stored_len() <= MAX_ELEMENTS)
+        .then_some(outs)
 }
 
 #[cfg(test)]

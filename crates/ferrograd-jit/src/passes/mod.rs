@@ -3,18 +3,21 @@
 
 mod cse;
 mod dce;
-mod fold;
+pub(crate) mod fold;
+mod simplify;
 
 pub use cse::eliminate_common_subexpressions;
 pub use dce::eliminate_dead_code;
 pub use fold::fold_constants;
+pub use simplify::simplify;
 
 use ferrograd_core::program::Program;
 
-/// The passes in order: constants first (folding makes equations equal and dead), then
-/// merging equal equations, then dropping what no output needs.
+/// The passes in order: constants first (folding makes constants the simplifier can read),
+/// then algebraic simplification, merging equal equations, and dropping what no output needs.
 pub fn optimize(prog: &Program) -> Program {
     let p = fold_constants(prog);
+    let p = simplify(&p);
     let p = eliminate_common_subexpressions(&p);
     eliminate_dead_code(&p)
 }
