@@ -19,6 +19,8 @@ pub struct ArgInfo<'a> {
     pub splat: Option<f64>,
     /// The equation that computed it: that equation's primitive and arguments.
     pub producer: Option<(&'a dyn Primitive, &'a [Atom])>,
+    /// The shapes and dtypes of the producer's arguments (empty without a producer).
+    pub producer_avals: Vec<crate::Aval>,
 }
 
 /// What an equation simplifies to.

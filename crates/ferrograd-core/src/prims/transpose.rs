@@ -12,6 +12,36 @@ pub struct Transpose {
     pub perm: Vec<usize>,
 }
 
+impl Transpose {
+    /// A product whose two groups of free axes this transpose swaps is the product with its
+    /// operands swapped, which the GEMM writes in the wanted order directly (no strided pass
+    /// over a transposed result later).
+    fn swap_operands(
+        &self,
+        dot: &super::dot_general::DotGeneral,
+        a: &[crate::program::Atom],
+        avals: &[Aval],
+    ) -> Option<Rewrite> {
+        let d = &dot.dims;
+        if !d.lhs_batch.is_empty() || avals.len() != 2 {
+            return None;
+        }
+        let nl = avals[0].shape.len() - d.lhs_contract.len();
+        let nr = avals[1].shape.len() - d.rhs_contract.len();
+        let swap: Vec<usize> = (nl..nl + nr).chain(0..nl).collect();
+        if self.perm != swap {
+            return None;
+        }
+        let mut dims = d.clone();
+        std::mem::swap(&mut dims.lhs_contract, &mut dims.rhs_contract);
+        let swapped = super::dot_general::DotGeneral { dims };
+        Some(Rewrite::Apply(
+            swapped.to_ref(),
+            vec![a[1].clone(), a[0].clone()],
+        ))
+    }
+}
+
 impl Primitive for Transpose {
     fn name(&self) -> &'static str {
         "transpose"
@@ -41,6 +71,9 @@ impl Primitive for Transpose {
             return Some(Rewrite::Atom(args[0].atom.clone()));
         }
         let (p, a) = args[0].producer?;
+        if let Some(dot) = p.as_any().downcast_ref::<super::dot_general::DotGeneral>() {
+            return self.swap_operands(dot, a, &args[0].producer_avals);
+        }
         let inner = p.as_any().downcast_ref::<Transpose>()?;
         // Axis i of the result is axis perm[i] of the inner result, axis inner.perm[perm[i]]
         // of the original.

@@ -68,18 +68,32 @@ fn arg_info<'a>(
     a: &'a Atom,
 ) -> ArgInfo<'a> {
     match a {
-        Atom::Var(v) => ArgInfo {
-            atom: a,
-            aval: prog.avals[v.0 as usize].clone(),
-            splat: None,
-            producer: producer[v.0 as usize].map(|i| (&*eqns[i].prim, &eqns[i].inputs[..])),
-        },
+        Atom::Var(v) => {
+            let made_by = producer[v.0 as usize].map(|i| &eqns[i]);
+            ArgInfo {
+                atom: a,
+                aval: prog.avals[v.0 as usize].clone(),
+                splat: None,
+                producer: made_by.map(|e| (&*e.prim, &e.inputs[..])),
+                producer_avals: made_by.map_or(Vec::new(), |e| {
+                    e.inputs.iter().map(|x| aval_of(prog, x)).collect()
+                }),
+            }
+        }
         Atom::Const(t) => ArgInfo {
             atom: a,
             aval: t.aval(),
             splat: t.plain_array().and_then(splat),
             producer: None,
+            producer_avals: Vec::new(),
         },
+    }
+}
+
+fn aval_of(prog: &Program, a: &Atom) -> ferrograd_core::Aval {
+    match a {
+        Atom::Var(v) => prog.avals[v.0 as usize].clone(),
+        Atom::Const(t) => t.aval(),
     }
 }
 
@@ -155,5 +169,22 @@ mod tests {
         let q = simplify(&p);
         assert_eq!(summary(&eliminate_dead_code(&q)), "");
         assert!(matches!(q.outputs[0], Atom::Var(v) if v == q.inputs[0]));
+    }
+
+    /// The transpose of a matrix product is the product with its operands swapped, computing
+    /// the same values.
+    #[test]
+    fn transposed_products_swap_operands() {
+        let f = |x: &[ferrograd_core::Tensor]| vec![x[0].matmul(&x[1]).t()];
+        let p = staged(&[&[3, 4], &[4, 5]], f);
+        let q = eliminate_dead_code(&simplify(&p));
+        assert_eq!(summary(&q), "dot_general", "{q}");
+        let a =
+            ferrograd_core::Tensor::from_vec((0..12).map(f64::from).collect::<Vec<_>>(), &[3, 4]);
+        let b =
+            ferrograd_core::Tensor::from_vec((0..20).map(f64::from).collect::<Vec<_>>(), &[4, 5]);
+        let got = ferrograd_core::interp::eval_program(&q, &[a.clone(), b.clone()]).unwrap();
+        assert_eq!(got[0].shape(), &[5, 3]);
+        assert_eq!(got[0].to_vec(), f(&[a, b])[0].to_vec());
     }
 }
