@@ -7,6 +7,8 @@
 use ferrograd_array::kernels::worth_splitting;
 use ferrograd_array::{buffer, Array, DType, Element, Float};
 use ferrograd_core::fusion::Fusion;
+use std::cell::RefCell;
+
 use rayon::prelude::*;
 
 /// Elements per tile: a register is 2 KiB of f64, so a loop's registers fit in L1.
@@ -109,6 +111,25 @@ pub struct FusedLoop {
     pub cost: usize,
 }
 
+/// Lends `n` elements of the thread's scratch `cell`, grown as needed and kept for the next
+/// loop, so a compiled call neither allocates nor zero-fills its registers. A loop that finds
+/// the scratch lent out (never expected: tile kernels do not run loops) gets a fresh buffer.
+fn scratch<T: Float, R>(
+    cell: &'static std::thread::LocalKey<RefCell<Vec<T>>>,
+    n: usize,
+    f: impl FnOnce(&mut [T]) -> R,
+) -> R {
+    cell.with(|c| match c.try_borrow_mut() {
+        Ok(mut v) => {
+            if v.len() < n {
+                v.resize(n, T::zero());
+            }
+            f(&mut v[..n])
+        }
+        Err(_) => f(&mut vec![T::zero(); n]),
+    })
+}
+
 /// How an input array is read.
 enum Input<'a, T> {
     /// Row-major and contiguous: tiles are sub-slices.
@@ -138,12 +159,21 @@ unsafe impl<T: Send> Sync for OutPtr<T> {}
 
 /// f32 and f64, with their tile kernels picked from a [`Fusion`].
 pub trait TileFloat: Float {
+    /// Runs `f` with this thread's scratch buffer of at least `n` elements (its contents are
+    /// stale: every register and input tile is written before it is read).
+    fn with_scratch<R>(n: usize, f: impl FnOnce(&mut [Self]) -> R) -> R;
     fn unary(f: &Fusion) -> fn(&[Self], &mut [Self]);
     /// The kernel of a binary operation or a comparison.
     fn binary(f: &Fusion) -> fn(&[Self], &[Self], &mut [Self]);
 }
 
 impl TileFloat for f32 {
+    fn with_scratch<R>(n: usize, f: impl FnOnce(&mut [f32]) -> R) -> R {
+        thread_local! {
+            static SCRATCH: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+        }
+        scratch(&SCRATCH, n, f)
+    }
     fn unary(f: &Fusion) -> fn(&[f32], &mut [f32]) {
         match f {
             Fusion::Unary { f32, .. } => *f32,
@@ -159,6 +189,12 @@ impl TileFloat for f32 {
 }
 
 impl TileFloat for f64 {
+    fn with_scratch<R>(n: usize, f: impl FnOnce(&mut [f64]) -> R) -> R {
+        thread_local! {
+            static SCRATCH: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
+        }
+        scratch(&SCRATCH, n, f)
+    }
     fn unary(f: &Fusion) -> fn(&[f64], &mut [f64]) {
         match f {
             Fusion::Unary { f64, .. } => *f64,
@@ -255,8 +291,35 @@ impl FusedLoop {
         // Registers, then one tile per non-slice input (splats filled once, strided per tile).
         // Small loops get registers of their own size, not a whole tile.
         let tile = TILE.min(end - start);
-        let mut scratch: Vec<T> = vec![T::zero(); (self.n_regs + ins.len()) * tile];
-        let base = scratch.as_mut_ptr();
+        T::with_scratch((self.n_regs + ins.len()) * tile, |scratch| {
+            self.run_tiles(
+                ins,
+                outs,
+                masks,
+                start,
+                end,
+                tile,
+                scratch.as_mut_ptr(),
+                &mut sums,
+            )
+        });
+        sums
+    }
+
+    /// The tiles of `[start, end)`, with registers and input tiles of `tile` elements at
+    /// `base` (room for `n_regs + ins.len()` of them).
+    #[allow(clippy::too_many_arguments)]
+    fn run_tiles<T: TileFloat>(
+        &self,
+        ins: &[Input<T>],
+        outs: &[OutPtr<T>],
+        masks: &[OutPtr<bool>],
+        start: usize,
+        end: usize,
+        tile: usize,
+        base: *mut T,
+        sums: &mut [f64],
+    ) {
         let in_tile = |k: usize| unsafe { base.add((self.n_regs + k) * tile) };
         for (k, x) in ins.iter().enumerate() {
             if let Input::Splat(v) = x {
@@ -336,7 +399,6 @@ impl FusedLoop {
             }
             t0 += n;
         }
-        sums
     }
 }
 
