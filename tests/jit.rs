@@ -264,3 +264,15 @@ fn library_functions_under_jit() {
     let g = |x: &Tensor| x + random::normal(&key, &[4]);
     same(&jit(g)(&np::zeros(&[4])), &g(&np::zeros(&[4])));
 }
+
+/// Sums over the non-empty axis of an array with an empty one give empty results, eagerly and
+/// under jit (the reduction kernel once divided its work into chunks of zero elements).
+#[test]
+fn reductions_with_an_empty_axis() {
+    let x = np::zeros(&[3, 0]);
+    assert_eq!(x.sum_axis(0).shape(), &[0]);
+    assert_eq!(jit(|x: &Tensor| x.sum_axis(0))(&x).shape(), &[0]);
+    assert_eq!(x.sum_axis(1).to_vec(), vec![0.0; 3]);
+    let g = jit(grad(|x: &Tensor| (x.sum_axis(0).exp()).sum()))(&x);
+    assert_eq!(g.shape(), &[3, 0]);
+}

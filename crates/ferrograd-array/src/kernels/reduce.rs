@@ -117,6 +117,10 @@ fn reduce_block<T: Element, R: Reducer<T>>(
     red: R,
 ) -> Vec<T> {
     let mut out = crate::buffer::with_capacity(outer * inner);
+    if inner == 0 {
+        // No output elements (a reduction of an `(r, 0)` array): nothing to reduce.
+        return out;
+    }
     for o in 0..outer {
         let block = &xs[o * r * inner..(o + 1) * r * inner];
         if inner == 1 {

@@ -13,7 +13,8 @@ use ferrograd_core::program::{Atom, Program, Var};
 #[derive(PartialEq, Eq, Hash)]
 enum ArgKey {
     Var(u32),
-    Scalar(ferrograd_core::DType, u64),
+    /// A one-element constant: its shape, dtype and value.
+    Scalar(Vec<usize>, ferrograd_core::DType, u64),
     /// A constant that equals only itself: its position in the program.
     Unique(usize, usize),
 }
@@ -70,7 +71,7 @@ fn arg_key(a: &Atom, eqn: usize, arg: usize) -> ArgKey {
         Atom::Var(v) => ArgKey::Var(v.0),
         Atom::Const(t) => match t.plain_array() {
             Some(x) if x.size() == 1 && x.dtype().is_float() => {
-                ArgKey::Scalar(x.dtype(), x.to_f64_vec()[0].to_bits())
+                ArgKey::Scalar(x.shape().to_vec(), x.dtype(), x.to_f64_vec()[0].to_bits())
             }
             _ => ArgKey::Unique(eqn, arg),
         },
@@ -110,5 +111,27 @@ mod tests {
         let p = staged(&[&[]], |x| vec![&(&x[0] * 2.0) + &(&x[0] * 2.0)]);
         let q = eliminate_common_subexpressions(&p);
         assert_eq!(summary(&q), "mul add", "{p}");
+    }
+
+    /// One-element constants of different shapes are different arguments: `exp` of a `[1]`
+    /// and of a `[1, 1]` constant are two computations.
+    #[test]
+    fn constants_of_different_shapes_differ() {
+        use ferrograd_core::prims::unary_kinds::Exp;
+        use ferrograd_core::prims::Unary;
+        use ferrograd_core::program::Eqn;
+        use ferrograd_core::{Aval, DType, PrimitiveClone, Tensor};
+        let mut p = Program::default();
+        let one = |shape: &[usize]| Atom::Const(Tensor::from_vec(vec![0.5], shape));
+        for shape in [&[1][..], &[1, 1]] {
+            let v = p.new_var(Aval::new(shape, DType::F64));
+            p.eqns.push(Eqn {
+                prim: Unary(Exp).to_ref(),
+                inputs: smallvec::smallvec![one(shape)],
+                outputs: smallvec::smallvec![v],
+            });
+            p.outputs.push(Atom::Var(v));
+        }
+        assert_eq!(summary(&eliminate_common_subexpressions(&p)), "exp exp");
     }
 }

@@ -14,10 +14,13 @@ pub use simplify::simplify;
 use ferrograd_core::program::Program;
 
 /// The passes in order: constants first (folding makes constants the simplifier can read),
-/// then algebraic simplification, merging equal equations, and dropping what no output needs.
+/// then algebraic simplification and folding what it exposed (a `select` on a constant
+/// condition leaves work on constants), merging equal equations, and dropping what no output
+/// needs.
 pub fn optimize(prog: &Program) -> Program {
     let p = fold_constants(prog);
     let p = simplify(&p);
+    let p = fold_constants(&p);
     let p = eliminate_common_subexpressions(&p);
     eliminate_dead_code(&p)
 }
