@@ -32,29 +32,15 @@ pub fn eliminate_common_subexpressions(prog: &Program) -> Program {
         let mut e = e.clone();
         e.inputs = e.inputs.iter().map(|a| renamed(&rename, a)).collect();
         if let Some(id) = e.prim.identity() {
-            let args = e
-                .inputs
-                .iter()
-                .enumerate()
-                .map(|(j, a)| arg_key(a, i, j))
-                .collect();
-            match seen.get(&(id.clone(), args)) {
-                Some(outs) => {
-                    for (v, w) in e.outputs.iter().zip(outs) {
-                        rename[v.0 as usize] = *w;
-                    }
-                    continue;
+            let args = e.inputs.iter().enumerate();
+            let key = (id, args.map(|(j, a)| arg_key(a, i, j)).collect());
+            if let Some(outs) = seen.get(&key) {
+                for (v, w) in e.outputs.iter().zip(outs) {
+                    rename[v.0 as usize] = *w;
                 }
-                None => {
-                    let args = e
-                        .inputs
-                        .iter()
-                        .enumerate()
-                        .map(|(j, a)| arg_key(a, i, j))
-                        .collect();
-                    seen.insert((id, args), e.outputs.to_vec());
-                }
+                continue;
             }
+            seen.insert(key, e.outputs.to_vec());
         }
         eqns.push(e);
     }
