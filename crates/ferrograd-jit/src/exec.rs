@@ -9,7 +9,7 @@ use ferrograd_core::{Array, PrimRef, Result};
 use smallvec::SmallVec;
 
 use crate::fuse::schedule;
-use crate::tiles::{FusedLoop, TileOp};
+use crate::tiles::{FusedLoop, LoopArg, TileOp};
 
 /// Where a step reads a value: the table of variables, or the program's constants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,6 +63,9 @@ pub struct Executable {
     steps: Vec<Step>,
     /// Variables read for the last time by each step.
     free_after: Vec<Vec<u32>>,
+    /// For each loop input, whether the loop may take it over (it is a variable read for the
+    /// last time there, once, and the loop allows an output over it).
+    donate: Vec<Vec<bool>>,
     outputs: Vec<Operand>,
 }
 
@@ -84,7 +87,13 @@ impl Executable {
         let steps = schedule(&program, &mut consts);
         let outputs: Vec<Operand> = program.outputs.iter().map(|a| consts.operand(a)).collect();
         let free_after = liveness(&steps, program.avals.len(), &outputs);
+        let donate = steps
+            .iter()
+            .zip(&free_after)
+            .map(|(s, free)| donations(s, free))
+            .collect();
         Some(Executable {
+            donate,
             inputs: program.inputs.iter().map(|v| v.0).collect(),
             program,
             consts: consts.arrays,
@@ -118,7 +127,20 @@ impl Executable {
         for (v, a) in self.inputs.iter().zip(args) {
             env[*v as usize] = Some(a.clone());
         }
-        for (step, free) in self.steps.iter().zip(&self.free_after) {
+        for ((step, free), donate) in self.steps.iter().zip(&self.free_after).zip(&self.donate) {
+            // The loop's inputs that nothing reads after it, taken out of the table so that
+            // it may write an output over one of them.
+            let mut owned: SmallVec<[Option<Array>; 4]> = match step {
+                Step::Loop { inputs, .. } => inputs
+                    .iter()
+                    .zip(donate)
+                    .map(|(o, &d)| match (o, d) {
+                        (Operand::Var(v), true) => env[*v as usize].take(),
+                        _ => None,
+                    })
+                    .collect(),
+                Step::Kernel { .. } => SmallVec::new(),
+            };
             let read = |o: &Operand| -> &Array {
                 match o {
                     Operand::Var(v) => env[*v as usize]
@@ -141,8 +163,15 @@ impl Executable {
                     inputs,
                     outputs,
                 } => {
-                    let args: SmallVec<[&Array; 4]> = inputs.iter().map(read).collect();
-                    (body.run(&args).into(), outputs)
+                    let args = inputs
+                        .iter()
+                        .zip(owned.iter_mut())
+                        .map(|(o, own)| match own.take() {
+                            Some(a) => LoopArg::Owned(a),
+                            None => LoopArg::Borrowed(read(o)),
+                        })
+                        .collect();
+                    (body.run(args).into(), outputs)
                 }
             };
             for (v, y) in outputs.iter().zip(results) {
@@ -163,6 +192,24 @@ impl Executable {
             })
             .collect())
     }
+}
+
+/// Which inputs of a loop step it may take over: variables freed after it, read once by it,
+/// that some output may be written over.
+fn donations(step: &Step, free: &[u32]) -> Vec<bool> {
+    let Step::Loop { body, inputs, .. } = step else {
+        return Vec::new();
+    };
+    inputs
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let Operand::Var(v) = o else { return false };
+            free.contains(v)
+                && inputs.iter().filter(|x| *x == o).count() == 1
+                && body.donatable.iter().any(|&(_, j)| j as usize == i)
+        })
+        .collect()
 }
 
 /// For each step, the variables it reads or writes for the last time (never the outputs).
@@ -240,5 +287,70 @@ impl fmt::Display for Executable {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::passes::tests::staged;
+
+    /// The loop of `exp(x) * 2 + x`, and an input it owns: its output is written over the
+    /// input's buffer (the same allocation comes back), with the values of a fresh output.
+    #[test]
+    fn a_loop_writes_over_an_input_it_owns() {
+        let p = staged(&[&[1000]], |x| vec![&(&x[0].exp() * 2.0) + &x[0]]);
+        let exe = Executable::new(crate::optimize(&p)).expect("compiles");
+        let (body, inputs) = exe
+            .steps
+            .iter()
+            .find_map(|s| match s {
+                Step::Loop { body, inputs, .. } => Some((body, inputs)),
+                Step::Kernel { .. } => None,
+            })
+            .expect("a fused loop");
+        // The loop's arguments: `x` as given, the constant 2 from the program.
+        let args = |x: Array| {
+            let mut x = Some(x);
+            inputs
+                .iter()
+                .map(|o| match o {
+                    Operand::Var(_) => LoopArg::Owned(x.take().expect("one variable input")),
+                    Operand::Const(c) => LoopArg::Borrowed(&exe.consts[*c as usize]),
+                })
+                .collect()
+        };
+        let x: Vec<f64> = (0..1000).map(|i| i as f64 / 1000.0).collect();
+        let want: Vec<f64> = x.iter().map(|v| v.exp() * 2.0 + v).collect();
+        let fresh = |x: &[f64]| Array::from_vec(&[1000], x.to_vec()).unwrap();
+        // The vector exp is within an ulp or two of std's.
+        let near = |a: &Array| {
+            let worst = a
+                .to_f64_vec()
+                .iter()
+                .zip(&want)
+                .map(|(a, b)| (a - b).abs() / b)
+                .fold(0.0, f64::max);
+            assert!(worst < 1e-15, "relative error {worst}");
+        };
+        let owned = fresh(&x);
+        let at = owned.row_major_slice::<f64>().unwrap().as_ptr();
+        let out = body.run(args(owned));
+        assert_eq!(out[0].row_major_slice::<f64>().unwrap().as_ptr(), at);
+        near(&out[0]);
+        // Borrowed, or held elsewhere too: a new buffer, the input untouched.
+        let kept = fresh(&x);
+        let out = body.run(args(kept.clone()));
+        assert_ne!(
+            out[0].row_major_slice::<f64>().unwrap().as_ptr(),
+            kept.row_major_slice::<f64>().unwrap().as_ptr()
+        );
+        assert_eq!(kept.to_f64_vec(), x);
+        near(&out[0]);
+        // Through the executor: the input is the caller's, so it is never written.
+        let xs = fresh(&x);
+        let y = exe.run(std::slice::from_ref(&xs)).unwrap();
+        assert_eq!(xs.to_f64_vec(), x);
+        near(&y[0]);
     }
 }

@@ -272,8 +272,14 @@ fn build_loop(group: &Group, prog: &Program, uses: &Uses, consts: &mut Consts) -
                 let read_outside = uses.is_output[out as usize]
                     || uses.readers[out as usize].iter().any(|r| !member(r));
                 let is_mask = matches!(f, Fusion::Compare { .. });
+                // An output computed from a variable input is computed in a register and then
+                // stored, so that it may be written over that input (read first in each tile).
+                let reads_var = srcs.iter().any(
+                    |s| matches!(s, Src::In(i) if matches!(inputs[*i as usize], Operand::Var(_))),
+                );
+                let staged_store = read_outside && !is_mask && reads_var;
                 // A mask lives in a register; read outside, it is also stored as bools.
-                let dst = if read_outside && !is_mask {
+                let dst = if read_outside && !is_mask && !staged_store {
                     stored.push(out);
                     Dst::Out(stored.len() as u16 - 1)
                 } else {
@@ -293,6 +299,13 @@ fn build_loop(group: &Group, prog: &Program, uses: &Uses, consts: &mut Consts) -
                 let (op, c) = tile_op(e.prim.name(), f, &srcs, dst);
                 ops.push(op);
                 cost += c;
+                if let (true, Dst::Reg(r)) = (staged_store, dst) {
+                    ops.push(TileOp::Store {
+                        x: Src::Reg(r),
+                        k: stored.len() as u16,
+                    });
+                    stored.push(out);
+                }
                 if let (true, Dst::Reg(r)) = (is_mask && read_outside, dst) {
                     ops.push(TileOp::StoreMask {
                         x: Src::Reg(r),
@@ -319,6 +332,7 @@ fn build_loop(group: &Group, prog: &Program, uses: &Uses, consts: &mut Consts) -
             }
         }
     }
+    let donatable = donatable(&ops, &inputs);
     let len = group.shape.iter().product();
     let body = FusedLoop {
         dtype: group.dtype,
@@ -331,6 +345,7 @@ fn build_loop(group: &Group, prog: &Program, uses: &Uses, consts: &mut Consts) -
         n_regs: n_regs as usize,
         ops,
         cost,
+        donatable,
     };
     stored.extend(masks);
     stored.extend(sums);
@@ -368,4 +383,48 @@ fn tile_op(name: &'static str, f: Fusion, x: &[Src], out: Dst) -> (TileOp, usize
         }
         Fusion::Sum => unreachable!("sums are placed by build_loop"),
     }
+}
+
+/// The (output, input) pairs where the output may be written over the input's buffer: the
+/// input is a variable (constants stay), and every operation reading it comes before the one
+/// writing the output, so within a tile each element is read before it is overwritten.
+fn donatable(ops: &[TileOp], inputs: &[Operand]) -> Vec<(u16, u16)> {
+    let reads = |op: &TileOp| -> Vec<Src> {
+        match *op {
+            TileOp::Unary { x, .. } | TileOp::Powi { x, .. } => vec![x],
+            TileOp::Binary { a, b, .. } | TileOp::Compare { a, b, .. } => vec![a, b],
+            TileOp::Select { p, a, b, .. } => vec![p, a, b],
+            TileOp::StoreMask { x, .. } | TileOp::Store { x, .. } | TileOp::Sum { x, .. } => {
+                vec![x]
+            }
+        }
+    };
+    let writes = |op: &TileOp| match *op {
+        TileOp::Store { k, .. } => Some(Dst::Out(k)),
+        TileOp::Unary { out, .. }
+        | TileOp::Binary { out, .. }
+        | TileOp::Powi { out, .. }
+        | TileOp::Compare { out, .. }
+        | TileOp::Select { out, .. } => Some(out),
+        TileOp::StoreMask { .. } | TileOp::Sum { .. } => None,
+    };
+    let mut last_read = vec![None; inputs.len()];
+    for (w, op) in ops.iter().enumerate() {
+        for src in reads(op) {
+            if let Src::In(i) = src {
+                last_read[i as usize] = Some(w);
+            }
+        }
+    }
+    let mut pairs = Vec::new();
+    for (w, op) in ops.iter().enumerate() {
+        if let Some(Dst::Out(k)) = writes(op) {
+            for (i, input) in inputs.iter().enumerate() {
+                if matches!(input, Operand::Var(_)) && last_read[i].is_none_or(|r| r < w) {
+                    pairs.push((k, i as u16));
+                }
+            }
+        }
+    }
+    pairs
 }

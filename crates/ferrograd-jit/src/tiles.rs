@@ -68,6 +68,11 @@ pub enum TileOp {
         b: Src,
         out: Dst,
     },
+    /// Copies `x` into the `k`th output.
+    Store {
+        x: Src,
+        k: u16,
+    },
     /// Stores the mask `x` as the `k`th bool output.
     StoreMask {
         x: Src,
@@ -89,6 +94,7 @@ impl TileOp {
             TileOp::Powi { .. } => "integer_pow",
             TileOp::Select { .. } => "select",
             TileOp::StoreMask { .. } => "store_mask",
+            TileOp::Store { .. } => "store",
             TileOp::Sum { .. } => "sum",
         }
     }
@@ -109,6 +115,9 @@ pub struct FusedLoop {
     pub ops: Vec<TileOp>,
     /// Work per element in units of a cheap operation, for choosing threads.
     pub cost: usize,
+    /// Pairs (output k, input i) where output k may be written over input i's buffer: every
+    /// read of input i in a tile comes before the write of output k.
+    pub donatable: Vec<(u16, u16)>,
 }
 
 /// Lends `n` elements of the thread's scratch `cell`, grown as needed and kept for the next
@@ -130,10 +139,27 @@ fn scratch<T: Float, R>(
     })
 }
 
+/// An input given to a loop: borrowed, or owned by the loop because nothing reads it after
+/// this loop, so an output may be written over its buffer.
+pub enum LoopArg<'a> {
+    Borrowed(&'a Array),
+    Owned(Array),
+}
+
+impl LoopArg<'_> {
+    fn array(&self) -> &Array {
+        match self {
+            LoopArg::Borrowed(a) => a,
+            LoopArg::Owned(a) => a,
+        }
+    }
+}
+
 /// How an input array is read.
-enum Input<'a, T> {
-    /// Row-major and contiguous: tiles are sub-slices.
-    Slice(&'a [T]),
+enum Input<T> {
+    /// Row-major and contiguous (`len` elements): tiles are sub-slices. A raw pointer, because
+    /// an output may be written over it (only after the tile's last read of it).
+    Contig(*const T),
     /// Every element the same (a broadcast scalar).
     Splat(T),
     /// Any other layout (broadcast rows or columns, transposes): gathered per tile.
@@ -147,9 +173,10 @@ struct Strided<T> {
     strides: Vec<isize>,
 }
 
-// The pointer reads an array that the caller keeps alive, immutable, for the whole loop.
-unsafe impl<T: Sync> Sync for Strided<T> {}
-unsafe impl<T: Sync> Send for Strided<T> {}
+// The pointers read arrays that the caller keeps alive for the whole loop, written (if at all)
+// only at elements whose tile has been read.
+unsafe impl<T: Sync> Sync for Input<T> {}
+unsafe impl<T: Sync> Send for Input<T> {}
 
 /// Raw output pointers, written by tiles on several threads at disjoint ranges.
 #[derive(Clone, Copy)]
@@ -211,8 +238,10 @@ impl TileFloat for f64 {
 
 impl FusedLoop {
     /// Runs the loop: `inputs` have the loop's shape and dtype (any layout); returns the
-    /// stored outputs (row-major, the loop's shape) and then the sums (0-d).
-    pub fn run(&self, inputs: &[&Array]) -> Vec<Array> {
+    /// stored outputs (row-major, the loop's shape), the masks, and then the sums (0-d). An
+    /// output is written over an owned input when this loop allows it and the input's buffer
+    /// is row-major and held by nothing else.
+    pub fn run(&self, inputs: Vec<LoopArg<'_>>) -> Vec<Array> {
         match self.dtype {
             DType::F32 => self.run_typed::<f32>(inputs),
             DType::F64 => self.run_typed::<f64>(inputs),
@@ -220,16 +249,46 @@ impl FusedLoop {
         }
     }
 
-    fn run_typed<T: TileFloat>(&self, inputs: &[&Array]) -> Vec<Array> {
+    fn run_typed<T: TileFloat>(&self, mut inputs: Vec<LoopArg<'_>>) -> Vec<Array> {
+        // Outputs written over owned inputs, and those inputs' writable buffers.
+        let mut over: Vec<Option<usize>> = vec![None; self.n_outputs];
+        let mut writable: Vec<Option<*mut T>> = vec![None; inputs.len()];
+        for &(k, i) in &self.donatable {
+            let (k, i) = (k as usize, i as usize);
+            if over[k].is_some() || writable[i].is_some() || self.len == 0 {
+                continue;
+            }
+            if let LoopArg::Owned(a) = &mut inputs[i] {
+                if let Some(buf) = a.unique_slice_mut::<T>().filter(|b| b.len() == self.len) {
+                    writable[i] = Some(buf.as_mut_ptr());
+                    over[k] = Some(i);
+                }
+            }
+        }
         // Zero-size arrays have nothing to read (a broadcast of one has no first element).
         let ins: Vec<Input<T>> = match self.len {
             0 => Vec::new(),
-            _ => inputs.iter().map(|a| classify(a)).collect(),
+            _ => inputs
+                .iter()
+                .zip(&writable)
+                .map(|(a, w)| match w {
+                    Some(p) => Input::Contig(*p as *const T),
+                    None => classify(a.array()),
+                })
+                .collect(),
         };
-        let mut outs: Vec<Vec<T>> = (0..self.n_outputs)
-            .map(|_| buffer::with_capacity::<T>(self.len))
+        let mut outs: Vec<Vec<T>> = over
+            .iter()
+            .map(|o| match o {
+                Some(_) => Vec::new(),
+                None => buffer::with_capacity::<T>(self.len),
+            })
             .collect();
-        let ptrs: Vec<OutPtr<T>> = outs.iter_mut().map(|o| OutPtr(o.as_mut_ptr())).collect();
+        let ptrs: Vec<OutPtr<T>> = outs
+            .iter_mut()
+            .zip(&over)
+            .map(|(o, i)| OutPtr(i.and_then(|i| writable[i]).unwrap_or(o.as_mut_ptr())))
+            .collect();
         let mut masks: Vec<Vec<bool>> = (0..self.n_masks)
             .map(|_| buffer::with_capacity::<bool>(self.len))
             .collect();
@@ -257,13 +316,24 @@ impl FusedLoop {
         } else {
             self.run_range(&ins, &ptrs, &mask_ptrs, 0, self.len)
         };
+        let mut owned: Vec<Option<Array>> = inputs
+            .into_iter()
+            .map(|a| match a {
+                LoopArg::Owned(a) => Some(a),
+                LoopArg::Borrowed(_) => None,
+            })
+            .collect();
         let mut result: Vec<Array> = outs
             .into_iter()
-            .map(|mut o| {
-                // SAFETY: every tile of [0, len) stored every output (the fuser gives each
-                // output one writing op, run for every tile).
-                unsafe { o.set_len(self.len) };
-                Array::from_vec(&self.shape, o).expect("len is the shape's size")
+            .zip(&over)
+            .map(|(mut o, i)| match i {
+                Some(i) => owned[*i].take().expect("an owned input"),
+                None => {
+                    // SAFETY: every tile of [0, len) stored every output (the fuser gives
+                    // each output one writing op, run for every tile).
+                    unsafe { o.set_len(self.len) };
+                    Array::from_vec(&self.shape, o).expect("len is the shape's size")
+                }
             })
             .collect();
         result.extend(masks.into_iter().map(|mut m| {
@@ -345,7 +415,7 @@ impl FusedLoop {
                 unsafe {
                     match s {
                         Src::In(k) => match &ins[k as usize] {
-                            Input::Slice(x) => &x[t0..t0 + n],
+                            Input::Contig(x) => std::slice::from_raw_parts(x.add(t0), n),
                             _ => std::slice::from_raw_parts(in_tile(k as usize), n),
                         },
                         Src::Reg(r) => std::slice::from_raw_parts(base.add(r as usize * tile), n),
@@ -385,6 +455,7 @@ impl FusedLoop {
                             *o = if m != T::zero() { x } else { y };
                         }
                     }
+                    TileOp::Store { x, k } => dst(Dst::Out(*k)).copy_from_slice(src(*x)),
                     TileOp::StoreMask { x, k } => {
                         // SAFETY: mask output k has `len >= t0 + n` elements of room.
                         let m = unsafe {
@@ -403,11 +474,11 @@ impl FusedLoop {
 }
 
 /// How to read `a` (of the loop's shape and dtype `T`).
-fn classify<T: Element>(a: &Array) -> Input<'_, T> {
+fn classify<T: Element>(a: &Array) -> Input<T> {
     if let Some(s) = a.row_major_slice::<T>() {
         return match s.len() {
             1 => Input::Splat(s[0]),
-            _ => Input::Slice(s),
+            _ => Input::Contig(s.as_ptr()),
         };
     }
     let v = a.view::<T>("jit").expect("the loop's dtype");
