@@ -103,21 +103,6 @@ impl Executable {
         })
     }
 
-    /// The optimised program this was compiled from.
-    pub fn program(&self) -> &Program {
-        &self.program
-    }
-
-    /// Number of fused loops and of kernels in the schedule.
-    pub fn counts(&self) -> (usize, usize) {
-        let loops = self
-            .steps
-            .iter()
-            .filter(|s| matches!(s, Step::Loop { .. }))
-            .count();
-        (loops, self.steps.len() - loops)
-    }
-
     /// Runs the program on `args` (one per program input, of its aval: the caller checks).
     ///
     /// # Errors

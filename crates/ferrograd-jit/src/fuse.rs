@@ -117,6 +117,7 @@ pub(crate) fn schedule(prog: &Program, consts: &mut Consts) -> Vec<Step> {
                 groups[g].members.push(i);
                 owner[e.outputs[0].0 as usize] = Some((g, true));
             }
+            // A select is a map or a kernel by now.
             Role::Sum | Role::Select | Role::Kernel => {
                 for v in vars(&e.inputs) {
                     if let Some((g, _)) = open_owner(&v, &groups) {
@@ -338,7 +339,6 @@ fn build_loop(group: &Group, prog: &Program, uses: &Uses, consts: &mut Consts) -
         dtype: group.dtype,
         shape: group.shape.clone(),
         len,
-        n_inputs: inputs.len(),
         n_outputs: stored.len(),
         n_masks: masks.len(),
         n_sums: sums.len(),

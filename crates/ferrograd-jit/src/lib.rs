@@ -1,5 +1,6 @@
-//! The compiler behind ferrograd's `jit`: a staged [`Program`] is optimised by small passes
-//! ([`passes`]: constant folding, common subexpressions, dead code), then compiled
+//! The compiler behind ferrograd's `jit`: a staged
+//! [`Program`](ferrograd_core::program::Program) is optimised by small passes ([`passes`]:
+//! constant folding, algebraic simplification, common subexpressions, dead code), then compiled
 //! ([`Executable`]): elementwise work and the sums ending it are fused into loops that run
 //! over memory once, in cache-sized tiles ([`tiles`]), and every other primitive runs its own
 //! kernel. Values are dropped right after their last reader, so their buffers go back to the
@@ -15,13 +16,3 @@ pub mod tiles;
 
 pub use exec::{Executable, Operand};
 pub use passes::optimize;
-
-use ferrograd_core::program::Program;
-
-/// Optimises `prog` and compiles it; `None` when it captured values of an enclosing
-/// transform (the caller then runs the optimised program through the interpreters).
-pub fn compile(prog: &Program) -> (Program, Option<Executable>) {
-    let optimised = optimize(prog);
-    let exe = Executable::new(optimised.clone());
-    (optimised, exe)
-}

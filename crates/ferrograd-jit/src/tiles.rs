@@ -106,7 +106,6 @@ pub struct FusedLoop {
     pub dtype: DType,
     pub shape: Vec<usize>,
     pub len: usize,
-    pub n_inputs: usize,
     pub n_outputs: usize,
     /// Bool outputs (masks read outside the loop), stored after the float outputs.
     pub n_masks: usize,
