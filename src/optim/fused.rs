@@ -1,7 +1,8 @@
 //! The update rules' arithmetic, written once over [`Value`], and its one-pass form.
 //!
 //! Each built-in rule states its update once, generic over the values it works on
-//! ([`Formula`]). With tensors it is a chain of tensor operations, so it traces,
+//! ([`Formula`]) and over the per-step numbers ([`Num`]: Rust `f64`s, or 0-d tensors when
+//! the step count is traced). With tensors it is a chain of tensor operations, so it traces,
 //! differentiates and stages like any other code. On concrete, row-major float tensors the
 //! same formula runs per element in one loop over memory ([`run`]), with each constant
 //! converted to the parameter's dtype as the tensor operations convert a Rust scalar — the
@@ -13,8 +14,11 @@
 use ferrograd_array::{buffer, Array, DType, Element, Float};
 use ferrograd_core::Tensor;
 
-/// What a rule's arithmetic needs: tensors or scalars of one float dtype.
-pub trait Value: Clone {
+use super::Num;
+
+/// What a rule's arithmetic needs: tensors or scalars of one float dtype, combined with
+/// hyperparameters (Rust `f64`s) and with per-step numbers of type `N`.
+pub trait Value<N: Num = f64>: Clone {
     fn add(&self, o: &Self) -> Self;
     fn sub(&self, o: &Self) -> Self;
     fn mul(&self, o: &Self) -> Self;
@@ -26,9 +30,13 @@ pub trait Value: Clone {
     fn add_scalar(&self, c: f64) -> Self;
     /// `self / c`, with `c` in this value's dtype.
     fn div_scalar(&self, c: f64) -> Self;
+    /// `c · self` for a per-step number `c`, converted to this value's dtype.
+    fn scale_by(&self, c: &N) -> Self;
+    /// `self / c` for a per-step number `c`, converted to this value's dtype.
+    fn div_by(&self, c: &N) -> Self;
 }
 
-impl Value for Tensor {
+impl<N: Num> Value<N> for Tensor {
     fn add(&self, o: &Self) -> Self {
         self + o
     }
@@ -53,13 +61,19 @@ impl Value for Tensor {
     fn div_scalar(&self, c: f64) -> Self {
         self / c
     }
+    fn scale_by(&self, c: &N) -> Self {
+        c.scale(self)
+    }
+    fn div_by(&self, c: &N) -> Self {
+        c.inv_scale(self)
+    }
 }
 
 /// One element: a Rust float in the parameter's dtype.
 #[derive(Clone, Copy)]
 pub struct Scalar<T>(pub T);
 
-impl<T: Float> Value for Scalar<T> {
+impl<T: Float> Value<f64> for Scalar<T> {
     fn add(&self, o: &Self) -> Self {
         Scalar(self.0 + o.0)
     }
@@ -84,24 +98,32 @@ impl<T: Float> Value for Scalar<T> {
     fn div_scalar(&self, c: f64) -> Self {
         Scalar(self.0 / T::from_f64(c))
     }
+    fn scale_by(&self, c: &f64) -> Self {
+        self.scale(*c)
+    }
+    fn div_by(&self, c: &f64) -> Self {
+        self.div_scalar(*c)
+    }
 }
 
-/// The per-step numbers of an update: the step number `t` (1 first) and the learning rate.
+/// The per-step numbers of an update: the step number `t` (1 first, a whole number) and the
+/// learning rate; `f64`s when the step count is concrete, 0-d float64 tensors when traced.
 #[derive(Debug, Clone, Copy)]
-pub struct Step {
-    pub t: u64,
-    pub lr: f64,
+pub struct Step<N = f64> {
+    pub t: N,
+    pub lr: N,
 }
 
-/// A rule's update of one parameter, written once for tensors and for single elements.
+/// A rule's update of one parameter, written once for tensors and for single elements, and
+/// for concrete and traced step numbers.
 pub trait Formula {
     /// Per-step constants computed once, outside any loop (bias corrections and the like).
-    type Consts: Copy + Sync;
+    type Consts<N: Num>: Clone + Sync;
     /// The constants of step `step`.
-    fn consts(&self, step: Step) -> Self::Consts;
+    fn consts<N: Num>(&self, step: &Step<N>) -> Self::Consts<N>;
     /// The new parameter from `p` and its gradient `g`, updating `slots` (as many as the
     /// rule's `num_slots`).
-    fn apply<V: Value>(&self, c: &Self::Consts, p: &V, g: &V, slots: &mut [V]) -> V;
+    fn apply<N: Num, V: Value<N>>(&self, c: &Self::Consts<N>, p: &V, g: &V, slots: &mut [V]) -> V;
 }
 
 /// Most slots a built-in rule keeps per parameter.
@@ -116,7 +138,7 @@ const CHUNK: usize = 1 << 14;
 /// otherwise gives `p` back with nothing changed.
 pub fn run<F: Formula + Sync>(
     f: &F,
-    step: Step,
+    step: &Step,
     p: Tensor,
     g: &Tensor,
     slots: &mut [Tensor],
@@ -155,7 +177,7 @@ fn take_unique<T: Element>(t: &mut Tensor) -> Array {
 
 fn run_typed<T: Float, F: Formula + Sync>(
     f: &F,
-    c: &F::Consts,
+    c: &F::Consts<f64>,
     mut p: Tensor,
     g: &Tensor,
     slots: &mut [Tensor],
@@ -200,14 +222,22 @@ fn run_typed<T: Float, F: Formula + Sync>(
 type Task<'a, T> = (&'a mut [T], &'a [T], Vec<&'a mut [T]>);
 
 /// The formula per element, in place.
-fn serial<T: Float, F: Formula>(f: &F, c: &F::Consts, p: &mut [T], g: &[T], s: &mut [&mut [T]]) {
+fn serial<T: Float, F: Formula>(
+    f: &F,
+    c: &F::Consts<f64>,
+    p: &mut [T],
+    g: &[T],
+    s: &mut [&mut [T]],
+) {
     let k = s.len();
     let mut vals = [Scalar(T::zero()); MAX_SLOTS];
     for (i, (p, &g)) in p.iter_mut().zip(g).enumerate() {
         for (v, s) in vals.iter_mut().zip(s.iter()) {
             *v = Scalar(s[i]);
         }
-        *p = f.apply(c, &Scalar(*p), &Scalar(g), &mut vals[..k]).0;
+        *p = f
+            .apply::<f64, _>(c, &Scalar(*p), &Scalar(g), &mut vals[..k])
+            .0;
         for (v, s) in vals.iter().zip(s.iter_mut()) {
             s[i] = v.0;
         }

@@ -5,7 +5,9 @@
 //! An optimizer is a value: `init(&params)` makes its state (shaped like the parameters) and
 //! `update(&params, &grads, state)` returns the new parameters and state. Parameters may be
 //! any [`Tree`]: a tensor, a map, a `Vec`, a `#[derive(Tree)]` struct. The tree handling is
-//! written once, in [`Optimizer`]; each rule only says what happens to one leaf.
+//! written once, in [`Optimizer`]; each rule only says what happens to one leaf. The state,
+//! step count included, is tensors and the update reads none of their values, so a whole
+//! training step can be jitted (see [`Optimizer::update`]).
 //!
 //! ```
 //! use ferrograd::{grad, optim, Tensor};
@@ -23,12 +25,14 @@
 mod clip;
 mod fit;
 mod fused;
+mod num;
 mod rules;
 pub mod schedule;
 
 pub use clip::{clip_by_global_norm, global_norm, try_clip_by_global_norm};
 pub use fit::{fit, fit_with, Fit, FitOptions};
 pub use fused::{Formula, Scalar, Step, Value};
+pub use num::Num;
 pub use rules::{adagrad, adam, adamw, rmsprop, sgd, Adagrad, Adam, AdamStep, RmsProp, Rule, Sgd};
 pub use schedule::Schedule;
 
@@ -102,6 +106,41 @@ impl<R: Rule> Optimizer<R> {
     /// One step: the new parameters and state, from the gradients `grads` (shaped like
     /// `params`) of the loss at `params`.
     ///
+    /// The step can be jitted: the state, the step count included, is tensors, and the
+    /// update reads none of their values. With a concrete count (eager use) the per-step
+    /// numbers (learning rate, bias corrections) are Rust numbers; with a traced count they
+    /// are the same formulas as tensor operations on it, so `jit` compiles the whole step
+    /// (gradient, clipping, schedule, update) once and runs it at every count. A schedule
+    /// made by [`Schedule::new`] (a Rust closure) has no tensor form: under `jit` use
+    /// [`Schedule::new_traced`] or a built-in schedule.
+    ///
+    /// ```
+    /// use ferrograd::optim::{self, schedule, OptState};
+    /// use ferrograd::{grad, jit_with, JitOptions, Tensor};
+    /// // Least squares for w·x + b.
+    /// type Params = (Tensor, Tensor);
+    /// let loss = |(w, b): &Params, x: &Tensor, y: &Tensor| (x.dot(w) + b - y).powi(2).mean();
+    /// let x = Tensor::from([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]);
+    /// let y = Tensor::from(vec![1.0, -1.0, 0.0]);
+    ///
+    /// let opt = optim::adam(schedule::cosine_decay(0.1, 300, 0.01)).clip_by_global_norm(1.0);
+    /// let step = jit_with(
+    ///     |(p, s, x, y): &(Params, OptState<Params>, Tensor, Tensor)| {
+    ///         let g = grad(|p: &Params| loss(p, x, y))(p);
+    ///         opt.update(p, &g, s.clone())
+    ///     },
+    ///     JitOptions::default(),
+    /// );
+    /// let mut p: Params = (Tensor::from(vec![0.0, 0.0]), Tensor::from(0.0));
+    /// let mut s = opt.init(&p);
+    /// for _ in 0..300 {
+    ///     (p, s) = step.call(&(p, s, x.clone(), y.clone()));
+    /// }
+    /// assert_eq!(step.compiles(), 1);
+    /// assert_eq!(s.steps(), 300);
+    /// assert!(loss(&p, &x, &y).item() < 1e-3);
+    /// ```
+    ///
     /// # Panics
     /// If `grads` or `state` do not match `params` (see [`Optimizer::try_update`]).
     #[track_caller]
@@ -148,7 +187,8 @@ impl<R: Rule> Optimizer<R> {
     ///
     /// # Errors
     /// If the trees have different numbers of leaves, a gradient's shape or dtype differs
-    /// from its parameter's, a parameter is not a float tensor, or the count is traced.
+    /// from its parameter's, a parameter is not a float tensor, or the count is traced and
+    /// the learning rate is a [`Schedule::new`] closure (which has no tensor form).
     pub fn try_update<T: Tree + Clone>(
         &self,
         params: &T,
@@ -174,35 +214,65 @@ impl<R: Rule> Optimizer<R> {
         if let Some(max) = self.clip_norm {
             g = clip::clip_leaves(&g, max)?;
         }
-        let count = state.count.try_item()? as u64;
-        let lr = self.rule.learning_rate().at(count);
         // The trees are dropped once their leaves are taken out, so that a leaf nobody
         // else holds can be updated in place.
         let mut slots: Vec<Vec<Tensor>> = state.slots.iter().map(leaves).collect();
         drop(state.slots);
         let template = rebuild(&params, vec![Tensor::scalar(0.0); p.len()]);
         drop(params);
-        let mut new_p = Vec::with_capacity(p.len());
-        for (i, p) in p.into_iter().enumerate() {
-            let mut s: Vec<Tensor> = slots
-                .iter_mut()
-                .map(|sl| std::mem::replace(&mut sl[i], Tensor::scalar(0.0)))
-                .collect();
-            let p = match self.rule.step_fused(p, &g[i], &mut s, count + 1, lr) {
-                Ok(p) => p,
-                Err(p) => self.rule.step(&p, &g[i], &mut s, count + 1, lr)?,
+        let (new_p, count) = if state.count.is_concrete() {
+            // Rust numbers, and the one-pass form where the leaves allow it.
+            let count = state.count.try_item()? as u64;
+            let step = Step {
+                t: (count + 1) as f64,
+                lr: self.rule.learning_rate().at(count),
             };
-            new_p.push(p);
-            for (sl, v) in slots.iter_mut().zip(s) {
-                sl[i] = v;
-            }
-        }
+            let new_p = each_leaf(p, &g, &mut slots, |p, g, s| {
+                match self.rule.step_fused(p, g, s, &step) {
+                    Ok(p) => Ok(p),
+                    Err(p) => self.rule.step(&p, g, s, &step),
+                }
+            })?;
+            (new_p, Tensor::scalar(count as i64 + 1))
+        } else {
+            // Traced (a step under jit): the same numbers as tensor operations on the count.
+            let count = lax::convert(&state.count, DType::F64)?;
+            let step = Step {
+                t: lax::add_scalar(&count, 1.0)?,
+                lr: self.rule.learning_rate().try_at_tensor(&count)?,
+            };
+            let new_p = each_leaf(p, &g, &mut slots, |p, g, s| self.rule.step(&p, g, s, &step))?;
+            (new_p, lax::add_scalar(&state.count, 1.0)?)
+        };
         let state = OptState {
-            count: Tensor::scalar(count as i64 + 1),
+            count,
             slots: slots.into_iter().map(|l| rebuild(&template, l)).collect(),
         };
         Ok((rebuild(&template, new_p), state))
     }
+}
+
+/// The new parameters from `step` on each leaf `p[i]`, its gradient `g[i]` and its slots
+/// `slots[k][i]` (updated in place, and moved out during the call so that a buffer nobody
+/// else holds can be written over).
+fn each_leaf(
+    p: Vec<Tensor>,
+    g: &[Tensor],
+    slots: &mut [Vec<Tensor>],
+    mut step: impl FnMut(Tensor, &Tensor, &mut [Tensor]) -> Result<Tensor>,
+) -> Result<Vec<Tensor>> {
+    let mut new_p = Vec::with_capacity(p.len());
+    for (i, p) in p.into_iter().enumerate() {
+        let mut s: Vec<Tensor> = slots
+            .iter_mut()
+            .map(|sl| std::mem::replace(&mut sl[i], Tensor::scalar(0.0)))
+            .collect();
+        new_p.push(step(p, &g[i], &mut s)?);
+        for (sl, v) in slots.iter_mut().zip(s) {
+            sl[i] = v;
+        }
+    }
+    Ok(new_p)
 }
 
 /// Refuses mismatched trees with a message naming the optimizer and the leaf.

@@ -1,6 +1,7 @@
 //! The update rules, one leaf at a time. Hyperparameters are Rust scalars, which take the
 //! parameter's dtype (so float32 parameters stay float32); bias corrections and other
-//! per-step constants are computed in f64 first.
+//! per-step constants are computed in f64 first: as Rust numbers when the step count is
+//! concrete, as 0-d float64 tensors when it is traced (see [`Num`]).
 //!
 //! With `t` the step number (1 for the first update), `g` the gradient, `p` the parameter
 //! and `lr` the schedule's rate at step `t − 1`:
@@ -19,10 +20,47 @@
 use ferrograd_core::{lax, Result, Tensor};
 
 use super::fused::{self, Formula, Step, Value};
-use super::{Optimizer, Schedule};
+use super::{Num, Optimizer, Schedule};
 
 /// What an optimizer does to one leaf. Implement it to add a rule; [`Optimizer`] does the
 /// tree handling, the step count and clipping.
+///
+/// A rule's step is written once over [`Num`], so that it runs eagerly and under `jit`:
+///
+/// ```
+/// use ferrograd::optim::{Num, OptState, Optimizer, Rule, Schedule, Step};
+/// use ferrograd::{jit, Error, Tensor};
+/// /// signSGD (Bernstein et al. 2018): p ← p − lr·sign(g).
+/// struct SignSgd(Schedule);
+/// impl Rule for SignSgd {
+///     fn name(&self) -> &'static str {
+///         "sign_sgd"
+///     }
+///     fn learning_rate(&self) -> &Schedule {
+///         &self.0
+///     }
+///     fn num_slots(&self) -> usize {
+///         0
+///     }
+///     fn step<N: Num>(
+///         &self,
+///         p: &Tensor,
+///         g: &Tensor,
+///         _slots: &mut [Tensor],
+///         step: &Step<N>,
+///     ) -> Result<Tensor, Error> {
+///         Ok(p - &step.lr.scale(&g.sign()))
+///     }
+/// }
+/// let opt = Optimizer { rule: SignSgd(0.5.into()), clip_norm: None };
+/// let p = Tensor::from(vec![1.0, -1.0]);
+/// let g = Tensor::from(vec![3.0, -0.1]);
+/// let eager = opt.update(&p, &g, opt.init(&p)).0;
+/// let step = jit(|(p, g, s): &(Tensor, Tensor, OptState<Tensor>)| opt.update(p, g, s.clone()));
+/// let jitted = step(&(p.clone(), g, opt.init(&p))).0;
+/// assert_eq!(eager.to_vec(), vec![0.5, -0.5]);
+/// assert_eq!(jitted.to_vec(), vec![0.5, -0.5]);
+/// ```
 pub trait Rule {
     /// The rule's name, for error messages.
     fn name(&self) -> &'static str;
@@ -34,21 +72,27 @@ pub trait Rule {
     fn init_slot(&self, p: &Tensor) -> Tensor {
         lax::zeros_like(p)
     }
-    /// The new parameter, updating `slots` in place; `t` is the step number (1 first) and
-    /// `lr` the learning rate for this step.
-    fn step(&self, p: &Tensor, g: &Tensor, slots: &mut [Tensor], t: u64, lr: f64)
-        -> Result<Tensor>;
+    /// The new parameter, updating `slots` in place; `step` holds the step number `t` (1
+    /// first) and the learning rate for this step, as `f64`s when the step count is
+    /// concrete and as 0-d float64 tensors when it is traced (a step under `jit`). Written
+    /// once over [`Num`], a rule works both ways; it must not read the numbers' values.
+    fn step<N: Num>(
+        &self,
+        p: &Tensor,
+        g: &Tensor,
+        slots: &mut [Tensor],
+        step: &Step<N>,
+    ) -> Result<Tensor>;
     /// [`Rule::step`] as one pass over memory, where the rule has such a form and the
-    /// tensors allow it (concrete, row-major float leaves): the new parameter, written into
-    /// `p`'s buffer when nothing else holds it, or `Err(p)` to take [`Rule::step`] instead
-    /// (the default). The results must equal [`Rule::step`]'s.
+    /// tensors allow it (concrete, row-major float leaves, concrete count): the new
+    /// parameter, written into `p`'s buffer when nothing else holds it, or `Err(p)` to take
+    /// [`Rule::step`] instead (the default). The results must equal [`Rule::step`]'s.
     fn step_fused(
         &self,
         p: Tensor,
         _g: &Tensor,
         _slots: &mut [Tensor],
-        _t: u64,
-        _lr: f64,
+        _step: &Step,
     ) -> std::result::Result<Tensor, Tensor> {
         Err(p)
     }
@@ -57,26 +101,24 @@ pub trait Rule {
 /// A rule's [`Rule::step`] and [`Rule::step_fused`] from its [`Formula`].
 macro_rules! rule_from_formula {
     () => {
-        fn step(
+        fn step<N: Num>(
             &self,
             p: &Tensor,
             g: &Tensor,
             s: &mut [Tensor],
-            t: u64,
-            lr: f64,
+            step: &Step<N>,
         ) -> Result<Tensor> {
-            let c = self.consts(Step { t, lr });
-            Ok(self.apply(&c, p, g, s))
+            let c = self.consts(step);
+            Ok(self.apply::<N, Tensor>(&c, p, g, s))
         }
         fn step_fused(
             &self,
             p: Tensor,
             g: &Tensor,
             s: &mut [Tensor],
-            t: u64,
-            lr: f64,
+            step: &Step,
         ) -> std::result::Result<Tensor, Tensor> {
-            fused::run(self, Step { t, lr }, p, g, s)
+            fused::run(self, step, p, g, s)
         }
     };
 }
@@ -144,11 +186,11 @@ impl Rule for Sgd {
 }
 
 impl Formula for Sgd {
-    type Consts = Step;
-    fn consts(&self, step: Step) -> Step {
-        step
+    type Consts<N: Num> = Step<N>;
+    fn consts<N: Num>(&self, step: &Step<N>) -> Step<N> {
+        step.clone()
     }
-    fn apply<V: Value>(&self, c: &Step, p: &V, g: &V, s: &mut [V]) -> V {
+    fn apply<N: Num, V: Value<N>>(&self, c: &Step<N>, p: &V, g: &V, s: &mut [V]) -> V {
         let g = if self.weight_decay != 0.0 {
             g.add(&p.scale(self.weight_decay))
         } else {
@@ -164,7 +206,7 @@ impl Formula for Sgd {
         } else {
             g
         };
-        p.sub(&d.scale(c.lr))
+        p.sub(&d.scale_by(&c.lr))
     }
 }
 
@@ -243,33 +285,33 @@ impl Rule for Adam {
 
 /// Adam's per-step constants: the learning rate and the bias corrections 1 − βᵗ.
 #[derive(Debug, Clone, Copy)]
-pub struct AdamStep {
-    lr: f64,
-    correct1: f64,
-    correct2: f64,
+pub struct AdamStep<N = f64> {
+    lr: N,
+    correct1: N,
+    correct2: N,
 }
 
 impl Formula for Adam {
-    type Consts = AdamStep;
-    fn consts(&self, step: Step) -> AdamStep {
+    type Consts<N: Num> = AdamStep<N>;
+    fn consts<N: Num>(&self, step: &Step<N>) -> AdamStep<N> {
         // Bias corrections: the moments start at 0, so they are too small by 1 − βᵗ.
         AdamStep {
-            lr: step.lr,
-            correct1: 1.0 - self.b1.powf(step.t as f64),
-            correct2: 1.0 - self.b2.powf(step.t as f64),
+            lr: step.lr.clone(),
+            correct1: step.t.pow_of(self.b1).rsub_c(1.0),
+            correct2: step.t.pow_of(self.b2).rsub_c(1.0),
         }
     }
-    fn apply<V: Value>(&self, c: &AdamStep, p: &V, g: &V, s: &mut [V]) -> V {
+    fn apply<N: Num, V: Value<N>>(&self, c: &AdamStep<N>, p: &V, g: &V, s: &mut [V]) -> V {
         let (b1, b2) = (self.b1, self.b2);
         s[0] = s[0].scale(b1).add(&g.scale(1.0 - b1));
         s[1] = s[1].scale(b2).add(&g.scale(1.0 - b2).mul(g));
-        let m_hat = s[0].div_scalar(c.correct1);
-        let v_hat = s[1].div_scalar(c.correct2);
+        let m_hat = s[0].div_by(&c.correct1);
+        let v_hat = s[1].div_by(&c.correct2);
         let mut d = m_hat.div(&v_hat.sqrt().add_scalar(self.eps));
         if self.weight_decay != 0.0 {
             d = d.add(&p.scale(self.weight_decay));
         }
-        p.sub(&d.scale(c.lr))
+        p.sub(&d.scale_by(&c.lr))
     }
 }
 
@@ -327,15 +369,15 @@ impl Rule for RmsProp {
 }
 
 impl Formula for RmsProp {
-    type Consts = Step;
-    fn consts(&self, step: Step) -> Step {
-        step
+    type Consts<N: Num> = Step<N>;
+    fn consts<N: Num>(&self, step: &Step<N>) -> Step<N> {
+        step.clone()
     }
-    fn apply<V: Value>(&self, c: &Step, p: &V, g: &V, s: &mut [V]) -> V {
+    fn apply<N: Num, V: Value<N>>(&self, c: &Step<N>, p: &V, g: &V, s: &mut [V]) -> V {
         s[0] = s[0]
             .scale(self.decay)
             .add(&g.scale(1.0 - self.decay).mul(g));
-        p.sub(&g.scale(c.lr).div(&s[0].sqrt().add_scalar(self.eps)))
+        p.sub(&g.scale_by(&c.lr).div(&s[0].sqrt().add_scalar(self.eps)))
     }
 }
 
@@ -387,12 +429,12 @@ impl Rule for Adagrad {
 }
 
 impl Formula for Adagrad {
-    type Consts = Step;
-    fn consts(&self, step: Step) -> Step {
-        step
+    type Consts<N: Num> = Step<N>;
+    fn consts<N: Num>(&self, step: &Step<N>) -> Step<N> {
+        step.clone()
     }
-    fn apply<V: Value>(&self, c: &Step, p: &V, g: &V, s: &mut [V]) -> V {
+    fn apply<N: Num, V: Value<N>>(&self, c: &Step<N>, p: &V, g: &V, s: &mut [V]) -> V {
         s[0] = s[0].add(&g.mul(g));
-        p.sub(&g.scale(c.lr).div(&s[0].sqrt().add_scalar(self.eps)))
+        p.sub(&g.scale_by(&c.lr).div(&s[0].sqrt().add_scalar(self.eps)))
     }
 }

@@ -1,12 +1,25 @@
 //! Learning-rate schedules: functions from the step count (the number of updates done so
 //! far, starting at 0) to a learning rate. The formulas are optax's, whose names they keep.
+//!
+//! Each built-in schedule is one formula over [`Num`], evaluated with Rust arithmetic on a
+//! concrete count ([`Schedule::at`]) and with tensor operations on a count tensor
+//! ([`Schedule::at_tensor`]), which is what an optimizer step under `jit` does. The two agree
+//! exactly at whole counts where the formula's pieces are exact (floors, boundaries,
+//! `min`), and otherwise up to the rounding of the tensor kernels.
 
 use std::f64::consts::PI;
 use std::fmt;
 use std::sync::Arc;
 
 use ferrograd_core::api::ok;
-use ferrograd_core::{Error, Result};
+use ferrograd_core::{lax, DType, Error, Result, Tensor};
+
+use super::num::Num;
+
+/// A schedule's Rust closure of the count.
+pub(crate) type EagerFn = dyn Fn(u64) -> f64 + Send + Sync;
+/// A schedule's tensor form: the rate at a 0-d float64 count tensor.
+pub(crate) type TracedFn = dyn Fn(&Tensor) -> Tensor + Send + Sync;
 
 /// A learning rate as a function of the step count. Cheap to clone; a plain `f64` converts
 /// into a constant schedule, so every optimizer takes either.
@@ -19,17 +32,165 @@ use ferrograd_core::{Error, Result};
 /// assert_eq!((s.at(9), s.at(10), s.at(25)), (1.0, 0.5, 0.25));
 /// ```
 #[derive(Clone)]
-pub struct Schedule(Arc<dyn Fn(u64) -> f64 + Send + Sync>);
+pub struct Schedule(Arc<Kind>);
+
+/// The schedules, as data: each is evaluated by one formula over [`Num`] in
+/// [`Schedule::eval`].
+enum Kind {
+    Custom {
+        eager: Arc<EagerFn>,
+        traced: Option<Arc<TracedFn>>,
+    },
+    Constant(f64),
+    Exponential {
+        init: f64,
+        rate: f64,
+        steps: u64,
+        staircase: bool,
+    },
+    StepDecay {
+        init: f64,
+        gamma: f64,
+        step_size: u64,
+    },
+    Cosine {
+        init: f64,
+        steps: u64,
+        alpha: f64,
+    },
+    Linear {
+        init: f64,
+        end: f64,
+        steps: u64,
+    },
+    Warmup {
+        steps: u64,
+        after: Schedule,
+    },
+}
 
 impl Schedule {
-    /// A schedule from any function of the step count.
+    fn of(kind: Kind) -> Self {
+        Schedule(Arc::new(kind))
+    }
+
+    /// A schedule from any function of the step count. It has no tensor form, so an
+    /// optimizer using it refuses to step on a traced count (a step under `jit`): for that,
+    /// use [`Schedule::new_traced`] or a built-in schedule.
     pub fn new(f: impl Fn(u64) -> f64 + Send + Sync + 'static) -> Self {
-        Schedule(Arc::new(f))
+        Schedule::of(Kind::Custom {
+            eager: Arc::new(f),
+            traced: None,
+        })
+    }
+
+    /// A schedule from a function of the step count and the same function as tensor
+    /// operations, which takes the count as a 0-d float64 tensor and returns the rate as a
+    /// 0-d float tensor. The tensor form is what an optimizer step under `jit` uses.
+    ///
+    /// ```
+    /// use ferrograd::optim::Schedule;
+    /// use ferrograd::Tensor;
+    /// let s = Schedule::new_traced(|t| 1.0 / (t + 1) as f64, |t| 1.0 / (t + 1.0));
+    /// assert_eq!(s.at(3), 0.25);
+    /// assert_eq!(s.at_tensor(&Tensor::from(3.0)).item(), 0.25);
+    /// ```
+    pub fn new_traced(
+        f: impl Fn(u64) -> f64 + Send + Sync + 'static,
+        f_tensor: impl Fn(&Tensor) -> Tensor + Send + Sync + 'static,
+    ) -> Self {
+        Schedule::of(Kind::Custom {
+            eager: Arc::new(f),
+            traced: Some(Arc::new(f_tensor)),
+        })
     }
 
     /// The learning rate at step `count`.
     pub fn at(&self, count: u64) -> f64 {
-        (self.0)(count)
+        // f64 arithmetic cannot fail; only the tensor form of a closure can.
+        ok(self.eval(&(count as f64)))
+    }
+
+    /// The learning rate at the count given as a 0-d tensor (any numeric dtype), computed
+    /// with tensor operations, so the count may be traced: a 0-d float64 tensor.
+    ///
+    /// ```
+    /// use ferrograd::optim::schedule;
+    /// use ferrograd::Tensor;
+    /// let s = schedule::step_decay(1.0, 0.5, 10);
+    /// assert_eq!(s.at_tensor(&Tensor::scalar(25i64)).item(), s.at(25));
+    /// ```
+    ///
+    /// # Panics
+    /// As [`Schedule::try_at_tensor`] fails.
+    #[track_caller]
+    pub fn at_tensor(&self, count: &Tensor) -> Tensor {
+        ok(self.try_at_tensor(count))
+    }
+
+    /// Fallible [`Schedule::at_tensor`].
+    ///
+    /// # Errors
+    /// If `count` is not a 0-d numeric tensor, or the schedule was made by
+    /// [`Schedule::new`] (a Rust closure, with no tensor form).
+    pub fn try_at_tensor(&self, count: &Tensor) -> Result<Tensor> {
+        if !count.shape().is_empty() || count.dtype() == DType::Bool {
+            return Err(Error::invalid(
+                "Schedule::at_tensor",
+                format!(
+                    "the count must be a 0-d numeric tensor, got {} {:?}",
+                    count.dtype(),
+                    count.shape()
+                ),
+            ));
+        }
+        self.eval(&lax::convert(count, DType::F64)?)
+    }
+
+    /// The rate at count `t`, one formula per schedule for both kinds of numbers.
+    fn eval<N: Num>(&self, t: &N) -> Result<N> {
+        Ok(match &*self.0 {
+            Kind::Custom { eager, traced } => {
+                return N::custom_rate(eager.as_ref(), traced.as_deref(), t);
+            }
+            Kind::Constant(v) => N::constant(*v),
+            Kind::Exponential {
+                init,
+                rate,
+                steps,
+                staircase,
+            } => {
+                let p = t.div_c(*steps as f64);
+                let p = if *staircase { p.floor() } else { p };
+                p.pow_of(*rate).mul_c(*init)
+            }
+            // ⌊t / s⌋ in f64 is the integer quotient for counts below 2^53.
+            Kind::StepDecay {
+                init,
+                gamma,
+                step_size,
+            } => t
+                .div_c(*step_size as f64)
+                .floor()
+                .powi_of(*gamma)
+                .mul_c(*init),
+            Kind::Cosine { init, steps, alpha } => {
+                let frac = t.min_c(*steps as f64).div_c(*steps as f64);
+                let wave = frac.mul_c(PI).cos().add_c(1.0);
+                wave.mul_c((1.0 - alpha) * 0.5).add_c(*alpha).mul_c(*init)
+            }
+            Kind::Linear { init, end, steps } => {
+                let frac = t.min_c(*steps as f64).div_c(*steps as f64);
+                frac.mul_c(end - init).add_c(*init)
+            }
+            Kind::Warmup { steps, after } => {
+                let w = *steps as f64;
+                let ramp = t.mul_c(after.at(0)).div_c(w);
+                // Clamped at 0 so that `after` is never asked below its first step.
+                let rest = after.eval(&t.sub_c(w).max_c(0.0))?;
+                t.select_lt(w, ramp, rest)
+            }
+        })
     }
 }
 
@@ -57,7 +218,7 @@ fn positive(op: &'static str, what: &str, n: u64) -> Result<()> {
 
 /// The same rate at every step.
 pub fn constant(value: f64) -> Schedule {
-    Schedule::new(move |_| value)
+    Schedule::of(Kind::Constant(value))
 }
 
 /// `init · rate^(count / transition_steps)`; with `staircase` the exponent is rounded down,
@@ -72,9 +233,11 @@ pub fn exponential_decay(init: f64, rate: f64, transition_steps: u64, staircase:
         "transition_steps",
         transition_steps,
     ));
-    Schedule::new(move |t| {
-        let p = t as f64 / transition_steps as f64;
-        init * rate.powf(if staircase { p.floor() } else { p })
+    Schedule::of(Kind::Exponential {
+        init,
+        rate,
+        steps: transition_steps,
+        staircase,
     })
 }
 
@@ -92,7 +255,11 @@ pub fn exponential_decay(init: f64, rate: f64, transition_steps: u64, staircase:
 #[track_caller]
 pub fn step_decay(init: f64, gamma: f64, step_size: u64) -> Schedule {
     ok(positive("step_decay", "step_size", step_size));
-    Schedule::new(move |t| init * gamma.powi((t / step_size) as i32))
+    Schedule::of(Kind::StepDecay {
+        init,
+        gamma,
+        step_size,
+    })
 }
 
 /// Cosine decay from `init` to `alpha · init` over `decay_steps`, then constant:
@@ -111,9 +278,10 @@ pub fn step_decay(init: f64, gamma: f64, step_size: u64) -> Schedule {
 #[track_caller]
 pub fn cosine_decay(init: f64, decay_steps: u64, alpha: f64) -> Schedule {
     ok(positive("cosine_decay", "decay_steps", decay_steps));
-    Schedule::new(move |t| {
-        let frac = t.min(decay_steps) as f64 / decay_steps as f64;
-        init * ((1.0 - alpha) * 0.5 * (1.0 + (PI * frac).cos()) + alpha)
+    Schedule::of(Kind::Cosine {
+        init,
+        steps: decay_steps,
+        alpha,
     })
 }
 
@@ -125,7 +293,7 @@ pub fn cosine_decay(init: f64, decay_steps: u64, alpha: f64) -> Schedule {
 #[track_caller]
 pub fn linear(init: f64, end: f64, steps: u64) -> Schedule {
     ok(positive("linear", "steps", steps));
-    Schedule::new(move |t| init + (end - init) * (t.min(steps) as f64 / steps as f64))
+    Schedule::of(Kind::Linear { init, end, steps })
 }
 
 /// A linear warmup from 0 over `warmup_steps`, then `after` started afresh: the rate is
@@ -143,12 +311,9 @@ pub fn linear(init: f64, end: f64, steps: u64) -> Schedule {
 #[track_caller]
 pub fn linear_warmup(warmup_steps: u64, after: Schedule) -> Schedule {
     ok(positive("linear_warmup", "warmup_steps", warmup_steps));
-    Schedule::new(move |t| {
-        if t < warmup_steps {
-            after.at(0) * t as f64 / warmup_steps as f64
-        } else {
-            after.at(t - warmup_steps)
-        }
+    Schedule::of(Kind::Warmup {
+        steps: warmup_steps,
+        after,
     })
 }
 
