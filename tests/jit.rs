@@ -53,6 +53,20 @@ fn broadcast_and_transposed_operands() {
     same(&jit(g)(&a), &g(&a));
 }
 
+/// A broadcast row whose length divides the tile (read from one tile filled once) and one
+/// whose length does not (gathered per tile), over many tiles and both threads, and a
+/// broadcast block of two trailing axes.
+#[test]
+fn broadcast_rows_over_many_tiles() {
+    let f = |(a, row): &(Tensor, Tensor)| (a + row).maximum(0.0) * row;
+    for (rows, width) in [(1000, 4), (70_001, 8), (999, 3), (5, 256), (3, 512)] {
+        let args = (normal(4, &[rows, width]), normal(5, &[width]));
+        same(&jit(f)(&args), &f(&args));
+    }
+    let args = (normal(6, &[600, 8, 4]), normal(7, &[8, 4]));
+    same(&jit(f)(&args), &f(&args));
+}
+
 /// Sums ending a loop are the eager sums up to rounding (summed in a different order).
 #[test]
 fn fused_sums_match_eager_sums() {

@@ -161,6 +161,10 @@ enum Input<T> {
     Contig(*const T),
     /// Every element the same (a broadcast scalar).
     Splat(T),
+    /// A row-major block of `period` elements repeated (a broadcast row, such as a bias
+    /// added to every row of a batch), with `period` dividing [`TILE`]: every tile starts
+    /// at a multiple of the period, so one tile filled once serves them all.
+    Periodic { ptr: *const T, period: usize },
     /// Any other layout (broadcast rows or columns, transposes): gathered per tile.
     Strided(Strided<T>),
 }
@@ -391,9 +395,18 @@ impl FusedLoop {
     ) {
         let in_tile = |k: usize| unsafe { base.add((self.n_regs + k) * tile) };
         for (k, x) in ins.iter().enumerate() {
-            if let Input::Splat(v) = x {
-                // SAFETY: input k's tile is inside `scratch`.
-                unsafe { std::slice::from_raw_parts_mut(in_tile(k), tile) }.fill(*v);
+            // SAFETY: input k's tile is inside `scratch`.
+            let t = unsafe { std::slice::from_raw_parts_mut(in_tile(k), tile) };
+            match *x {
+                Input::Splat(v) => t.fill(v),
+                Input::Periodic { ptr, period } => {
+                    // SAFETY: the block has `period` elements.
+                    let block = unsafe { std::slice::from_raw_parts(ptr, period) };
+                    for c in t.chunks_mut(period) {
+                        c.copy_from_slice(&block[..c.len()]);
+                    }
+                }
+                _ => {}
             }
         }
         let mut t0 = start;
@@ -484,6 +497,20 @@ fn classify<T: Element>(a: &Array) -> Input<T> {
     if v.strides().iter().all(|&s| s == 0) {
         return Input::Splat(*v.first().expect("a broadcast has elements"));
     }
+    // Broadcast leading axes (stride 0) over a row-major trailing block.
+    let (shape, strides) = (v.shape(), v.strides());
+    let mut period = 1;
+    let mut d = shape.len();
+    while d > 0 && strides[d - 1] == period as isize {
+        period *= shape[d - 1];
+        d -= 1;
+    }
+    if d < shape.len() && strides[..d].iter().all(|&s| s == 0) && TILE % period == 0 {
+        return Input::Periodic {
+            ptr: v.as_ptr(),
+            period,
+        };
+    }
     Input::Strided(Strided {
         ptr: v.as_ptr(),
         shape: v.shape().to_vec(),
@@ -517,6 +544,13 @@ fn gather<T: Copy>(s: &Strided<T>, start: usize, out: &mut [T]) {
             let p = s.ptr.offset(offset);
             match step {
                 0 => dst.fill(*p),
+                // Short runs (a broadcast row of a few elements) copied element by element:
+                // a `memcpy` call per run costs more than the copy.
+                1 if run < 32 => {
+                    for (j, o) in dst.iter_mut().enumerate() {
+                        *o = *p.add(j);
+                    }
+                }
                 1 => dst.copy_from_slice(std::slice::from_raw_parts(p, run)),
                 _ => {
                     for (j, o) in dst.iter_mut().enumerate() {

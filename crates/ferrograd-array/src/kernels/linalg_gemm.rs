@@ -4,7 +4,7 @@
 use ndarray::{ArrayD, ArrayViewD, IxDyn};
 use rayon::prelude::*;
 
-use super::gemv;
+use super::{gemv, small_gemm};
 use crate::{Array, Error, Result};
 
 /// Axis numbers of a `dot_general`: contracting and batch axes of each operand.
@@ -144,7 +144,10 @@ fn as_mat3<T: crate::Element>(
 }
 
 /// The gemm entry point for one element type.
-trait GemmScalar: gemv::Lanes + faer::traits::ComplexField + Send + Sync + 'static {}
+trait GemmScalar:
+    gemv::Lanes + crate::Float + faer::traits::ComplexField + Send + Sync + 'static
+{
+}
 impl GemmScalar for f32 {}
 impl GemmScalar for f64 {}
 
@@ -187,6 +190,27 @@ fn dot_typed<T: GemmScalar + crate::Element>(
         if unsafe { matrix_vector(lptr, &lm, rptr, &rm, &mut out) } {
             return Array::from_vec(out_shape, out);
         }
+    }
+    if small_gemm::is_small(m, n, k) {
+        let mut out: Vec<T> = crate::buffer::with_capacity(b * m * n);
+        let dst = out.spare_capacity_mut().as_mut_ptr().cast::<T>();
+        for bi in 0..b {
+            let at = |ptr: *const T, s: &Mat3| small_gemm::MatPtr {
+                // SAFETY: batch `bi` of an operand with `b` batches.
+                ptr: unsafe { ptr.offset(bi as isize * s.strides[0]) },
+                rs: s.strides[1],
+                cs: s.strides[2],
+            };
+            // SAFETY: the pointers and strides describe `lv`/`rv` (or their copies), alive
+            // here; batch `bi`'s block of the output has room for m·n elements.
+            unsafe {
+                let o = dst.add(bi * m * n);
+                small_gemm::small_product(m, n, k, at(lptr, &lm), at(rptr, &rm), o);
+            }
+        }
+        // SAFETY: the products above wrote all `b·m·n` elements.
+        unsafe { out.set_len(b * m * n) };
+        return Array::from_vec(out_shape, out);
     }
     // gemm writes every output element without reading it (`read_dst` is false), so the
     // buffer is not zeroed first; it is read only after `set_len` below.

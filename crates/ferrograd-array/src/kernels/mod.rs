@@ -12,6 +12,7 @@ pub mod layout;
 pub mod linalg_gemm;
 pub mod ordering;
 pub mod reduce;
+mod small_gemm;
 pub mod structural;
 pub mod vmath;
 

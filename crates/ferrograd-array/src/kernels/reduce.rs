@@ -121,35 +121,57 @@ fn reduce_block<T: Element, R: Reducer<T>>(
         // No output elements (a reduction of an `(r, 0)` array): nothing to reduce.
         return out;
     }
+    // One scratch row per level of the pairwise recursion, allocated once for all blocks.
+    let mut scratch = Vec::new();
+    if let (true, Some(&fill)) = (inner > 1, xs.first()) {
+        let levels = (usize::BITS - (r / 16).leading_zeros()) as usize + 1;
+        scratch = vec![fill; levels * inner];
+        out.resize(outer * inner, fill);
+    }
     for o in 0..outer {
         let block = &xs[o * r * inner..(o + 1) * r * inner];
         if inner == 1 {
             out.push(red.run(block));
-        } else {
-            out.extend(reduce_rows(block, r, inner, red));
+        } else if r > 0 {
+            reduce_rows(
+                block,
+                r,
+                inner,
+                red,
+                &mut out[o * inner..(o + 1) * inner],
+                &mut scratch,
+            );
         }
     }
     out
 }
 
-/// Sums `r` rows of length `inner` pairwise, accumulating whole rows (vectorised adds).
-fn reduce_rows<T: Element, R: Reducer<T>>(block: &[T], r: usize, inner: usize, red: R) -> Vec<T> {
+/// Sums `r ≥ 1` rows of length `inner` pairwise into `out`, accumulating whole rows
+/// (vectorised adds); `scratch` holds a row for each level of the recursion below this one.
+fn reduce_rows<T: Element, R: Reducer<T>>(
+    block: &[T],
+    r: usize,
+    inner: usize,
+    red: R,
+    out: &mut [T],
+    scratch: &mut [T],
+) {
     if r <= 16 {
-        let mut acc = block[..inner].to_vec();
+        out.copy_from_slice(&block[..inner]);
         for row in block[inner..r * inner].chunks_exact(inner) {
-            for (a, &x) in acc.iter_mut().zip(row) {
+            for (a, &x) in out.iter_mut().zip(row) {
                 *a = red.combine(*a, x);
             }
         }
-        return acc;
+        return;
     }
     let half = r / 2;
-    let mut lo = reduce_rows(&block[..half * inner], half, inner, red);
-    let hi = reduce_rows(&block[half * inner..], r - half, inner, red);
-    for (a, b) in lo.iter_mut().zip(hi) {
+    reduce_rows(&block[..half * inner], half, inner, red, out, scratch);
+    let (hi, deeper) = scratch.split_at_mut(inner);
+    reduce_rows(&block[half * inner..], r - half, inner, red, hi, deeper);
+    for (a, &b) in out.iter_mut().zip(hi.iter()) {
         *a = red.combine(*a, b);
     }
-    lo
 }
 
 /// Reduces sorted, unique `axes` of `x` with `red`; the axes disappear from the shape.
