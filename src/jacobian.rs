@@ -3,13 +3,13 @@
 //! (forward-over-reverse, `jacfwd(grad f)`) and [`hvp`] (a Hessian-vector product that never
 //! forms the Hessian: one jvp of the gradient, O(d) memory).
 
-use ferrograd_core::api::ok;
 use ferrograd_core::transforms::{jvp_flat, linearize_flat, vmap_flat};
 use ferrograd_core::tree::{leaves, rebuild};
 use ferrograd_core::{lax, DType, Result, Tensor, Tree};
 
 use crate::np;
-use crate::transforms::{grad, jvp};
+use crate::site::Site;
+use crate::transforms::{jvp_at, value_and_grad_at};
 
 /// For each leaf: columns `offset..offset + size` of the `n × n` identity, as a batch of `n`
 /// tangents shaped like the leaf (the standard basis of the flattened input).
@@ -60,21 +60,27 @@ fn split_last(j: &Tensor, xs: &[Tensor]) -> Result<Vec<Tensor>> {
 /// ```
 ///
 /// # Panics
-/// If an input leaf is not a float tensor.
+/// When called: if an input leaf is not a float tensor (the message names `jacfwd` and the
+/// line where it was made).
+#[track_caller]
 pub fn jacfwd<T: Tree + Clone>(f: impl Fn(&T) -> Tensor) -> impl Fn(&T) -> T {
-    move |x: &T| {
-        let xs = leaves(x);
-        let flat = |v: &[Tensor]| Ok(vec![f(&rebuild(x, v.to_vec()))]);
-        let pushforward = |ts: &[Tensor]| Ok(jvp_flat(flat, &xs, ts)?.1);
-        let basis = ok(input_basis(&xs));
-        let j = ok(vmap_flat(
-            pushforward,
-            &basis,
-            &vec![Some(0); basis.len()],
-            &[Some(-1)],
-        ));
-        rebuild(x, ok(split_last(&j[0], &xs)))
-    }
+    let site = Site::made("jacfwd");
+    move |x: &T| jacfwd_at(site, &f, x)
+}
+
+/// The forward-mode Jacobian of `f` at `x`, its errors reported at `site`.
+pub(crate) fn jacfwd_at<T: Tree + Clone>(site: Site, f: impl Fn(&T) -> Tensor, x: &T) -> T {
+    let xs = leaves(x);
+    let flat = |v: &[Tensor]| Ok(vec![f(&rebuild(x, v.to_vec()))]);
+    let pushforward = |ts: &[Tensor]| Ok(jvp_flat(flat, &xs, ts)?.1);
+    let basis = site.ok(input_basis(&xs));
+    let j = site.ok(vmap_flat(
+        pushforward,
+        &basis,
+        &vec![Some(0); basis.len()],
+        &[Some(-1)],
+    ));
+    rebuild(x, site.ok(split_last(&j[0], &xs)))
 }
 
 /// The Jacobian of `f` by reverse mode: one linearization, then its transpose vmapped over
@@ -88,33 +94,39 @@ pub fn jacfwd<T: Tree + Clone>(f: impl Fn(&T) -> Tensor) -> impl Fn(&T) -> T {
 /// ```
 ///
 /// # Panics
-/// If an input leaf is not a float tensor.
+/// When called: if an input leaf is not a float tensor (the message names `jacrev` and the
+/// line where it was made).
+#[track_caller]
 pub fn jacrev<T: Tree + Clone>(f: impl Fn(&T) -> Tensor) -> impl Fn(&T) -> T {
-    move |x: &T| {
-        let xs = leaves(x);
-        let flat = |v: &[Tensor]| Ok(vec![f(&rebuild(x, v.to_vec()))]);
-        let (ys, lin) = ok(linearize_flat(flat, &xs));
-        let y = &ys[0];
-        let m = y.size();
-        let mut shape = vec![m];
-        shape.extend_from_slice(y.shape());
-        let dtype = if y.dtype().is_float() {
-            y.dtype()
-        } else {
-            DType::F64
-        };
-        let basis = ok(lax::reshape(&np::eye(m), &shape).and_then(|b| lax::convert(&b, dtype)));
-        let pullback = |c: &[Tensor]| lin.transpose(&[Some(c[0].clone())]);
-        let cts = ok(vmap_flat(pullback, &[basis], &[Some(0)], &[Some(0)]));
-        let blocks = cts
-            .iter()
-            .map(|c| {
-                let shape: Vec<usize> = y.shape().iter().chain(&c.shape()[1..]).copied().collect();
-                ok(lax::reshape(c, &shape))
-            })
-            .collect();
-        rebuild(x, blocks)
-    }
+    let site = Site::made("jacrev");
+    move |x: &T| jacrev_at(site, &f, x)
+}
+
+/// The reverse-mode Jacobian of `f` at `x`, its errors reported at `site`.
+pub(crate) fn jacrev_at<T: Tree + Clone>(site: Site, f: impl Fn(&T) -> Tensor, x: &T) -> T {
+    let xs = leaves(x);
+    let flat = |v: &[Tensor]| Ok(vec![f(&rebuild(x, v.to_vec()))]);
+    let (ys, lin) = site.ok(linearize_flat(flat, &xs));
+    let y = &ys[0];
+    let m = y.size();
+    let mut shape = vec![m];
+    shape.extend_from_slice(y.shape());
+    let dtype = if y.dtype().is_float() {
+        y.dtype()
+    } else {
+        DType::F64
+    };
+    let basis = site.ok(lax::reshape(&np::eye(m), &shape).and_then(|b| lax::convert(&b, dtype)));
+    let pullback = |c: &[Tensor]| lin.transpose(&[Some(c[0].clone())]);
+    let cts = site.ok(vmap_flat(pullback, &[basis], &[Some(0)], &[Some(0)]));
+    let blocks = cts
+        .iter()
+        .map(|c| {
+            let shape: Vec<usize> = y.shape().iter().chain(&c.shape()[1..]).copied().collect();
+            site.ok(lax::reshape(c, &shape))
+        })
+        .collect();
+    rebuild(x, blocks)
 }
 
 /// The Hessian of a scalar function, forward-over-reverse: `jacfwd(grad(f))`, shape
@@ -128,9 +140,17 @@ pub fn jacrev<T: Tree + Clone>(f: impl Fn(&T) -> Tensor) -> impl Fn(&T) -> T {
 /// ```
 ///
 /// # Panics
-/// If `f` returns a non-scalar, or `x` is not a float tensor.
+/// When called: if `f` returns a non-scalar, or `x` is not a float tensor (the message names
+/// `hessian` and the line where it was made).
+#[track_caller]
 pub fn hessian(f: impl Fn(&Tensor) -> Tensor) -> impl Fn(&Tensor) -> Tensor {
-    jacfwd(grad(f))
+    let site = Site::made("hessian");
+    move |x: &Tensor| hessian_at(site, &f, x)
+}
+
+/// The Hessian of `f` at `x`, forward over reverse, its errors reported at `site`.
+pub(crate) fn hessian_at(site: Site, f: impl Fn(&Tensor) -> Tensor, x: &Tensor) -> Tensor {
+    jacfwd_at(site, |x: &Tensor| value_and_grad_at(site, &f, x).1, x)
 }
 
 /// The Hessian-vector product `∇²f(x)·v` as the directional derivative of the gradient
@@ -149,5 +169,6 @@ pub fn hessian(f: impl Fn(&Tensor) -> Tensor) -> impl Fn(&Tensor) -> Tensor {
 /// If `f` returns a non-scalar, or `x` and `v` differ in structure, shapes or dtypes.
 #[track_caller]
 pub fn hvp<T: Tree + Clone>(f: impl Fn(&T) -> Tensor, x: &T, v: &T) -> T {
-    jvp(grad(f), x, v).1
+    let site = Site::called("hvp");
+    jvp_at(site, |x: &T| value_and_grad_at(site, &f, x).1, x, v).1
 }

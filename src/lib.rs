@@ -20,6 +20,8 @@
 // The derive macro names `::ferrograd`, which must resolve inside this crate too.
 extern crate self as ferrograd;
 
+pub mod args;
+mod argnums;
 mod check;
 mod custom;
 pub mod guide;
@@ -35,9 +37,16 @@ pub mod plot;
 pub mod progress;
 pub mod random;
 mod ravel;
+mod site;
 mod transforms;
 mod vmap;
+mod vmap_args;
 
+pub use argnums::{
+    grad_argnums, grad_with_aux_argnums, hessian_argnums, jacfwd_argnums, jacrev_argnums,
+    jvp_argnums, value_and_grad_argnums, value_and_grad_with_aux_argnums, vjp_argnums,
+};
+pub use args::{Arg, Argnums, ArgsFn, Params};
 pub use check::{check_grads, check_grads_with, CheckOptions, Modes};
 pub use custom::{custom_jvp, custom_vjp};
 /// The per-thread cache of freed array buffers that operations take their outputs from:
@@ -55,6 +64,7 @@ pub use transforms::{
     value_and_grad_with_aux, vjp,
 };
 pub use vmap::{vmap, vmap_axes};
+pub use vmap_args::{vmap_args, vmap_args_out, InAxes, IntoInAxes};
 
 // The README's Rust examples run as doc tests.
 #[cfg(doctest)]

@@ -3,11 +3,11 @@
 //! once per example. The flat transform is `ferrograd_core::transforms::vmap_flat`; this only
 //! flattens and rebuilds the trees.
 
-use ferrograd_core::api::ok;
 use ferrograd_core::transforms::vmap_flat;
 use ferrograd_core::tree::{leaves, rebuild};
 use ferrograd_core::Tree;
 
+use crate::site::Site;
 use crate::transforms::flat_call;
 
 /// Maps `f` over axis 0 of every leaf of its input; every output leaf gets the batch as its
@@ -26,11 +26,14 @@ use crate::transforms::flat_call;
 /// # Panics
 /// When called: if mapped leaves differ in their size along axis 0, a leaf is 0-d, or the
 /// function reads a batched value as a number (`item`, `to_vec`, a Rust `if` on data: use
-/// `np::where_`, or structured control flow).
+/// `np::where_`, or structured control flow). The message of an error found by `vmap` itself
+/// names `vmap` and the line where it was made.
+#[track_caller]
 pub fn vmap<T: Tree + Clone, U: Tree>(f: impl Fn(&T) -> U) -> impl Fn(&T) -> U {
+    let site = Site::made("vmap");
     move |x: &T| {
         let n = leaves(x).len();
-        vmap_call(&f, x, &vec![Some(0); n], &[Some(0)])
+        vmap_at(site, &f, x, &vec![Some(0); n], &[Some(0)])
     }
 }
 
@@ -55,23 +58,27 @@ pub fn vmap<T: Tree + Clone, U: Tree>(f: impl Fn(&T) -> U) -> impl Fn(&T) -> U {
 /// # Panics
 /// As [`vmap`]; also if an axis is out of range, `in_axes` does not have one entry per input
 /// leaf, every entry is `None`, or a batched output has an `out_axes` entry of `None`.
+#[track_caller]
 pub fn vmap_axes<T: Tree + Clone, U: Tree>(
     f: impl Fn(&T) -> U,
     in_axes: &[Option<i64>],
     out_axes: &[Option<i64>],
 ) -> impl Fn(&T) -> U {
+    let site = Site::made("vmap_axes");
     let (in_axes, out_axes) = (in_axes.to_vec(), out_axes.to_vec());
-    move |x: &T| vmap_call(&f, x, &in_axes, &out_axes)
+    move |x: &T| vmap_at(site, &f, x, &in_axes, &out_axes)
 }
 
-fn vmap_call<T: Tree + Clone, U: Tree>(
+/// `f` mapped over the given axes of `x`'s leaves, its errors reported at `site`.
+pub(crate) fn vmap_at<T: Tree, U: Tree>(
+    site: Site,
     f: impl Fn(&T) -> U,
     x: &T,
     in_axes: &[Option<i64>],
     out_axes: &[Option<i64>],
 ) -> U {
     let mut out = None;
-    let ys = ok(vmap_flat(
+    let ys = site.ok(vmap_flat(
         flat_call(&f, x, &mut out),
         &leaves(x),
         in_axes,

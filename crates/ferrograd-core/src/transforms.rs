@@ -12,11 +12,13 @@ pub use crate::interp::batch::vmap_flat;
 /// Checks that `x` can carry a derivative.
 pub fn check_differentiable(op: &'static str, x: &Tensor) -> Result<()> {
     if !x.dtype().is_float() {
+        let dtype = x.dtype().to_string();
+        // "an int64", "a bool", "a uint32" (said "you-int").
+        let article = if dtype.starts_with('i') { "an" } else { "a" };
         return Err(Error::NotDifferentiable {
             op,
             msg: format!(
-                "cannot differentiate with respect to a {} input of shape {:?}; integer and bool arrays have no derivatives — convert it with .astype(DType::F64) (or write float literals like 1.0)",
-                x.dtype(),
+                "cannot differentiate with respect to {article} {dtype} input of shape {:?}; integer and bool arrays have no derivatives — convert it with .astype(DType::F64) (or write float literals like 1.0)",
                 x.shape()
             ),
         });
