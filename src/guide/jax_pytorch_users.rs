@@ -38,6 +38,119 @@
 //! | optax `sgd`, `adam`, `adamw`, `rmsprop`, `adagrad`, `clip_by_global_norm`, schedules | [`crate::optim`], same names, over any `Tree` |
 //! | `jax.jit(f)`, `jax.make_jaxpr(f)(x)` | `jit(f)`, `make_program(f)(&x)` (also prints the optimised program and its fused loops); `jit_with(f, JitOptions { explain_recompiles: true, .. })` says why a call compiled again |
 //!
+//! Every row of the JAX table, run:
+//!
+//! ```
+//! use std::collections::BTreeMap;
+//! use ferrograd::optim::{self, schedule};
+//! use ferrograd::{
+//!     check_grads, custom_jvp, custom_vjp, grad, grad_with_aux, hessian, hvp, jacfwd, jacrev,
+//!     jit, jit_with, jvp, linearize, make_program, random, ravel, stop_gradient,
+//!     value_and_grad_with_aux, vjp, vmap, vmap_axes, JitOptions, Tensor, Tree,
+//! };
+//! let close = |t: &Tensor, want: &[f64]| {
+//!     let got = t.to_vec();
+//!     assert_eq!(got.len(), want.len(), "{got:?} vs {want:?}");
+//!     assert!(got.iter().zip(want).all(|(g, w)| (g - w).abs() < 1e-9), "{got:?} vs {want:?}");
+//! };
+//! let x = Tensor::from(vec![1.0, 2.0]);
+//! let cube = |x: &Tensor| x.powi(3).sum();
+//! // grad; two arguments as one tuple, a third captured.
+//! close(&grad(cube)(&x), &[3.0, 12.0]);
+//! let scale = Tensor::from(10.0);
+//! let (ga, gb) = grad(|(a, b): &(Tensor, Tensor)| (a * b * &scale).sum())(&(x.clone(), x.clone()));
+//! close(&ga, &[10.0, 20.0]);
+//! close(&gb, &[10.0, 20.0]);
+//! // value_and_grad / grad with an auxiliary output.
+//! let with_aux = |x: &Tensor| (cube(x), x.max());
+//! let ((value, aux), g) = value_and_grad_with_aux(with_aux)(&x);
+//! close(&value, &[9.0]);
+//! close(&aux, &[2.0]);
+//! close(&g, &[3.0, 12.0]);
+//! let (g, aux) = grad_with_aux(with_aux)(&x);
+//! close(&g, &[3.0, 12.0]);
+//! close(&aux, &[2.0]);
+//! // jvp, vjp, linearize.
+//! let t = Tensor::from(vec![1.0, 0.0]);
+//! let (y, y_dot) = jvp(|x: &Tensor| x.powi(2), &x, &t);
+//! close(&y, &[1.0, 4.0]);
+//! close(&y_dot, &[2.0, 0.0]);
+//! let (y, pullback) = vjp(|x: &Tensor| x.powi(2), &x);
+//! close(&y, &[1.0, 4.0]);
+//! close(&pullback(&Tensor::from(vec![1.0, 1.0])), &[2.0, 4.0]);
+//! let (_, lin) = linearize(|x: &Tensor| x.powi(2), &x);
+//! close(&lin(&t), &[2.0, 0.0]);
+//! // Jacobians and the Hessian.
+//! close(&jacfwd(|x: &Tensor| x.powi(2))(&x), &[2.0, 0.0, 0.0, 4.0]);
+//! close(&jacrev(|x: &Tensor| x.powi(2))(&x), &[2.0, 0.0, 0.0, 4.0]);
+//! close(&hessian(cube)(&x), &[6.0, 0.0, 0.0, 12.0]);
+//! close(&hvp(cube, &x, &t), &[6.0, 0.0]);
+//! // vmap over axis 0; vmap_axes with an unmapped input.
+//! let rows = Tensor::from([[1.0, 2.0], [3.0, 4.0]]);
+//! close(&vmap(|r: &Tensor| r.sum())(&rows), &[3.0, 7.0]);
+//! let shifted = vmap_axes(|(r, c): &(Tensor, Tensor)| (r + c).sum(), &[Some(0), None], &[Some(0)]);
+//! close(&shifted(&(rows.clone(), Tensor::from(vec![10.0, 10.0]))), &[23.0, 27.0]);
+//! // stop_gradient.
+//! close(&grad(|x: &Tensor| (x * stop_gradient(x)).sum())(&x), &[1.0, 2.0]);
+//! // custom_vjp, custom_jvp: a doubled derivative, to see the rule is used.
+//! let f = custom_vjp(|x: &Tensor| x.sin(), |x: &Tensor, _y: &Tensor, ct: &Tensor| 2.0 * ct * x.cos());
+//! close(&grad(|x: &Tensor| f(x).sum())(&x), &[2.0 * 1f64.cos(), 2.0 * 2f64.cos()]);
+//! let h = custom_jvp(|x: &Tensor| x.sin(), |x: &Tensor, t: &Tensor| (x.sin(), 2.0 * x.cos() * t));
+//! close(&grad(|x: &Tensor| h(x).sum())(&x), &[2.0 * 1f64.cos(), 2.0 * 2f64.cos()]);
+//! // x.at[i].set / add / mul.
+//! close(&x.at(0).set(5.0), &[5.0, 2.0]);
+//! close(&x.at(1).add(1.0), &[1.0, 3.0]);
+//! close(&x.at(1).mul(3.0), &[1.0, 6.0]);
+//! // Random keys.
+//! let k = random::key(0);
+//! let ks = random::split(&k, 2);
+//! assert_ne!(ks[0], ks[1]);
+//! assert_ne!(random::fold_in(&k, 1), k);
+//! assert_eq!(random::normal(&ks[0], &[2]).to_vec(), random::normal(&ks[0], &[2]).to_vec());
+//! // ravel_pytree.
+//! let tree = (x.clone(), Tensor::from(3.0));
+//! let (flat, unravel) = ravel(&tree);
+//! close(&flat, &[1.0, 2.0, 3.0]);
+//! close(&unravel.apply(&flat).1, &[3.0]);
+//! // Pytrees: a map of named parameters, and a derived struct.
+//! let params = BTreeMap::from([("w".to_string(), x.clone())]);
+//! close(&grad(|p: &BTreeMap<String, Tensor>| p["w"].sum())(&params)["w"], &[1.0, 1.0]);
+//! #[derive(Clone, Tree)]
+//! struct Layer {
+//!     w: Tensor,
+//!     b: Tensor,
+//! }
+//! let layer = Layer { w: x.clone(), b: Tensor::from(0.5) };
+//! let g = grad(|l: &Layer| (&l.w * 2.0 + &l.b).sum())(&layer);
+//! close(&g.w, &[2.0, 2.0]);
+//! close(&g.b, &[2.0]);
+//! // check_grads, both modes, to second order.
+//! check_grads(|x: &Tensor| x.sin().sum(), &x, 2).unwrap();
+//! // optax-style optimizers over any tree.
+//! let grads = Tensor::from(vec![1.0, -1.0]);
+//! for opt in [optim::sgd(0.1), optim::sgd(schedule::exponential_decay(0.1, 0.5, 10, false))] {
+//!     let (p, _) = opt.update(&x, &grads, opt.init(&x));
+//!     close(&p, &[0.9, 2.1]);
+//! }
+//! for p in [
+//!     optim::adam(0.1).update(&x, &grads, optim::adam(0.1).init(&x)).0,
+//!     optim::adamw(0.1, 0.0).update(&x, &grads, optim::adamw(0.1, 0.0).init(&x)).0,
+//!     optim::adagrad(0.1).update(&x, &grads, optim::adagrad(0.1).init(&x)).0,
+//! ] {
+//!     let p = p.to_vec(); // a first step of ±lr (less epsilon's share)
+//!     assert!((p[0] - 0.9).abs() < 1e-6 && (p[1] - 2.1).abs() < 1e-6, "{p:?}");
+//! }
+//! let rms = optim::rmsprop(0.1);
+//! assert!(rms.update(&x, &grads, rms.init(&x)).0.to_vec()[0] < 1.0);
+//! close(&optim::clip_by_global_norm(&Tensor::from(vec![3.0, 4.0]), 1.0), &[0.6, 0.8]);
+//! assert!((schedule::cosine_decay(1.0, 10, 0.0).at(10) - 0.0).abs() < 1e-12);
+//! // jit, make_program, jit_with.
+//! close(&jit(cube)(&x), &[9.0]);
+//! assert!(make_program(cube)(&x).to_string().contains("pow"));
+//! let jitted = jit_with(cube, JitOptions { explain_recompiles: true, ..JitOptions::default() });
+//! close(&jitted.call(&x), &[9.0]);
+//! ```
+//!
 //! Python control flow on traced values works under `grad`/`jvp` (each call retraces, as in
 //! autograd); under `vmap` and `jit`, branching on a traced value is an error that says so.
 //!
@@ -65,3 +178,66 @@
 //! | `torch.nn.Linear`, an MLP, `F.cross_entropy`, `F.mse_loss` | [`crate::nn`]: `Linear`, `Mlp`, `cross_entropy_with_logits`, `mse` |
 //! | `torch.optim.Adam(params).step()` | `optim::adam(..)`: `init(&params)` then `update(&params, &grads, state)` |
 //! | `torch.save(model.state_dict())`, `np.save`, `np.savez` | [`crate::io::save`] (safetensors), `io::save_npy`, `io::save_npz` |
+//!
+//! Every row of the PyTorch table, run:
+//!
+//! ```
+//! use ferrograd::{grad, io, nn, no_grad, optim, random, BackwardOptions, Tensor};
+//! // requires_grad, backward (with a seed), .grad accumulating, zero_grad.
+//! let x = Tensor::param(vec![1.0, 2.0]);
+//! let y = Tensor::from(vec![3.0]).requires_grad();
+//! (&x * &x).sum().backward();
+//! assert_eq!(x.grad().unwrap().to_vec(), vec![2.0, 4.0]);
+//! (&x * 3.0).backward_with(&Tensor::from(vec![1.0, 1.0]));
+//! assert_eq!(x.grad().unwrap().to_vec(), vec![5.0, 7.0]); // accumulated
+//! x.zero_grad();
+//! assert!(x.grad().is_none_or(|g| g.to_vec() == vec![0.0, 0.0]));
+//! (&y * 2.0).sum().backward();
+//! assert_eq!(y.grad().unwrap().to_vec(), vec![2.0]);
+//! // no_grad, detach: z and the detached x are constants to backward.
+//! let z = no_grad(|| &x * 2.0);
+//! (&z * &x).sum().backward();
+//! assert_eq!(x.grad().unwrap().to_vec(), vec![2.0, 4.0]);
+//! x.zero_grad();
+//! (&x.detach() * &x).sum().backward();
+//! assert_eq!(x.grad().unwrap().to_vec(), vec![1.0, 2.0]);
+//! // retain_graph / create_graph, and torch.autograd.grad.
+//! let w = Tensor::param(3.0);
+//! let cube = &w * &w * &w;
+//! let opts = BackwardOptions { retain_graph: true, create_graph: false };
+//! cube.backward_opts(None, opts);
+//! cube.backward_opts(None, opts);
+//! assert_eq!(w.grad().unwrap().item(), 54.0); // two passes of 3w²
+//! let dw = w.grad_of(&cube, true);
+//! assert_eq!(dw.item(), 27.0);
+//! assert_eq!(w.grad_of(&dw, false).item(), 18.0); // d²/dw² w³ = 6w
+//! // torch.func: the same transforms.
+//! assert_eq!(grad(|v: &Tensor| v.powi(3))(&Tensor::from(3.0)).item(), 27.0);
+//! // nn layers and losses.
+//! let key = random::key(0);
+//! let layer = nn::Linear::new(&key, 3, 2);
+//! assert_eq!(layer.forward(&Tensor::from_vec(vec![0.0; 12], &[4, 3])).shape(), &[4, 2]);
+//! let mlp = nn::Mlp::new(&key, &[3, 4, 1], nn::Activation::Relu);
+//! assert_eq!(mlp.forward(&Tensor::from_vec(vec![0.0; 6], &[2, 3])).shape(), &[2, 1]);
+//! let logits = Tensor::from([[0.0, 0.0]]);
+//! let ce = nn::cross_entropy_with_logits(&logits, &Tensor::from(vec![1i64]));
+//! assert!((ce.item() - 2f64.ln()).abs() < 1e-15);
+//! assert_eq!(nn::mse(&Tensor::from(vec![1.0, 3.0]), &Tensor::from(vec![0.0, 0.0])).item(), 5.0);
+//! // An optimizer step.
+//! let opt = optim::adam(0.1);
+//! let params = Tensor::from(vec![1.0, 2.0]);
+//! let state = opt.init(&params);
+//! let (params, _state) = opt.update(&params, &Tensor::from(vec![1.0, -1.0]), state);
+//! assert!((params.to_vec()[0] - 0.9).abs() < 1e-9);
+//! // Saving.
+//! let dir = std::env::temp_dir().join(format!("ferrograd-guide-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir).unwrap();
+//! io::save(dir.join("layer.safetensors"), &layer).unwrap();
+//! let back = io::load(dir.join("layer.safetensors"), &layer).unwrap();
+//! assert_eq!(back.w.to_vec(), layer.w.to_vec());
+//! io::save_npy(dir.join("w.npy"), &layer.w).unwrap();
+//! assert_eq!(io::load_npy(dir.join("w.npy")).unwrap().to_vec(), layer.w.to_vec());
+//! io::save_npz(dir.join("layer.npz"), &layer).unwrap();
+//! assert_eq!(io::load_npz(dir.join("layer.npz")).unwrap().len(), 2);
+//! std::fs::remove_dir_all(&dir).unwrap();
+//! ```
