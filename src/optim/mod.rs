@@ -25,6 +25,7 @@
 mod clip;
 mod fit;
 mod fused;
+mod imperative;
 mod num;
 mod rules;
 pub mod schedule;
@@ -32,6 +33,7 @@ pub mod schedule;
 pub use clip::{clip_by_global_norm, global_norm, try_clip_by_global_norm};
 pub use fit::{fit, fit_with, Fit, FitOptions};
 pub use fused::{Formula, Scalar, Step, Value};
+pub use imperative::ParamOptimizer;
 pub use num::Num;
 pub use rules::{adagrad, adam, adamw, rmsprop, sgd, Adagrad, Adam, AdamStep, RmsProp, Rule, Sgd};
 pub use schedule::Schedule;

@@ -7,7 +7,7 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use ferrograd_array::{Array, DType, Shape};
 
@@ -79,7 +79,12 @@ pub(crate) enum Repr {
 /// What a tracked tensor points at: its value, where the tape recorded it, and its gradient.
 /// Shared by the tensor's clones (an `Arc`, so a tracked tensor stays `Send + Sync`).
 pub struct Node {
+    /// The value it was made with; it gives the shape and dtype, which never change. A param
+    /// updated in place (`w -= …` under `no_grad`) holds its later values in `cell`.
     pub(crate) value: Array,
+    /// The current value and its version, once the node has been updated in place (see
+    /// `crate::imperative::cell`).
+    pub(crate) cell: OnceLock<Box<crate::imperative::ParamCell>>,
     /// The id of the tape (one per thread, unique in the process) that recorded the node.
     pub(crate) tape: u64,
     /// Its row on that tape: moved when the tape is compacted, `u32::MAX` once dropped. Only
@@ -94,6 +99,7 @@ impl Node {
     pub(crate) fn new(value: Array, tape: u64, row: u32, leaf: bool) -> Arc<Node> {
         Arc::new(Node {
             value,
+            cell: OnceLock::new(),
             tape,
             row: AtomicU32::new(row),
             leaf,
@@ -108,6 +114,7 @@ impl fmt::Debug for Node {
             .field("shape", &self.value.shape())
             .field("dtype", &self.value.dtype())
             .field("leaf", &self.leaf)
+            .field("version", &self.version())
             .field("tape", &self.tape)
             .field("row", &self.row.load(Relaxed))
             .finish()
@@ -117,7 +124,9 @@ impl fmt::Debug for Node {
 // Two words (see `Tracer`): keep it so.
 const _: () = assert!(std::mem::size_of::<Tensor>() == 16);
 
-/// An n-dimensional array that transforms can trace. Cheap to clone; immutable.
+/// An n-dimensional array that transforms can trace. Cheap to clone; immutable, except for
+/// an imperative param ([`Tensor::param`]), a shared cell that `w -= …` under
+/// [`no_grad`](crate::imperative::no_grad) updates for all its clones.
 #[derive(Clone)]
 pub struct Tensor {
     pub(crate) repr: Repr,
@@ -181,11 +190,17 @@ impl Tensor {
 
     /// The concrete array, or `None` while the tensor is traced by a transform. A tensor on
     /// the imperative tape (a param and what is computed from it) holds its value too.
+    ///
+    /// A param is a shared cell that `w -= …` under `no_grad` updates (see
+    /// [`crate::imperative`]): the reference is to its value when this was called, and a value
+    /// lent this way after an update is kept until the param is dropped (a later update
+    /// cannot free what is borrowed). Reading a param's value in a long loop, prefer
+    /// [`Tensor::detach`] or the operators, which keep nothing.
     pub fn as_array(&self) -> Option<&Array> {
         match &self.repr {
             Repr::Value(a) => Some(a),
             Repr::Tracer(_) => None,
-            Repr::Tracked(n) => Some(&n.value),
+            Repr::Tracked(n) => Some(n.current_ref()),
         }
     }
 

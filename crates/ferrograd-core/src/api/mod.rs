@@ -5,6 +5,7 @@
 //! Programmer errors (shape or dtype mismatches) panic at one chokepoint, [`ok`], with the
 //! message of the inner error; `try_` functions return the error instead.
 
+mod assign_ops;
 mod axes;
 mod binary;
 mod broadcast;

@@ -108,6 +108,9 @@ pub(crate) fn tape_vjp(
     tapped.extend(roots.filter_map(|(r, c)| Some((r?, c?))));
     TAPE.with(|t| {
         let mut t = t.borrow_mut();
+        for (r, _) in &tapped {
+            check_version(op, &t.rows[*r as usize])?;
+        }
         if free {
             for (r, _) in &tapped {
                 t.free(*r);
@@ -179,6 +182,31 @@ fn freed_error(op: &'static str) -> Error {
     )
 }
 
+/// Refuses a pass through a root recorded with a value its param no longer holds (PyTorch's
+/// version counter): the gradient would be that of the old value, landing in the `.grad` of
+/// a param that has moved on.
+fn check_version(op: &'static str, row: &super::tape::Row) -> Result<()> {
+    if !matches!(row.origin, Origin::Root) {
+        return Ok(());
+    }
+    let Some(n) = row.node.upgrade() else {
+        return Ok(());
+    };
+    let now = n.version();
+    if now == row.version {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        op,
+        format!(
+            "a param of shape {:?} ({}) was updated in place (-=, +=, *=, /=, copy_from or an optimizer step) after this graph used its value: the graph holds update {} of it and the param is now at update {now}, so the gradient would be that of a value the param no longer has. Call backward before updating the param, or compute the loss again from the updated param",
+            n.value.shape(),
+            n.value.dtype(),
+            row.version,
+        ),
+    ))
+}
+
 fn other_thread_error(op: &'static str) -> Error {
     Error::invalid(
         op,
@@ -227,6 +255,7 @@ fn history(op: &'static str, y: &Arc<Node>, cut: Option<&Arc<Node>>) -> Result<O
                 }
                 // A root nobody holds any more keeps its recorded value as a constant.
                 _ => {
+                    check_version(op, row)?;
                     if let Some(n) = row.node.upgrade() {
                         roots.push((
                             r,

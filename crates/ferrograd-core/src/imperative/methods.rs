@@ -35,7 +35,11 @@ impl Tensor {
     pub fn try_param(value: impl Into<Tensor>) -> Result<Tensor> {
         let x: Tensor = value.into();
         check_differentiable("param", &x)?;
-        let a = x.try_array("param")?.clone();
+        let a = match &x.repr {
+            // A param's current value, read without lending it (see `Tensor::as_array`).
+            Repr::Tracked(n) => n.current(),
+            _ => x.try_array("param")?.clone(),
+        };
         Ok(new_leaf(a))
     }
 
@@ -168,7 +172,7 @@ impl Tensor {
     #[track_caller]
     pub fn detach(&self) -> Tensor {
         match &self.repr {
-            Repr::Tracked(n) => Tensor::from_array(n.value.clone()),
+            Repr::Tracked(n) => Tensor::from_array(n.current()),
             Repr::Value(_) => self.clone(),
             Repr::Tracer(_) => ok(lax::stop_gradient(self)),
         }

@@ -10,6 +10,74 @@
 //! assert_eq!(x.grad().map(|g| g.item()), Some(10.0));
 //! ```
 //!
+//! # Updating params in place
+//!
+//! A param is a shared, mutable cell, as a PyTorch leaf is: inside [`no_grad`],
+//! `w -= &(lr * &g)` (and `+=`, `*=`, `/=` with a tensor or a scalar, and
+//! [`Tensor::copy_from`]) replaces its value and keeps it the same leaf — its identity, its
+//! [`is_leaf`](Tensor::is_leaf), its `.grad()` and what [`zero_grad`](Tensor::zero_grad)
+//! clears — and **every clone of the param sees the new value** (an optimizer built by
+//! `optim::adam(lr).on_params(vec![w.clone()])` updates your `w` this way). Other tensors
+//! are values: on them `x -= y` is `x = &x - y`, which rebinds `x` and leaves its clones alone.
+//!
+//! - **Outside `no_grad`** an in-place update of a param is refused with an error naming the
+//!   operation and the fix (PyTorch refuses it too: it would make the update part of the
+//!   param's own history).
+//! - **Graphs recorded before an update.** Each param counts its updates
+//!   ([`Tensor::version`], PyTorch's `_version`). A `backward` (or `grad_of`) through a graph
+//!   that used an older value of a param is refused with an error naming the param's shape:
+//!   its gradient would be that of a value the param no longer has. Call `backward` before
+//!   the update, or compute the loss again. (PyTorch refuses only when an operation saved
+//!   the value; here any use of the old value in the graph counts.)
+//! - **Threads.** The value and its version sit under one lock, replaced whole: a thread
+//!   reading a param while another updates it sees the old value or the new one, never a
+//!   mix. An update computes the new value from the current one and stores it only if no
+//!   other update landed meanwhile (else it computes again), so concurrent `-=` on one
+//!   param all count.
+//! - **Reading by reference.** [`Tensor::as_array`] (and what goes through it: `item`,
+//!   `to_vec`, `Display`) lends a reference that another clone's update cannot invalidate, so
+//!   each value of an updated param read this way is kept until the param is dropped —
+//!   once per update, however many times it is read. The operators, `detach` and the
+//!   optimizers read by value and keep nothing.
+//!
+//! The PyTorch loop, with the step written in place, gives the numbers of the older idiom
+//! that makes a new leaf each step:
+//!
+//! ```
+//! use ferrograd_core::{imperative::no_grad, Tensor};
+//! let x = Tensor::from([[1.0, 2.0], [3.0, 1.0], [0.0, 1.0]]);
+//! let y = Tensor::from(vec![1.0, 2.0, -1.0]);
+//! let loss = |w: &Tensor, b: &Tensor| (x.matmul(w) + b - &y).powi(2).mean();
+//! let lr = 0.1;
+//!
+//! // New style: w and b stay the same leaves; zero_grad clears their .grad each step.
+//! let mut w = Tensor::param(vec![0.0, 0.0]);
+//! let mut b = Tensor::param(0.0);
+//! for _ in 0..50 {
+//!     loss(&w, &b).backward();
+//!     let (gw, gb) = (w.grad().unwrap(), b.grad().unwrap());
+//!     no_grad(|| {
+//!         w -= &(lr * &gw);
+//!         b -= &(lr * &gb);
+//!     });
+//!     w.zero_grad();
+//!     b.zero_grad();
+//! }
+//!
+//! // Old style: each step makes new leaves (whose .grad starts empty).
+//! let mut w_old = Tensor::param(vec![0.0, 0.0]);
+//! let mut b_old = Tensor::param(0.0);
+//! for _ in 0..50 {
+//!     loss(&w_old, &b_old).backward();
+//!     let (gw, gb) = (w_old.grad().unwrap(), b_old.grad().unwrap());
+//!     w_old = no_grad(|| &w_old - lr * &gw).requires_grad();
+//!     b_old = no_grad(|| &b_old - lr * &gb).requires_grad();
+//! }
+//! assert_eq!(w.to_vec(), w_old.to_vec()); // bit for bit
+//! assert_eq!(b.item(), b_old.item());
+//! assert!(w.is_leaf() && w.version() == 50);
+//! ```
+//!
 //! # Design
 //!
 //! It is the same machinery as the functional transforms, not a second derivative system.
@@ -62,16 +130,25 @@
 //!   in the process, which its nodes carry. A tracked tensor sent to another thread is a root
 //!   there; gradients found there land in the same `.grad`, added under one lock. Backward
 //!   from a tensor recorded on another thread is refused, naming the rule.
+//! - **Params as cells.** A node keeps the value it was made with (its shape and dtype never
+//!   change); the first in-place update gives it a cell (`cell.rs`) with the current value
+//!   and its version under one lock. The tape reads a param's value and version together
+//!   for each operation, and records the version on the param's root row; a param used
+//!   after an update gets a new root row, and a pass that reaches a root whose param has
+//!   moved to a later version is refused before it touches any `.grad`.
 //! - **Panics.** A backward pass borrows the tape's program and gives it back when dropped,
 //!   so a panicking rule leaves the tape as it was.
 
 mod backward;
+pub(crate) mod cell;
 mod collect;
+mod inplace;
 mod methods;
 mod tape;
 
 pub use crate::tensor::Node;
 pub use backward::BackwardOptions;
+pub(crate) use cell::ParamCell;
 pub use tape::{is_grad_enabled, tape_len};
 
 /// Runs `f` without recording: operations on tracked tensors compute plain values, and

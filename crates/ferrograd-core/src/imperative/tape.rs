@@ -50,6 +50,9 @@ pub(crate) struct Row {
     /// differentiated, possibly several times (Hessian rows), so passes never free it; it
     /// goes when nothing live reaches it.
     pub retained: bool,
+    /// For a root, the version of its node's value it was recorded with (see
+    /// `Node::version`): a pass through a root whose node has been updated since is refused.
+    pub version: u64,
 }
 
 pub(crate) const NO_ROW: u32 = u32::MAX;
@@ -94,15 +97,19 @@ impl Tape {
         }
     }
 
-    /// The row of `node` to record an operation on: its own while it can be backpropagated
-    /// through, else a new root for it.
-    pub fn row_of(&mut self, node: &Arc<Node>) -> u32 {
+    /// The row of `node` to record an operation on its value of `version`: its own while it
+    /// can be backpropagated through and holds that version, else a new root for it (the
+    /// rows recorded with an older version stay for the graphs that used them, whose
+    /// backward passes are then refused).
+    pub fn row_of(&mut self, node: &Arc<Node>, version: u64) -> u32 {
         if let Some(r) = self.find_row(node) {
-            if !self.rows[r as usize].freed {
+            let row = &self.rows[r as usize];
+            if !row.freed && row.version == version {
                 return r;
             }
         }
         let r = self.push_root(&node.value, Arc::downgrade(node));
+        self.rows[r as usize].version = version;
         if node.tape == self.id {
             node.row.store(r, Relaxed);
         } else {
@@ -136,6 +143,7 @@ impl Tape {
             origin,
             freed: false,
             retained: self.retaining > 0,
+            version: 0,
         });
         self.var_row.resize(self.prog.borrow().avals.len(), NO_ROW);
         self.var_row[var.0 as usize] = r;
@@ -263,6 +271,18 @@ pub(crate) fn new_leaf(value: Array) -> Tensor {
 
 /// Applies `prim` to arguments of which at least one is tracked (and none is a tracer).
 fn process(prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>> {
+    // Each param's value is read once, with its version, so that the row recorded for it
+    // matches the value used even if another thread updates it meanwhile.
+    let (primals, versions): (Vec<Tensor>, Vec<u64>) = args
+        .iter()
+        .map(|a| match &a.repr {
+            Repr::Tracked(n) => {
+                let (v, version) = n.snapshot();
+                (Tensor::from_array(v), version)
+            }
+            _ => (a.clone(), 0),
+        })
+        .unzip();
     let rows = TAPE.with(|t| {
         let mut t = t.borrow_mut();
         if t.busy || !is_grad_enabled() {
@@ -273,9 +293,10 @@ fn process(prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>>
         }
         let rows: Vec<Option<(u32, Var)>> = args
             .iter()
-            .map(|a| match &a.repr {
+            .zip(&versions)
+            .map(|(a, &version)| match &a.repr {
                 Repr::Tracked(n) => {
-                    let r = t.row_of(n);
+                    let r = t.row_of(n, version);
                     Some((r, t.rows[r as usize].var))
                 }
                 _ => None,
@@ -284,9 +305,8 @@ fn process(prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>>
         Some((rows, t.prog.clone()))
     });
     let Some((rows, prog)) = rows else {
-        return interp::eval(prim, args);
+        return interp::eval(prim, &primals);
     };
-    let primals: Vec<Tensor> = args.iter().map(value_of).collect();
     // The rows and variables just looked up must stay where they are until the outputs'
     // rows are pushed (a custom rule could record on the tape in between).
     let _pin = Pin::enter();
@@ -364,7 +384,7 @@ fn linearize_one(
 /// The value of a tracked tensor as a plain one; other tensors unchanged.
 pub(crate) fn value_of(x: &Tensor) -> Tensor {
     match &x.repr {
-        Repr::Tracked(n) => Tensor::from_array(n.value.clone()),
+        Repr::Tracked(n) => Tensor::from_array(n.current()),
         _ => x.clone(),
     }
 }
