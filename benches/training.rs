@@ -3,23 +3,15 @@
 //!
 //! Run with `cargo bench --bench training` (add `-- --quick` for a short run).
 
+mod workloads;
+
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use ferrograd::nn::{self, Activation, Init, LayerInit};
-use ferrograd::{optim, random, value_and_grad, DType};
+use ferrograd::{nn, optim, value_and_grad, DType};
 
 fn w8_sgd_step(c: &mut Criterion) {
-    let keys = random::split(&random::key(8), 3);
-    let init = LayerInit {
-        w: Init::HeNormal,
-        b: Init::Zeros,
-        dtype: DType::F32,
-    };
-    let model = nn::Mlp::with_init(&keys[0], &[784, 256, 256, 10], Activation::Relu, &init);
-    let x = random::normal_dtype(&keys[1], &[128, 784], DType::F32);
-    let labels = random::uniform(&keys[2], &[128]) * 10.0;
-    let labels = labels.floor().astype(DType::I64);
+    let (model, x, labels) = workloads::mlp_data();
     let loss = |m: &nn::Mlp| nn::cross_entropy_with_logits(&m.forward(&x), &labels);
     let step = value_and_grad(loss);
     let opt = optim::sgd(0.01);

@@ -3,10 +3,13 @@
 //!
 //! Run with `cargo bench --bench vmap` (add `-- --quick` for a short run).
 
+mod workloads;
+
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use ferrograd::{grad, hessian, hvp, jacfwd, jacrev, random, vmap_axes, Tensor};
+use ferrograd::{grad, hessian, hvp, jacfwd, jacrev, vmap_axes, Tensor};
+use workloads::{nll, sigmoid};
 
 fn max_diff(a: &Tensor, b: &Tensor) -> f64 {
     (a - b).abs().max().item()
@@ -14,10 +17,7 @@ fn max_diff(a: &Tensor, b: &Tensor) -> f64 {
 
 /// W5: Hessian-vector product of f(x) = Σ A sin(x), A 10×50,000.
 fn w5(c: &mut Criterion) {
-    let d = 50_000;
-    let a = random::uniform(&random::key(1), &[10, d]);
-    let x = Tensor::from(vec![2.0; d]);
-    let r = random::uniform(&random::key(2), &[d]);
+    let (a, x, r) = workloads::hvp_data();
     let f = |x: &Tensor| a.matmul(&x.sin()).sum();
     // H = diag(-sin(x) ⊙ Σ_i A[i,:])
     let want = -x.sin() * a.sum_axis(0) * &r;
@@ -25,24 +25,9 @@ fn w5(c: &mut Criterion) {
     c.bench_function("W5/hvp_d50000", |b| b.iter(|| hvp(f, black_box(&x), &r)));
 }
 
-fn sigmoid(x: &Tensor) -> Tensor {
-    0.5 * ((x / 2.0).tanh() + 1.0)
-}
-
-/// Negative log likelihood of logistic regression, one example (x: (D,)) or a batch (N, D).
-fn nll(w: &Tensor, x: &Tensor, y: &Tensor) -> Tensor {
-    let p = sigmoid(&x.matmul(w));
-    -(p.log() * y + (1.0 - &p).log() * (1.0 - y)).sum()
-}
-
 /// W6: logistic regression N=1000, D=100 — gradient, Hessian, per-example gradients.
 fn w6(c: &mut Criterion) {
-    let (n, d) = (1000, 100);
-    let w = random::normal(&random::key(3), &[d]) * 0.1;
-    let x = random::normal(&random::key(4), &[n, d]);
-    let y = random::uniform(&random::key(5), &[n])
-        .greater(0.5)
-        .astype(ferrograd::DType::F64);
+    let (w, x, y) = workloads::logreg_data();
     let mu = sigmoid(&x.matmul(&w));
     let g = grad(|w: &Tensor| nll(w, &x, &y));
     assert!(max_diff(&g(&w), &x.t().matmul(&(&mu - &y))) < 1e-9);
@@ -69,9 +54,7 @@ fn w6(c: &mut Criterion) {
 
 /// W7: jacfwd / jacrev of tanh(W x), W 200×200.
 fn w7(c: &mut Criterion) {
-    let n = 200;
-    let w = random::normal(&random::key(6), &[n, n]) * (1.0 / (n as f64).sqrt());
-    let x = random::normal(&random::key(7), &[n]);
+    let (w, x) = workloads::jacobian_data();
     let f = |x: &Tensor| w.matmul(x).tanh();
     let t = w.matmul(&x).tanh();
     let want = (1.0 - &t * &t).expand_dims(1) * &w; // diag(1 - tanh²) W

@@ -505,7 +505,7 @@ fn classify<T: Element>(a: &Array) -> Input<T> {
         period *= shape[d - 1];
         d -= 1;
     }
-    if d < shape.len() && strides[..d].iter().all(|&s| s == 0) && TILE % period == 0 {
+    if d < shape.len() && strides[..d].iter().all(|&s| s == 0) && TILE.is_multiple_of(period) {
         return Input::Periodic {
             ptr: v.as_ptr(),
             period,

@@ -20,16 +20,29 @@ pub(crate) fn collect_map<T: Sync, U: Element>(
     f: impl Fn(&T) -> U + Sync + Send,
 ) -> Vec<U> {
     if !buffer::is_cached_size::<U>(xs.len()) {
-        // `collect` vectorises these loops better than `extend`.
         return xs.iter().map(f).collect();
     }
     let mut out = buffer::with_capacity(xs.len());
     if xs.len() >= PAR_THRESHOLD {
         xs.par_iter().map(f).collect_into_vec(&mut out);
     } else {
-        out.extend(xs.iter().map(f));
+        fill_spare(&mut out, xs.iter().map(f));
     }
     out
+}
+
+/// Writes the `n` items of `items` into `out`'s spare capacity (room for `n`), then sets
+/// its length: a plain indexed store loop, which vectorises where `extend` may not.
+fn fill_spare<U>(out: &mut Vec<U>, items: impl ExactSizeIterator<Item = U>) {
+    let n = items.len();
+    let spare = &mut out.spare_capacity_mut()[..n];
+    let mut written = 0;
+    for (o, v) in spare.iter_mut().zip(items) {
+        o.write(v);
+        written += 1;
+    }
+    // SAFETY: the loop wrote the first `written` slots.
+    unsafe { out.set_len(written) };
 }
 
 /// `f` over two equal-length slices into a buffer from the cache, as [`collect_map`].
@@ -48,7 +61,7 @@ fn collect_zip<T: Sync, U: Element>(
             .map(|(x, y)| f(x, y))
             .collect_into_vec(&mut out);
     } else {
-        out.extend(xs.iter().zip(ys).map(|(x, y)| f(x, y)));
+        fill_spare(&mut out, xs.iter().zip(ys).map(|(x, y)| f(x, y)));
     }
     out
 }
