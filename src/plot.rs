@@ -4,7 +4,8 @@
 //!
 //! Two figures of the tutorials are one call each: a function with its derivatives over a
 //! range ([`derivatives`], autograd's tanh figure and MyGrad's `plot_func_and_deriv`), and a
-//! training [`loss_curve`]. [`Figure`] draws any set of [`Series`].
+//! training [`loss_curve`]. [`Figure`] draws any set of [`Series`]: lines, dashed lines and
+//! scatters ([`Figure::scatter`]).
 //!
 //! ```
 //! use ferrograd::{plot, Tensor};
@@ -24,25 +25,37 @@ use ferrograd_core::{Error, Result, Tensor};
 use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use crate::io::{io_error, write_atomically};
 use crate::{elementwise_grad, np};
 
-/// One line of a figure.
+/// How a series is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// A solid line through the points in order.
+    Line,
+    /// A dashed line through the points in order.
+    Dashed,
+    /// A dot at each point, unconnected (a scatter plot).
+    Points,
+}
+
+/// One series of a figure: a line or a set of points.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
-    /// The legend's text.
+    /// The legend's text (an empty label leaves the series out of the legend).
     pub label: String,
     /// The x coordinates.
     pub x: Vec<f64>,
     /// The y coordinates (non-finite values are skipped).
     pub y: Vec<f64>,
-    /// Draw dashed rather than solid.
-    pub dashed: bool,
+    /// Line, dashed line or points.
+    pub mark: Mark,
 }
 
-/// A figure of line series, drawn with [`Figure::save`].
+/// A figure of series (lines and scatters), drawn with [`Figure::save`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
     pub title: String,
@@ -77,6 +90,12 @@ const COLORS: [RGBColor; 6] = [
     RGBColor(140, 86, 75),
 ];
 
+/// Figures are drawn at this multiple of their size: plotters snaps coordinates to whole
+/// pixels, so a curve sampled every pixel or two wobbles by up to half a pixel per segment.
+/// PNGs are averaged back down (which also anti-aliases them); SVGs keep the fine
+/// coordinates under a `viewBox` and declare the figure's own size.
+const SCALE: u32 = 4;
+
 impl Figure {
     /// An empty figure with a title.
     pub fn new(title: &str) -> Self {
@@ -96,13 +115,41 @@ impl Figure {
         self
     }
 
-    /// Adds a line.
+    /// Adds a line through the points `(x[i], y[i])` in order, solid or dashed.
     pub fn line(mut self, label: &str, x: &[f64], y: &[f64], dashed: bool) -> Self {
+        let mark = if dashed { Mark::Dashed } else { Mark::Line };
         self.series.push(Series {
             label: label.to_string(),
             x: x.to_vec(),
             y: y.to_vec(),
-            dashed,
+            mark,
+        });
+        self
+    }
+
+    /// Adds a scatter series: a dot at each point `(x[i], y[i])`, unconnected (drawn
+    /// translucent, so dense data shows its density).
+    ///
+    /// # Examples
+    /// Noisy samples with the curve they came from:
+    /// ```
+    /// use ferrograd::plot;
+    /// let x: Vec<f64> = (0..50).map(|i| i as f64 / 10.0).collect();
+    /// let noisy: Vec<f64> = x.iter().enumerate().map(|(i, v)| v * v + (i % 3) as f64 - 1.0).collect();
+    /// let curve: Vec<f64> = x.iter().map(|v| v * v).collect();
+    /// let fig = plot::Figure::new("samples of x²")
+    ///     .labels("x", "y")
+    ///     .scatter("data", &x, &noisy)
+    ///     .line("x²", &x, &curve, false);
+    /// assert_eq!(fig.series[0].mark, plot::Mark::Points);
+    /// assert!(fig.to_svg().unwrap().contains("<circle"));
+    /// ```
+    pub fn scatter(mut self, label: &str, x: &[f64], y: &[f64]) -> Self {
+        self.series.push(Series {
+            label: label.to_string(),
+            x: x.to_vec(),
+            y: y.to_vec(),
+            mark: Mark::Points,
         });
         self
     }
@@ -134,12 +181,16 @@ impl Figure {
     /// # Errors
     /// If the figure has no drawable points.
     pub fn to_svg(&self) -> Result<String> {
+        let (w, h) = self.size;
         let mut out = String::new();
         {
-            let root = SVGBackend::with_string(&mut out, self.size).into_drawing_area();
+            let big = (w * SCALE, h * SCALE);
+            let root = SVGBackend::with_string(&mut out, big).into_drawing_area();
             self.draw(&root)?;
         }
-        Ok(out)
+        // The root element's size becomes the figure's; its viewBox keeps the drawing's.
+        let drawn = format!("width=\"{}\" height=\"{}\"", w * SCALE, h * SCALE);
+        Ok(out.replacen(&drawn, &format!("width=\"{w}\" height=\"{h}\""), 1))
     }
 
     /// The figure as PNG bytes.
@@ -149,12 +200,13 @@ impl Figure {
     /// feature.
     pub fn to_png(&self) -> Result<Vec<u8>> {
         let (w, h) = self.size;
-        let mut rgb = vec![0u8; w as usize * h as usize * 3];
+        let mut rgb = vec![0u8; (w * SCALE) as usize * (h * SCALE) as usize * 3];
         {
-            let root = BitMapBackend::with_buffer(&mut rgb, self.size).into_drawing_area();
+            let big = (w * SCALE, h * SCALE);
+            let root = BitMapBackend::with_buffer(&mut rgb, big).into_drawing_area();
             self.draw(&root)?;
         }
-        encode_png(&rgb, w, h)
+        encode_png(&downsample(&rgb, w as usize, h as usize), w, h)
     }
 
     /// The x range and y range over the finite (and, on a log axis, positive) points.
@@ -191,74 +243,173 @@ impl Figure {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
         register_font()?;
         let ((x0, x1), (y0, y1)) = self.bounds()?;
+        let x = RangedCoordf64::from(x0..x1);
         if self.log_y {
-            let y: LogCoord<f64> = (y0..y1).log_scale().into();
-            self.draw_on(root, x0..x1, y)
+            let (bold, light) = log_ticks(y0, y1);
+            let y = (y0..y1).log_scale().with_key_points(bold);
+            self.draw_on(root, x, y.with_light_points(light), y0)
         } else {
-            self.draw_on(root, x0..x1, RangedCoordf64::from(y0..y1))
+            let zero_below = (y1 - y0) * 1e-9;
+            self.draw_on(root, x, RangedCoordf64::from(y0..y1), zero_below)
         }
     }
 
+    /// Draws axes, series and legend; `y_zero` is the magnitude below which a y tick reads 0.
     fn draw_on<DB, Y>(
         &self,
         root: &DrawingArea<DB, Shift>,
-        x: std::ops::Range<f64>,
+        x: RangedCoordf64,
         y: Y,
+        y_zero: f64,
     ) -> Result<()>
     where
         DB: DrawingBackend,
         Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
     {
         let fail = |e: String| Error::invalid("plot", format!("drawing failed: {e}"));
+        let s = SCALE;
+        let x_zero = (x.range().end - x.range().start) * 1e-9;
         root.fill(&WHITE).map_err(|e| fail(e.to_string()))?;
         let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, ("sans-serif", 22))
-            .margin(15)
-            .x_label_area_size(40)
-            .y_label_area_size(70)
-            .build_cartesian_2d(RangedCoordf64::from(x), y)
+            .caption(&self.title, ("sans-serif", 22 * s))
+            .margin(15 * s)
+            .x_label_area_size(40 * s)
+            .y_label_area_size(70 * s)
+            .build_cartesian_2d(x, y)
             .map_err(|e| fail(e.to_string()))?;
         chart
             .configure_mesh()
             .x_desc(&self.x_label)
             .y_desc(&self.y_label)
-            .light_line_style(RGBColor(235, 235, 235))
-            // plotters' log axis subdivides each decade into as many light steps as the label
-            // hint allows, and past 9 steps they spill into the next decade (a repeated "100"
-            // label and a dense band above it); 5 labels keep one decade's 1..9 grid.
-            .y_labels(if self.log_y { 5 } else { 10 })
+            .label_style(("sans-serif", 12 * s))
+            .axis_desc_style(("sans-serif", 14 * s))
+            .set_all_tick_mark_size(5 * s)
+            .axis_style(BLACK.stroke_width(s))
+            .bold_line_style(BLACK.mix(0.2).stroke_width(s))
+            .light_line_style(RGBColor(235, 235, 235).stroke_width(s))
+            .x_label_formatter(&|v| tick_label(*v, x_zero))
+            .y_label_formatter(&|v| tick_label(*v, y_zero))
             .draw()
             .map_err(|e| fail(e.to_string()))?;
-        for (i, s) in self.series.iter().enumerate() {
+        for (i, series) in self.series.iter().enumerate() {
             let color = COLORS[i % COLORS.len()];
-            let style = color.stroke_width(2);
+            let line = color.stroke_width(2 * s);
             let log_y = self.log_y;
-            let points: Vec<(f64, f64)> =
-                s.x.iter()
-                    .zip(&s.y)
-                    .map(|(&x, &y)| (x, y))
-                    .filter(|&(x, y)| x.is_finite() && y.is_finite() && (!log_y || y > 0.0))
-                    .collect();
-            let drawn = if s.dashed {
-                chart.draw_series(DashedLineSeries::new(points, 8, 5, style))
-            } else {
-                chart.draw_series(LineSeries::new(points, style))
-            };
-            drawn
-                .map_err(|e| fail(e.to_string()))?
-                .label(&s.label)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
-        }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font(("sans-serif", 15))
-            .draw()
+            let points: Vec<(f64, f64)> = (series.x.iter().zip(&series.y))
+                .map(|(&x, &y)| (x, y))
+                .filter(|&(x, y)| x.is_finite() && y.is_finite() && (!log_y || y > 0.0))
+                .collect();
+            let (dash, gap) = (8 * s, 5 * s);
+            let dot = color.mix(0.45).filled();
+            let drawn = match series.mark {
+                Mark::Line => chart.draw_series(LineSeries::new(points, line)),
+                Mark::Dashed => chart.draw_series(DashedLineSeries::new(points, dash, gap, line)),
+                Mark::Points => chart.draw_series(
+                    points
+                        .into_iter()
+                        .map(|p| Circle::new(p, 2 * s as i32, dot)),
+                ),
+            }
             .map_err(|e| fail(e.to_string()))?;
+            if series.label.is_empty() {
+                continue;
+            }
+            // Each legend swatch is drawn the way its series is.
+            let w = 24 * s as i32;
+            let mark = series.mark;
+            drawn.label(&series.label).legend(move |(x, y)| match mark {
+                Mark::Line => PathElement::new(vec![(x, y), (x + w, y)], line).into_dyn(),
+                Mark::Dashed => {
+                    DashedPathElement::new(vec![(x, y), (x + w, y)], dash, gap, line).into_dyn()
+                }
+                Mark::Points => {
+                    Circle::new((x + w / 2, y), 3 * s as i32, color.filled()).into_dyn()
+                }
+            });
+        }
+        if self.series.iter().any(|s| !s.label.is_empty()) {
+            chart
+                .configure_series_labels()
+                .background_style(WHITE.mix(0.85))
+                .border_style(BLACK.stroke_width(s))
+                .position(SeriesLabelPosition::UpperRight)
+                .margin(10 * s)
+                .legend_area_size(30 * s)
+                .label_font(("sans-serif", 15 * s))
+                .draw()
+                .map_err(|e| fail(e.to_string()))?;
+        }
         root.present().map_err(|e| fail(e.to_string()))
     }
+}
+
+/// A tick's text: whole numbers without a decimal point ("500", not "500.0"), others with
+/// six significant digits less trailing zeros; magnitudes under `zero` (rounding left over
+/// from the tick arithmetic) read "0".
+fn tick_label(v: f64, zero: f64) -> String {
+    if v.abs() <= zero || v == 0.0 {
+        return "0".to_string();
+    }
+    let r = v.round();
+    if (v - r).abs() <= 1e-9 * v.abs().max(1.0) && r.abs() < 1e15 {
+        return format!("{}", r as i64);
+    }
+    let magnitude = v.abs().log10().floor() as i32;
+    if !(-5..15).contains(&magnitude) {
+        return format!("{v:.3e}");
+    }
+    let decimals = (5 - magnitude).max(0) as usize;
+    let text = format!("{v:.decimals$}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Ticks of a log axis over `[lo, hi]` (bold, light): 1, 2 and 5 times each power of ten,
+/// or the powers alone when that gives more than 10 labels (every few decades past 10
+/// decades), or 1..9 times them when fewer than 3; light grid lines at 1..9 times each
+/// power.
+fn log_ticks(lo: f64, hi: f64) -> (Vec<f64>, Vec<f64>) {
+    let (d0, d1) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    let at = |mantissas: &[f64]| -> Vec<f64> {
+        (d0..=d1)
+            .flat_map(|d| mantissas.iter().map(move |&m| m * 10f64.powi(d)))
+            .filter(|&v| v >= lo && v <= hi)
+            .collect()
+    };
+    let all = at(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]);
+    let mut bold = at(&[1.0, 2.0, 5.0]);
+    if bold.len() > 10 {
+        let powers = at(&[1.0]);
+        let every = powers.len().div_ceil(8);
+        bold = powers.into_iter().step_by(every).collect();
+    } else if bold.len() < 3 {
+        bold = all.clone();
+    }
+    let light = if d1 - d0 > 8 { at(&[1.0]) } else { all };
+    (bold, light)
+}
+
+/// Averages each `SCALE`×`SCALE` block of an RGB image `SCALE` times the size `w`×`h`.
+fn downsample(big: &[u8], w: usize, h: usize) -> Vec<u8> {
+    let s = SCALE as usize;
+    let n = (s * s) as u32;
+    let mut out = vec![0u8; w * h * 3];
+    for (y, row) in out.chunks_exact_mut(w * 3).enumerate() {
+        for (x, px) in row.chunks_exact_mut(3).enumerate() {
+            let mut sum = [0u32; 3];
+            for dy in 0..s {
+                let start = ((y * s + dy) * w * s + x * s) * 3;
+                for p in big[start..start + 3 * s].chunks_exact(3) {
+                    for c in 0..3 {
+                        sum[c] += u32::from(p[c]);
+                    }
+                }
+            }
+            for c in 0..3 {
+                px[c] = ((sum[c] + n / 2) / n) as u8;
+            }
+        }
+    }
+    out
 }
 
 /// Registers the embedded font as "sans-serif" (once per process).
@@ -329,7 +480,12 @@ pub fn derivatives(
     );
     let x = np::linspace(lo, hi, n);
     let xs = x.to_vec();
-    let mut fig = Figure::new("").labels("x", "");
+    let y_label = match order {
+        0 => "f(x)",
+        1 => "f(x) and df/dx",
+        _ => "f(x) and its derivatives",
+    };
+    let mut fig = Figure::new("").labels("x", y_label);
     let mut cur: Box<dyn Fn(&Tensor) -> Tensor + '_> = Box::new(f);
     for k in 0..=order {
         let label = match k {
@@ -346,7 +502,7 @@ pub fn derivatives(
 }
 
 /// A figure of training losses against the step, on a log axis when every loss is
-/// positive.
+/// positive. The one line has no legend (the y axis says what it is).
 ///
 /// ```
 /// use ferrograd::plot;
@@ -358,7 +514,36 @@ pub fn loss_curve(losses: &[f64]) -> Figure {
     let steps: Vec<f64> = (0..losses.len()).map(|i| i as f64).collect();
     let mut fig = Figure::new("training loss")
         .labels("step", "loss")
-        .line("loss", &steps, losses, false);
+        .line("", &steps, losses, false);
     fig.log_y = !losses.is_empty() && losses.iter().all(|&l| l > 0.0);
     fig
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tick_labels_print_integers_as_integers() {
+        assert_eq!(tick_label(500.0, 0.0), "500");
+        assert_eq!(tick_label(-4.0, 0.0), "-4");
+        assert_eq!(tick_label(0.1 + 0.2, 0.0), "0.3");
+        assert_eq!(tick_label(2.5, 0.0), "2.5");
+        assert_eq!(tick_label(0.00125, 0.0), "0.00125");
+        assert_eq!(tick_label(-0.0, 0.0), "0");
+        assert_eq!(tick_label(3e-17, 1e-9), "0");
+        assert_eq!(tick_label(1e20, 0.0), "1.000e20");
+    }
+
+    #[test]
+    fn log_ticks_are_one_two_five_per_decade() {
+        let (bold, light) = log_ticks(6.7, 420.0);
+        assert_eq!(bold, vec![10.0, 20.0, 50.0, 100.0, 200.0]);
+        assert!(light.contains(&7.0) && light.contains(&400.0) && !light.contains(&500.0));
+        // Within one decade: every integer multiple.
+        assert_eq!(log_ticks(2.5, 7.5).0, vec![3.0, 4.0, 5.0, 6.0, 7.0]);
+        // Many decades: powers of ten, thinned to at most 10 labels.
+        let (bold, _) = log_ticks(1e-20, 1e20);
+        assert!(bold.len() <= 10 && bold.len() >= 5, "{bold:?}");
+    }
 }

@@ -57,7 +57,8 @@ fn figures() -> Vec<(&'static str, plot::Figure)> {
             plot::Figure::new("two lines")
                 .labels("t", "value")
                 .line("a", &[0.0, 1.0, 2.0], &[1.0, f64::NAN, 3.0], false)
-                .line("b", &[0.0, 2.0], &[-1.0, 0.5], true),
+                .line("b", &[0.0, 2.0], &[-1.0, 0.5], true)
+                .scatter("c", &[0.5, 1.0, 1.5], &[0.0, 2.0, f64::NAN]),
         ),
     ]
 }
@@ -131,4 +132,68 @@ fn bad_extension_or_empty_figure_is_an_error() {
     assert!(plot::Figure::new("empty").to_svg().is_err());
     let nan = plot::Figure::new("nan").line("x", &[0.0, 1.0], &[f64::NAN, f64::INFINITY], false);
     assert!(nan.save(dir.path().join("nan.svg")).is_err());
+}
+
+/// The texts of an SVG document's `<text>` elements.
+fn svg_texts(doc: &str) -> Vec<String> {
+    doc.split("<text")
+        .skip(1)
+        .map(|t| {
+            let body = &t[t.find('>').unwrap() + 1..];
+            body[..body.find("</text>").unwrap()].trim().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn loss_curve_ticks_read_as_numbers_and_the_axis_labels_once() {
+    let losses: Vec<f64> = (0..1000)
+        .map(|i| 300.0 * (-0.01 * i as f64).exp() + 7.0)
+        .collect();
+    let texts = svg_texts(&plot::loss_curve(&losses).to_svg().unwrap());
+    // Integer ticks without ".0"; the log axis labelled at 1, 2 and 5 per decade.
+    for t in ["0", "500", "10", "20", "50", "100", "200"] {
+        assert!(texts.iter().any(|x| x == t), "no tick {t} in {texts:?}");
+    }
+    assert!(!texts.iter().any(|t| t.ends_with(".0")), "{texts:?}");
+    // "loss" names the y axis once (no legend repeating it).
+    assert_eq!(
+        texts.iter().filter(|t| *t == "loss").count(),
+        1,
+        "{texts:?}"
+    );
+}
+
+#[test]
+fn derivative_figures_label_their_y_axis_and_dash_their_legend() {
+    let fig = plot::derivatives(|x: &Tensor| x.sin(), 0.0, 3.0, 50, 2);
+    assert_eq!(fig.y_label, "f(x) and its derivatives");
+    let texts = svg_texts(&fig.to_svg().unwrap());
+    assert!(texts.iter().any(|t| t == "f(x) and its derivatives"));
+    assert_eq!(
+        plot::derivatives(|x: &Tensor| x.sin(), 0.0, 3.0, 50, 1).y_label,
+        "f(x) and df/dx"
+    );
+    // A dashed series' legend swatch is dashed too: what a label adds to the drawing is
+    // its swatch, several dashes for a dashed line and one stroke for a solid one.
+    let x = [0.0, 1.0];
+    let strokes = |label: &str, dashed: bool| {
+        let doc = plot::Figure::new("")
+            .line(label, &x, &x, dashed)
+            .to_svg()
+            .unwrap();
+        doc.matches("<polyline").count() + doc.matches("<line").count()
+    };
+    assert!(strokes("a", true) - strokes("", true) >= 2);
+    assert_eq!(strokes("a", false) - strokes("", false), 1);
+}
+
+#[test]
+fn scatter_draws_a_dot_per_finite_point() {
+    let fig =
+        plot::Figure::new("dots").scatter("p", &[0.0, 1.0, 2.0, 3.0], &[1.0, 0.0, f64::NAN, 2.0]);
+    assert_eq!(fig.series[0].mark, plot::Mark::Points);
+    let doc = fig.to_svg().unwrap();
+    // Three finite points, and one in the legend.
+    assert_eq!(doc.matches("<circle").count(), 4);
 }

@@ -96,11 +96,15 @@ fn save(fig: &plot::Figure, dir: &Path, name: &str) {
 }
 
 fn fit_figure(dir: &Path, model: &nn::Mlp) {
-    let x = np::linspace(-5.0, 5.0, 400);
+    let (inputs, t) = data();
+    // The curves on a grid finer than the figure's pixels, so they read as curves.
+    let n = 2000;
+    let x = np::linspace(-5.0, 5.0, n);
     let truth = x.powi(3) - 20.0 * &x + 10.0;
-    let pred = model.forward(&x.reshape(&[400, 1])).reshape(&[-1]);
-    let fig = plot::Figure::new("1-4-4-1 ReLU network trained with adam")
+    let pred = model.forward(&x.reshape(&[n as i64, 1])).reshape(&[-1]);
+    let fig = plot::Figure::new("1-4-4-1 ReLU network fitted to noisy samples of a cubic")
         .labels("x", "t")
+        .scatter("data (1000 samples)", &inputs.to_vec(), &t.to_vec())
         .line("x³ − 20x + 10", &x.to_vec(), &truth.to_vec(), false)
         .line("network", &x.to_vec(), &pred.to_vec(), true);
     save(&fig, dir, "regression_fit");
