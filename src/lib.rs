@@ -52,6 +52,7 @@ pub use custom::{custom_jvp, custom_vjp};
 /// The per-thread cache of freed array buffers that operations take their outputs from:
 /// [`buffers::clear`] hands the calling thread's back to the system allocator.
 pub use ferrograd_array::buffer as buffers;
+pub use ferrograd_array::build_hint::silence_debug_build_hint;
 pub use ferrograd_core::api::{At, Axes, Idx, IntoIndex};
 pub use ferrograd_core::imperative::{is_grad_enabled, no_grad, BackwardOptions};
 pub use ferrograd_core::{imperative, tree, Aval, DType, Tensor, Tree, TreeDef};

@@ -63,6 +63,7 @@ macro_rules! dispatch {
 
 mod array;
 pub mod buffer;
+pub mod build_hint;
 mod dtype;
 mod error;
 pub mod kernels;

@@ -393,6 +393,7 @@ where
     if let (Some(x), Some(y)) = (a.as_scalar::<f32>(), b.as_scalar::<f32>()) {
         return Ok(Array::scalar((fns.f32)(x, y)));
     }
+    crate::build_hint::note_op(a.size().max(b.size()));
     // One function per dtype in `fns` (closures cannot be generic), so this picks one by
     // dtype rather than through `dispatch!`; integers take their error from `binary_ints`.
     match a.dtype() {

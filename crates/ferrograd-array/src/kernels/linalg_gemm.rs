@@ -359,6 +359,7 @@ pub fn dot_general(lhs: &Array, rhs: &Array, dims: &DotDims) -> Result<Array> {
     if lhs.size() == 0 || rhs.size() == 0 {
         return Ok(Array::zeros(&out_shape, lhs.dtype()));
     }
+    crate::build_hint::note_op(lhs.size().max(rhs.size()));
     dispatch!(floats_i64 "dot_general", lhs.dtype(), T => T::dot(lhs, rhs, dims, &out_shape))
 }
 
