@@ -82,9 +82,8 @@ pub struct Node {
     /// The value it was made with; it gives the shape and dtype, which never change. A param
     /// updated in place (`w -= …` under `no_grad`) holds its later values in `cell`.
     pub(crate) value: Array,
-    /// The current value and its version, once the node has been updated in place (see
-    /// `crate::imperative::cell`).
-    pub(crate) cell: OnceLock<Box<crate::imperative::ParamCell>>,
+    /// The current value and its version, once the node has been updated in place.
+    pub(crate) cell: OnceLock<Box<dyn ValueCell>>,
     /// The id of the tape (one per thread, unique in the process) that recorded the node.
     pub(crate) tape: u64,
     /// Its row on that tape: moved when the tape is compacted, `u32::MAX` once dropped. Only
@@ -93,6 +92,17 @@ pub struct Node {
     /// Made by `Tensor::param` / `requires_grad` rather than computed.
     pub(crate) leaf: bool,
     pub(crate) grad: Mutex<Option<Tensor>>,
+}
+
+/// The value of a node updated in place: implemented by the imperative layer (its `cell.rs`,
+/// which documents the design), which this layer does not name.
+pub(crate) trait ValueCell: Send + Sync {
+    /// The current value and its version (the number of updates), read together.
+    fn snapshot(&self) -> (Array, u64);
+    /// The current value by reference, kept alive as long as the cell.
+    fn lend(&self) -> &Array;
+    /// Stores `new` as the next version if the value is still at `version`; else false.
+    fn swap_if(&self, version: u64, new: Array) -> bool;
 }
 
 impl Node {

@@ -19,7 +19,7 @@ use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 
 use ferrograd_array::Array;
 
-use crate::tensor::Node;
+use crate::tensor::{Node, ValueCell};
 use crate::{lax, Error, Result, Tensor};
 
 /// Segment `k` of the list of lent values holds `2^k` of them: 48 segments hold more values
@@ -67,15 +67,49 @@ impl ParamCell {
     }
 }
 
+impl ValueCell for ParamCell {
+    fn snapshot(&self) -> (Array, u64) {
+        let s = self.lock();
+        (s.value.clone(), s.version)
+    }
+
+    fn lend(&self) -> &Array {
+        let mut s = self.lock();
+        let i = match s.lent_at {
+            Some(i) => i,
+            None => {
+                let i = s.n_lent;
+                // Under the lock, so `i` is this value's alone and the slot is empty.
+                let _ = self.slot(i).set(s.value.clone());
+                s.n_lent += 1;
+                s.lent_at = Some(i);
+                i
+            }
+        };
+        drop(s);
+        self.slot(i)
+            .get()
+            .expect("set before the index was published")
+    }
+
+    fn swap_if(&self, version: u64, new: Array) -> bool {
+        let mut s = self.lock();
+        if s.version != version {
+            return false;
+        }
+        s.value = new;
+        s.version += 1;
+        s.lent_at = None;
+        true
+    }
+}
+
 impl Node {
     /// The current value and its version (0 before any in-place update), read together.
     pub(crate) fn snapshot(&self) -> (Array, u64) {
         match self.cell.get() {
             None => (self.value.clone(), 0),
-            Some(c) => {
-                let s = c.lock();
-                (s.value.clone(), s.version)
-            }
+            Some(c) => c.snapshot(),
         }
     }
 
@@ -86,29 +120,16 @@ impl Node {
 
     /// How many in-place updates the value has had.
     pub(crate) fn version(&self) -> u64 {
-        self.cell.get().map_or(0, |c| c.lock().version)
+        self.cell.get().map_or(0, |c| c.snapshot().1)
     }
 
     /// The current value by reference, valid while the node lives: a value lent after an
     /// update is kept in the cell's list (see the module docs).
     pub(crate) fn current_ref(&self) -> &Array {
-        let Some(c) = self.cell.get() else {
-            return &self.value;
-        };
-        let mut s = c.lock();
-        let i = match s.lent_at {
-            Some(i) => i,
-            None => {
-                let i = s.n_lent;
-                // Under the lock, so `i` is this value's alone and the slot is empty.
-                let _ = c.slot(i).set(s.value.clone());
-                s.n_lent += 1;
-                s.lent_at = Some(i);
-                i
-            }
-        };
-        drop(s);
-        c.slot(i).get().expect("set before the index was published")
+        match self.cell.get() {
+            None => &self.value,
+            Some(c) => c.lend(),
+        }
     }
 
     /// Replaces the value by `f(current)`, which must keep the shape (the dtype is converted
@@ -124,13 +145,9 @@ impl Node {
             .cell
             .get_or_init(|| Box::new(ParamCell::new(self.value.clone())));
         loop {
-            let (old, version) = self.snapshot();
+            let (old, version) = cell.snapshot();
             let new = self.checked_value(op, f(&Tensor::from_array(old))?)?;
-            let mut s = cell.lock();
-            if s.version == version {
-                s.value = new;
-                s.version += 1;
-                s.lent_at = None;
+            if cell.swap_if(version, new) {
                 return Ok(());
             }
         }

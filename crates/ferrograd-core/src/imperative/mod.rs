@@ -140,7 +140,7 @@
 //!   so a panicking rule leaves the tape as it was.
 
 mod backward;
-pub(crate) mod cell;
+mod cell;
 mod collect;
 mod inplace;
 mod methods;
@@ -148,7 +148,6 @@ mod tape;
 
 pub use crate::tensor::Node;
 pub use backward::BackwardOptions;
-pub(crate) use cell::ParamCell;
 pub use tape::{is_grad_enabled, tape_len};
 
 /// Runs `f` without recording: operations on tracked tensors compute plain values, and
