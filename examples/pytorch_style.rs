@@ -1,11 +1,13 @@
 //! A PyTorch-style training loop (../shared/seeds/003_…, "requires_grad / backward / .grad"):
 //! linear regression y = X w + b fitted with `requires_grad`, `backward`, `.grad()`,
-//! `zero_grad` and a hand-written SGD step. Gradients of two half-batches accumulate in
-//! `.grad` before each step, as PyTorch users do for gradient accumulation.
+//! `zero_grad` and a hand-written SGD step written in place (`w -= …` under `no_grad`), then
+//! the same fit by `optim::sgd(lr).on_params(..)` (PyTorch's `opt.step(); opt.zero_grad()`).
+//! Gradients of two half-batches accumulate in `.grad` before each step, as PyTorch users do
+//! for gradient accumulation.
 //!
 //! Run with `cargo run --example pytorch_style`.
 
-use ferrograd::{no_grad, random, Tensor};
+use ferrograd::{no_grad, optim, random, Tensor};
 
 const W_TRUE: [f64; 3] = [2.0, -3.4, 1.2];
 const B_TRUE: f64 = 4.2;
@@ -54,10 +56,14 @@ fn main() {
             w.grad().expect("backward filled w.grad()"),
             b.grad().expect("and b.grad()"),
         );
-        // The hand-written SGD step: with torch.no_grad(): w -= lr * w.grad. Tensors are
-        // immutable, so the step makes new leaves (whose .grad starts empty).
-        w = no_grad(|| &w - lr * &gw).requires_grad();
-        b = no_grad(|| &b - lr * &gb).requires_grad();
+        // The hand-written SGD step: with torch.no_grad(): w -= lr * w.grad. A param is
+        // updated in place (every clone of it sees the new value) and stays the same leaf.
+        no_grad(|| {
+            w -= &(lr * &gw);
+            b -= &(lr * &gb);
+        });
+        w.zero_grad();
+        b.zero_grad();
     }
 
     println!("\nfitted vs true parameters:");
@@ -77,6 +83,21 @@ fn main() {
     assert!((b.item() - B_TRUE).abs() < 5e-3);
     println!("loss fell from {first_loss:.4} to {last_loss:.2e} (the noise variance is 1e-4)");
     assert!(last_loss < 2e-4 && first_loss > 10.0);
+
+    // The same fit with an optimizer holding the params: torch.optim.SGD([w, b], lr).
+    let w2 = Tensor::from(vec![0.0; 3]).requires_grad();
+    let b2 = Tensor::from(0.0).requires_grad();
+    let mut opt = optim::sgd(lr).on_params(vec![w2.clone(), b2.clone()]);
+    for _ in 0..=60 {
+        for (x, y) in &halves {
+            (mse(x, y, &w2, &b2) / 2.0).backward();
+        }
+        opt.step();
+        opt.zero_grad();
+    }
+    println!("optim::sgd(lr).on_params(..) reaches the same parameters, bit for bit");
+    assert_eq!(w2.to_vec(), w.to_vec());
+    assert_eq!(b2.item(), b.item());
 
     // Accumulation vs one pass: the half-batch gradients add up to the full-batch gradient.
     let accumulated: Vec<f64> = {

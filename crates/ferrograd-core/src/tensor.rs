@@ -6,6 +6,7 @@
 //! interpreter is gone is detected (the owner id no longer matches) and reported as a leak.
 
 use std::fmt;
+use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -95,8 +96,9 @@ pub struct Node {
 }
 
 /// The value of a node updated in place: implemented by the imperative layer (its `cell.rs`,
-/// which documents the design), which this layer does not name.
-pub(crate) trait ValueCell: Send + Sync {
+/// which documents the design), which this layer does not name. Unwind-safe like the rest
+/// of a tensor (its state is replaced whole under a lock), so `catch_unwind` takes tensors.
+pub(crate) trait ValueCell: Send + Sync + RefUnwindSafe + UnwindSafe {
     /// The current value and its version (the number of updates), read together.
     fn snapshot(&self) -> (Array, u64);
     /// The current value by reference, kept alive as long as the cell.
@@ -254,7 +256,7 @@ mod tests {
 
     #[test]
     fn tensor_is_send_and_sync() {
-        fn check<T: Send + Sync>() {}
+        fn check<T: Send + Sync + RefUnwindSafe + UnwindSafe>() {}
         check::<Tensor>();
     }
 }
