@@ -165,13 +165,13 @@ pub fn vmap_args<'f, P: Params + 'f, U: Tree + 'f>(
 /// depend on the mapped inputs.
 ///
 /// ```
-/// use ferrograd::{vmap_args, Tensor};
+/// use ferrograd::{vmap_args_out, Tensor};
 /// let f = |a: &Tensor, b: &Tensor| a * b;
 /// let (a, b) = (Tensor::from(vec![1.0, 2.0]), Tensor::from(vec![1.0, 10.0, 100.0]));
 /// // The outer product, with the batch of `a` last: out[j, i] = a[i] b[j].
 /// let outer = vmap_args_out(f, (Some(0), None), &[Some(-1)])(&a, &b);
 /// assert_eq!(outer.shape(), &[3, 2]);
-/// # use ferrograd::vmap_args_out;
+/// assert_eq!(outer.to_vec(), vec![1.0, 2.0, 10.0, 20.0, 100.0, 200.0]);
 /// ```
 ///
 /// # Panics

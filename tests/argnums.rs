@@ -196,10 +196,9 @@ fn transforms_nest() {
 #[test]
 fn an_argument_chosen_twice_is_refused_where_the_transform_is_made() {
     let f = |a: &Tensor, b: &Tensor| (a * b).sum();
-    let line = line!() + 1;
-    let p = catch_unwind(AssertUnwindSafe(|| {
-        drop(grad_argnums(f, (Arg::<0>, Arg::<0>)))
-    }));
+    let twice = || drop(grad_argnums(f, (Arg::<0>, Arg::<0>)));
+    let line = line!() - 1;
+    let p = catch_unwind(AssertUnwindSafe(twice));
     let err = p.expect_err("refused");
     let msg = err.downcast_ref::<String>().expect("a message");
     assert!(msg.contains("chosen twice"), "{msg}");

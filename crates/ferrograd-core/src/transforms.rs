@@ -154,8 +154,8 @@ pub fn linearize_flat(
     for xi in x {
         check_differentiable("linearize", xi)?;
     }
-    let (stage, stage_guard) = push(StageTrace::new);
-    let (jvp, jvp_guard) = push(JvpTrace::new);
+    let (stage, stage_guard) = push(StageTrace::named("linearize"));
+    let (jvp, jvp_guard) = push(JvpTrace::named("linearize"));
     let inputs: Vec<Tensor> = x
         .iter()
         .map(|xi| jvp.lift(xi.clone(), Some(stage.input(xi.aval()))))

@@ -10,7 +10,10 @@
 //! tensor being traced by a transform has no values and prints as `Traced<float64[3,2]>`.
 //!
 //! `Debug` is NumPy's `repr`: the same values with the type and dtype around them,
-//! `Tensor([1. 2.], float64)`, and `requires_grad` for a tensor on the imperative tape.
+//! `Tensor([1. 2.], float64)`, and `requires_grad` for a tensor on the imperative tape. The
+//! alternate form `{:#?}` of a traced tensor also names the transform tracing it:
+//! `Traced<float64[3]> (jvp)` (`vmap`, `jit`, `linearize` — which `grad`, `vjp` and the
+//! Jacobians run on —, or `escaped` for a tracer whose transform has returned).
 
 use std::fmt;
 
@@ -27,7 +30,12 @@ const PRECISION: usize = 8;
 impl fmt::Debug for Tensor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Some(a) = self.as_array() else {
-            return fmt::Display::fmt(self, f);
+            fmt::Display::fmt(self, f)?;
+            if f.alternate() {
+                let name = crate::interp::transform_name(self).unwrap_or("escaped");
+                write!(f, " ({name})")?;
+            }
+            return Ok(());
         };
         // Continuation lines line up under the first value, as in NumPy's `array(...)`.
         let body = format_array(a, f.precision()).replace('\n', "\n       ");

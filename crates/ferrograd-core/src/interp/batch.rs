@@ -88,6 +88,10 @@ impl BatchTrace {
 }
 
 impl Interpreter for BatchTrace {
+    fn name(&self) -> &'static str {
+        "vmap"
+    }
+
     fn process(&self, prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>> {
         let (vals, dims): (SmallVec<[Tensor; 4]>, SmallVec<[BatchDim; 4]>) =
             args.iter().map(|a| self.unpack(a)).unzip();

@@ -10,6 +10,8 @@ use crate::{Primitive, Result, Tangent, Tensor};
 /// The jvp interpreter: an arena of (primal, tangent) pairs.
 pub struct JvpTrace {
     slot: Slot,
+    /// What the user called: `jvp`, or `linearize` (whose tangents are staged).
+    name: &'static str,
     arena: RefCell<Vec<(Tensor, Tangent)>>,
 }
 
@@ -18,9 +20,18 @@ impl JvpTrace {
     pub fn new(slot: Slot) -> Self {
         JvpTrace {
             slot,
+            name: "jvp",
             // Room for a small function's values without regrowing (each regrowth is an
             // allocation and a copy, a visible share of a scalar gradient's cost).
             arena: RefCell::new(Vec::with_capacity(8)),
+        }
+    }
+
+    /// A jvp interpreter that calls itself `name` (use with [`super::push`]).
+    pub fn named(name: &'static str) -> impl FnOnce(Slot) -> Self {
+        move |slot| JvpTrace {
+            name,
+            ..JvpTrace::new(slot)
         }
     }
 
@@ -59,6 +70,10 @@ impl Interpreter for JvpTrace {
             .zip(out_dots)
             .map(|(y, t)| self.lift(y, t))
             .collect())
+    }
+
+    fn name(&self) -> &'static str {
+        self.name
     }
 
     fn primal_of(&self, x: &Tensor) -> Option<Tensor> {

@@ -39,6 +39,11 @@ pub trait Interpreter {
     fn primal_of(&self, _x: &Tensor) -> Option<Tensor> {
         None
     }
+
+    /// The transform's name, as a traced value's `{:#?}` shows it (`jvp`, `vmap`, `jit` …).
+    fn name(&self) -> &'static str {
+        "transform"
+    }
 }
 
 struct Entry {
@@ -220,6 +225,20 @@ pub fn bind1(prim: &dyn Primitive, args: &[Tensor]) -> Result<Tensor> {
     let mut out = bind(prim, args)?;
     debug_assert_eq!(out.len(), 1, "{} has one output", prim.name());
     Ok(out.swap_remove(0))
+}
+
+/// The name of the transform tracing `x`, while it runs on this thread; `None` for a concrete
+/// value, or a tracer whose transform has returned (or runs on another thread).
+pub fn transform_name(x: &Tensor) -> Option<&'static str> {
+    let Repr::Tracer(t) = &x.repr else {
+        return None;
+    };
+    STACK.with(|s| {
+        s.borrow()
+            .get(t.level as usize)
+            .filter(|e| e.id == t.owner)
+            .map(|e| e.interp.name())
+    })
 }
 
 /// Number of interpreters currently on this thread's stack (0 when evaluating eagerly).

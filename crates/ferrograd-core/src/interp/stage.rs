@@ -18,6 +18,8 @@ use crate::{Aval, Primitive, Result, Tensor};
 pub struct StageTrace {
     slot: Slot,
     sink: Sink,
+    /// What the user called: `jit`, `linearize` (the tangent program), `backward` (the tape).
+    name: &'static str,
 }
 
 /// Where the equations go.
@@ -32,6 +34,15 @@ impl StageTrace {
         StageTrace {
             slot,
             sink: Sink::Own(RefCell::new(Program::with_capacity(8))),
+            name: "jit",
+        }
+    }
+
+    /// A staging interpreter with a program of its own that calls itself `name`.
+    pub fn named(name: &'static str) -> impl FnOnce(Slot) -> Self {
+        move |slot| StageTrace {
+            name,
+            ..StageTrace::new(slot)
         }
     }
 
@@ -40,6 +51,7 @@ impl StageTrace {
         move |slot| StageTrace {
             slot,
             sink: Sink::Shared(prog),
+            name: "backward",
         }
     }
 
@@ -90,6 +102,10 @@ impl StageTrace {
 }
 
 impl Interpreter for StageTrace {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
     fn process(&self, prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>> {
         let avals: SmallVec<[Aval; 4]> = args.iter().map(Tensor::aval).collect();
         let out_avals = prim.shape_rule(&avals)?;
