@@ -370,3 +370,24 @@ fn concurrent_updates_all_count() {
     assert_eq!(w.to_vec(), vec![1000.0; 8]);
     assert_eq!(w.version(), 1000);
 }
+
+/// The rows proposed for the PyTorch table of the guide, run.
+#[test]
+fn pytorch_table_rows() {
+    // with torch.no_grad(): w -= lr * w.grad; w.copy_(v); w._version
+    let mut w = Tensor::param(vec![1.0, 2.0]);
+    (&w * &w).sum().backward();
+    let g = w.grad().unwrap();
+    no_grad(|| w -= &(0.25 * &g));
+    assert_eq!((w.to_vec(), w.version()), (vec![0.5, 1.0], 1));
+    no_grad(|| w.copy_from(&Tensor::from(vec![1.0, 2.0])));
+    assert_eq!(w.to_vec(), vec![1.0, 2.0]);
+    w.zero_grad();
+    // opt = torch.optim.SGD([w], lr=0.5); loss.backward(); opt.step(); opt.zero_grad()
+    let mut opt = optim::sgd(0.5).on_params(vec![w.clone()]);
+    (&w * &w).sum().backward();
+    opt.step();
+    opt.zero_grad();
+    assert_eq!(w.to_vec(), vec![0.0, 0.0]);
+    assert!(w.grad().is_none());
+}
