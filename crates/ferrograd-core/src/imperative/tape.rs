@@ -273,7 +273,7 @@ pub(crate) fn new_leaf(value: Array) -> Tensor {
 fn process(prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>> {
     // Each param's value is read once, with its version, so that the row recorded for it
     // matches the value used even if another thread updates it meanwhile.
-    let (primals, versions): (Vec<Tensor>, Vec<u64>) = args
+    let (primals, versions): (Vec<Tensor>, smallvec::SmallVec<[u64; 4]>) = args
         .iter()
         .map(|a| match &a.repr {
             Repr::Tracked(n) => {
