@@ -67,8 +67,14 @@ mod tests {
     #[test]
     fn shown_once_for_large_operations_of_unoptimised_builds() {
         let state = AtomicU8::new(PENDING);
-        assert!(!take_turn(false, LARGE, &state), "optimised builds stay quiet");
-        assert!(!take_turn(true, LARGE - 1, &state), "small operations stay quiet");
+        assert!(
+            !take_turn(false, LARGE, &state),
+            "optimised builds stay quiet"
+        );
+        assert!(
+            !take_turn(true, LARGE - 1, &state),
+            "small operations stay quiet"
+        );
         assert!(take_turn(true, LARGE, &state));
         assert!(!take_turn(true, LARGE, &state), "only once");
         assert!(!take_turn(true, 10 * LARGE, &state));
