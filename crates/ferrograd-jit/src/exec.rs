@@ -9,7 +9,7 @@ use ferrograd_core::{Array, PrimRef, Result};
 use smallvec::SmallVec;
 
 use crate::fuse::schedule;
-use crate::tiles::{FusedLoop, LoopArg, TileOp};
+use crate::tiles::{Few, FusedLoop, LoopArg, TileOp};
 
 /// Where a step reads a value: the table of variables, or the program's constants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -134,14 +134,14 @@ impl Executable {
                     Operand::Const(c) => &self.consts[*c as usize],
                 }
             };
-            let (results, outputs): (SmallVec<[Array; 2]>, &[u32]) = match step {
+            let (results, outputs): (Few<Array>, &[u32]) = match step {
                 Step::Kernel {
                     prim,
                     inputs,
                     outputs,
                 } => {
                     let args: SmallVec<[&Array; 4]> = inputs.iter().map(read).collect();
-                    (prim.eval(&args)?, outputs)
+                    (prim.eval(&args)?.into_iter().collect(), outputs)
                 }
                 Step::Loop {
                     body,
@@ -156,7 +156,7 @@ impl Executable {
                             None => LoopArg::Borrowed(read(o)),
                         })
                         .collect();
-                    (body.run(args).into(), outputs)
+                    (body.run(args), outputs)
                 }
             };
             for (v, y) in outputs.iter().zip(results) {

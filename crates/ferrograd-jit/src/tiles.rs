@@ -9,6 +9,8 @@ use ferrograd_array::{buffer, Array, DType, Element, Float};
 use ferrograd_core::fusion::Fusion;
 use std::cell::RefCell;
 
+use smallvec::SmallVec;
+
 use rayon::prelude::*;
 
 /// Elements per tile: a register is 2 KiB of f64, so a loop's registers fit in L1.
@@ -138,6 +140,10 @@ fn scratch<T: Float, R>(
     })
 }
 
+/// A loop's inputs, outputs or per-operand bookkeeping: a few, kept off the heap so that a
+/// compiled call does not allocate them.
+pub type Few<T> = SmallVec<[T; 8]>;
+
 /// An input given to a loop: borrowed, or owned by the loop because nothing reads it after
 /// this loop, so an output may be written over its buffer.
 pub enum LoopArg<'a> {
@@ -244,7 +250,7 @@ impl FusedLoop {
     /// stored outputs (row-major, the loop's shape), the masks, and then the sums (0-d). An
     /// output is written over an owned input when this loop allows it and the input's buffer
     /// is row-major and held by nothing else.
-    pub fn run(&self, inputs: Vec<LoopArg<'_>>) -> Vec<Array> {
+    pub fn run(&self, inputs: Few<LoopArg<'_>>) -> Few<Array> {
         match self.dtype {
             DType::F32 => self.run_typed::<f32>(inputs),
             DType::F64 => self.run_typed::<f64>(inputs),
@@ -252,10 +258,10 @@ impl FusedLoop {
         }
     }
 
-    fn run_typed<T: TileFloat>(&self, mut inputs: Vec<LoopArg<'_>>) -> Vec<Array> {
+    fn run_typed<T: TileFloat>(&self, mut inputs: Few<LoopArg<'_>>) -> Few<Array> {
         // Outputs written over owned inputs, and those inputs' writable buffers.
-        let mut over: Vec<Option<usize>> = vec![None; self.n_outputs];
-        let mut writable: Vec<Option<*mut T>> = vec![None; inputs.len()];
+        let mut over: Few<Option<usize>> = smallvec::smallvec![None; self.n_outputs];
+        let mut writable: Few<Option<*mut T>> = smallvec::smallvec![None; inputs.len()];
         for &(k, i) in &self.donatable {
             let (k, i) = (k as usize, i as usize);
             if over[k].is_some() || writable[i].is_some() || self.len == 0 {
@@ -269,8 +275,8 @@ impl FusedLoop {
             }
         }
         // Zero-size arrays have nothing to read (a broadcast of one has no first element).
-        let ins: Vec<Input<T>> = match self.len {
-            0 => Vec::new(),
+        let ins: Few<Input<T>> = match self.len {
+            0 => Few::new(),
             _ => inputs
                 .iter()
                 .zip(&writable)
@@ -280,28 +286,28 @@ impl FusedLoop {
                 })
                 .collect(),
         };
-        let mut outs: Vec<Vec<T>> = over
+        let mut outs: Few<Vec<T>> = over
             .iter()
             .map(|o| match o {
                 Some(_) => Vec::new(),
                 None => buffer::with_capacity::<T>(self.len),
             })
             .collect();
-        let ptrs: Vec<OutPtr<T>> = outs
+        let ptrs: Few<OutPtr<T>> = outs
             .iter_mut()
             .zip(&over)
             .map(|(o, i)| OutPtr(i.and_then(|i| writable[i]).unwrap_or(o.as_mut_ptr())))
             .collect();
-        let mut masks: Vec<Vec<bool>> = (0..self.n_masks)
+        let mut masks: Few<Vec<bool>> = (0..self.n_masks)
             .map(|_| buffer::with_capacity::<bool>(self.len))
             .collect();
-        let mask_ptrs: Vec<OutPtr<bool>> =
+        let mask_ptrs: Few<OutPtr<bool>> =
             masks.iter_mut().map(|o| OutPtr(o.as_mut_ptr())).collect();
         let sums = if worth_splitting(self.len, self.cost) {
             let tiles = self.len.div_ceil(TILE);
             let chunks = (rayon::current_num_threads() * 4).min(tiles);
             let per = tiles.div_ceil(chunks) * TILE;
-            let partials: Vec<Vec<f64>> = (0..chunks)
+            let partials: Vec<Few<f64>> = (0..chunks)
                 .into_par_iter()
                 .map(|c| {
                     let start = (c * per).min(self.len);
@@ -309,7 +315,7 @@ impl FusedLoop {
                     self.run_range(&ins, &ptrs, &mask_ptrs, start, end)
                 })
                 .collect();
-            let mut sums = vec![0.0; self.n_sums];
+            let mut sums: Few<f64> = smallvec::smallvec![0.0; self.n_sums];
             for p in partials {
                 for (s, x) in sums.iter_mut().zip(p) {
                     *s += x;
@@ -319,14 +325,14 @@ impl FusedLoop {
         } else {
             self.run_range(&ins, &ptrs, &mask_ptrs, 0, self.len)
         };
-        let mut owned: Vec<Option<Array>> = inputs
+        let mut owned: Few<Option<Array>> = inputs
             .into_iter()
             .map(|a| match a {
                 LoopArg::Owned(a) => Some(a),
                 LoopArg::Borrowed(_) => None,
             })
             .collect();
-        let mut result: Vec<Array> = outs
+        let mut result: Few<Array> = outs
             .into_iter()
             .zip(&over)
             .map(|(mut o, i)| match i {
@@ -356,8 +362,8 @@ impl FusedLoop {
         masks: &[OutPtr<bool>],
         start: usize,
         end: usize,
-    ) -> Vec<f64> {
-        let mut sums = vec![0.0f64; self.n_sums];
+    ) -> Few<f64> {
+        let mut sums: Few<f64> = smallvec::smallvec![0.0f64; self.n_sums];
         if start >= end {
             return sums;
         }

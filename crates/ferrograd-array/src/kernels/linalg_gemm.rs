@@ -3,9 +3,13 @@
 
 use ndarray::{ArrayD, ArrayViewD, IxDyn};
 use rayon::prelude::*;
+use smallvec::SmallVec;
 
 use super::{gemv, small_gemm};
 use crate::{Array, Error, Result};
+
+/// A short list of axis numbers, kept off the heap (a product runs on every training step).
+pub type Axes = SmallVec<[usize; 6]>;
 
 /// Axis numbers of a `dot_general`: contracting and batch axes of each operand.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -18,7 +22,7 @@ pub struct DotDims {
 
 impl DotDims {
     /// Free (neither batch nor contracted) axes of an operand of rank `rank`.
-    pub fn free(rank: usize, contract: &[usize], batch: &[usize]) -> Vec<usize> {
+    pub fn free(rank: usize, contract: &[usize], batch: &[usize]) -> Axes {
         (0..rank)
             .filter(|a| !contract.contains(a) && !batch.contains(a))
             .collect()
@@ -52,8 +56,8 @@ impl DotDims {
         {
             return Err(bad("axes"));
         }
-        let mut seen_l: Vec<usize> = lc.iter().chain(lb).copied().collect();
-        let mut seen_r: Vec<usize> = rc.iter().chain(rb).copied().collect();
+        let mut seen_l: Axes = lc.iter().chain(lb).copied().collect();
+        let mut seen_r: Axes = rc.iter().chain(rb).copied().collect();
         seen_l.sort_unstable();
         seen_r.sort_unstable();
         if seen_l.windows(2).any(|w| w[0] == w[1]) || seen_r.windows(2).any(|w| w[0] == w[1]) {
@@ -106,7 +110,7 @@ fn as_mat3<T: crate::Element>(
     // A run of axes merges into one when each stride is the next one's times its size.
     let merge = |dims: &[usize], strides: &[isize]| -> Option<(usize, isize)> {
         let n: usize = dims.iter().product();
-        let axes: Vec<(usize, isize)> = dims
+        let axes: SmallVec<[(usize, isize); 6]> = dims
             .iter()
             .zip(strides)
             .filter(|(&d, _)| d != 1)
@@ -161,14 +165,14 @@ fn dot_typed<T: GemmScalar + crate::Element>(
     let lfree = DotDims::free(lv.ndim(), &dims.lhs_contract, &dims.lhs_batch);
     let rfree = DotDims::free(rv.ndim(), &dims.rhs_contract, &dims.rhs_batch);
     let nb = dims.lhs_batch.len();
-    let lorder: Vec<usize> = dims
+    let lorder: Axes = dims
         .lhs_batch
         .iter()
         .chain(&lfree)
         .chain(&dims.lhs_contract)
         .copied()
         .collect();
-    let rorder: Vec<usize> = dims
+    let rorder: Axes = dims
         .rhs_batch
         .iter()
         .chain(&dims.rhs_contract)

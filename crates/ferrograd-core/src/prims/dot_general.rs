@@ -54,7 +54,7 @@ fn transpose_lhs(
     };
     let dims = DotDims {
         lhs_contract: ans_y.clone(),
-        rhs_contract: y_kept,
+        rhs_contract: y_kept.to_vec(),
         lhs_batch: ans_batch.clone(),
         rhs_batch: d.rhs_batch.clone(),
     };
