@@ -98,7 +98,7 @@ fn seek_and_derive() {
     println!("\nThe pathological f(x) = e^arctan(82x³ + ln x) · sqrt(25 x^(1/22930) + 39 e^(2/x) - sin x), f' at 1..10:");
     let x = np::arange(1.0, 11.0, 1.0).requires_grad();
     let mut fx = (82.0 * x.powi(3) + x.log()).arctan().exp();
-    fx = fx * (25.0 * x.powf(1.0 / 22930.0) + 39.0 * (2.0 / &x).exp() - x.sin()).sqrt();
+    fx *= (25.0 * x.powf(1.0 / 22930.0) + 39.0 * (2.0 / &x).exp() - x.sin()).sqrt();
     fx.sum().backward();
     let printed = [
         -7.44764313e+01,

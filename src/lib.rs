@@ -20,8 +20,8 @@
 // The derive macro names `::ferrograd`, which must resolve inside this crate too.
 extern crate self as ferrograd;
 
-pub mod args;
 mod argnums;
+pub mod args;
 mod check;
 mod custom;
 pub mod guide;

@@ -47,7 +47,7 @@ fn params() -> Params {
 fn loss(p: &Params) -> Tensor {
     let mut total = sum(&(&p.w * &p.w));
     for Layer(a, v) in &p.layers {
-        total = total + &p.b * a * sum(v);
+        total += &p.b * a * sum(v);
     }
     total
 }
