@@ -179,7 +179,7 @@ fn debug_is_a_repr_with_the_dtype() {
     );
     let w = Tensor::param(vec![0.5]);
     assert_eq!(format!("{w:?}"), "Tensor([0.5], float64, requires_grad)");
-    // Inside a transform: the aval, as Display prints it.
+    // Inside a transform: the aval, as Display prints it, and the transform tracing it.
     let cell = std::cell::RefCell::new(String::new());
     let _ = jvp(
         |x: &Tensor| {
@@ -189,5 +189,5 @@ fn debug_is_a_repr_with_the_dtype() {
         &x,
         &x,
     );
-    assert_eq!(cell.into_inner(), "Traced<float64[2]>");
+    assert_eq!(cell.into_inner(), "Traced<float64[2]> (jvp)");
 }

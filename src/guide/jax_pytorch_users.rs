@@ -22,7 +22,9 @@
 //! ## JAX
 //! | JAX | ferrograd |
 //! | --- | --- |
-//! | `jax.grad(f)(x)`, `argnums` | `grad(f)(&x)`; several arguments are one pytree (a tuple), others are captured by the closure |
+//! | `jax.grad(f)(x)` | `grad(f)(&x)` |
+//! | `jax.grad(loss, argnums=(0, 1))(w, b, x, y)`; `argnums` of `value_and_grad`, `jvp`, `vjp`, `jacfwd`, `jacrev`, `hessian` | `grad_argnums(loss, (Arg::<0>, Arg::<1>))(&w, &b, &x, &y)` → `(gw, gb)`; `Arg::<1>` alone is `argnums=1`; `value_and_grad_argnums`, `jvp_argnums`, `vjp_argnums`, `jacfwd_argnums`, `jacrev_argnums`, `hessian_argnums` |
+//! | `jax.vmap(grad(loss), in_axes=(None, 0, 0))(w, xs, ys)` | `vmap_args(grad_argnums(loss, Arg::<0>), (None, Some(0), Some(0)))(&w, &xs, &ys)`; a nested spec is a nested tuple |
 //! | `jax.value_and_grad(f, has_aux=True)` | `value_and_grad_with_aux(f)`; `grad_with_aux(f)` |
 //! | `jax.jvp(f, (x,), (t,))`, `jax.vjp(f, x)`, `jax.linearize` | `jvp(f, &x, &t)`, `vjp(f, &x)`, `linearize(f, &x)` |
 //! | `jax.jacfwd`, `jax.jacrev`, `jax.hessian` | `jacfwd`, `jacrev`, `hessian` (forward over reverse) |
@@ -44,9 +46,10 @@
 //! use std::collections::BTreeMap;
 //! use ferrograd::optim::{self, schedule};
 //! use ferrograd::{
-//!     check_grads, custom_jvp, custom_vjp, grad, grad_with_aux, hessian, hvp, jacfwd, jacrev,
-//!     jit, jit_with, jvp, linearize, make_program, random, ravel, stop_gradient,
-//!     value_and_grad_with_aux, vjp, vmap, vmap_axes, JitOptions, Tensor, Tree,
+//!     check_grads, custom_jvp, custom_vjp, grad, grad_argnums, grad_with_aux, hessian, hvp,
+//!     jacfwd, jacrev, jit, jit_with, jvp, linearize, make_program, random, ravel,
+//!     stop_gradient, value_and_grad_with_aux, vjp, vmap, vmap_args, vmap_axes, Arg,
+//!     JitOptions, Tensor, Tree,
 //! };
 //! let close = |t: &Tensor, want: &[f64]| {
 //!     let got = t.to_vec();
@@ -144,6 +147,16 @@
 //! assert!(rms.update(&x, &grads, rms.init(&x)).0.to_vec()[0] < 1.0);
 //! close(&optim::clip_by_global_norm(&Tensor::from(vec![3.0, 4.0]), 1.0), &[0.6, 0.8]);
 //! assert!((schedule::cosine_decay(1.0, 10, 0.0).at(10) - 0.0).abs() < 1e-12);
+//! // argnums: the gradient with respect to the first two of four arguments.
+//! let lsq = |w: &Tensor, b: &Tensor, x: &Tensor, y: &Tensor| (x * w + b - y).powi(2).sum();
+//! let (xs, ys) = (Tensor::from(vec![1.0, 2.0]), Tensor::from(vec![3.0, 5.0]));
+//! let (w, b) = (Tensor::from(1.0), Tensor::from(0.0));
+//! let (gw, gb) = grad_argnums(lsq, (Arg::<0>, Arg::<1>))(&w, &b, &xs, &ys);
+//! close(&gw, &[-16.0]); // Σ 2(x·w + b − y)·x = 2(−2·1 − 3·2)
+//! close(&gb, &[-10.0]);
+//! // Per-example gradients: w shared, x and y mapped along axis 0.
+//! let per = vmap_args(grad_argnums(lsq, Arg::<0>), (None, None, Some(0), Some(0)));
+//! close(&per(&w, &b, &xs, &ys), &[-4.0, -12.0]);
 //! // jit, make_program, jit_with.
 //! close(&jit(cube)(&x), &[9.0]);
 //! assert!(make_program(cube)(&x).to_string().contains("pow"));
@@ -176,7 +189,10 @@
 //! | `torch.autograd.grad(y, x, create_graph=True)` | `x.grad_of(&y, true)` |
 //! | `torch.func.grad`, `vmap`, `jacrev`, `hessian` | the transforms of the JAX table |
 //! | `torch.nn.Linear`, an MLP, `F.cross_entropy`, `F.mse_loss` | [`crate::nn`]: `Linear`, `Mlp`, `cross_entropy_with_logits`, `mse` |
-//! | `torch.optim.Adam(params).step()` | `optim::adam(..)`: `init(&params)` then `update(&params, &grads, state)` |
+//! | `torch.optim.Adam(params).step()` | `optim::adam(..)`: `init(&params)` then `update(&params, &grads, state)` (an update can be jitted) |
+//! | `with torch.no_grad(): w -= lr * w.grad` (also `+=`, `*=`, `/=`), `w.copy_(v)` | `no_grad(\|\| w -= &(lr * &g))`, `w.copy_from(&v)`: the param is updated in place, seen by its clones, the same leaf with the same `.grad`; refused outside `no_grad` |
+//! | `w._version`, "modified by an inplace operation" at backward | `w.version()`; a `backward` through a graph recorded before an update is refused, naming the param's shape |
+//! | `opt = torch.optim.Adam([w, b], lr); opt.step(); opt.zero_grad()` | `let mut opt = optim::adam(lr).on_params(vec![w.clone(), b.clone()]); opt.step(); opt.zero_grad();` (the same numbers as `update`) |
 //! | `torch.save(model.state_dict())`, `np.save`, `np.savez` | [`crate::io::save`] (safetensors), `io::save_npy`, `io::save_npz` |
 //!
 //! Every row of the PyTorch table, run:
@@ -229,6 +245,19 @@
 //! let state = opt.init(&params);
 //! let (params, _state) = opt.update(&params, &Tensor::from(vec![1.0, -1.0]), state);
 //! assert!((params.to_vec()[0] - 0.9).abs() < 1e-9);
+//! // In-place updates of a param under no_grad, its version, and an optimizer on params.
+//! let mut w = Tensor::param(vec![1.0, 2.0]);
+//! (&w * &w).sum().backward();
+//! let g = w.grad().unwrap();
+//! no_grad(|| w -= &(0.25 * &g));
+//! assert_eq!((w.to_vec(), w.version()), (vec![0.5, 1.0], 1));
+//! no_grad(|| w.copy_from(&Tensor::from(vec![1.0, 2.0])));
+//! w.zero_grad();
+//! let mut sgd = optim::sgd(0.5).on_params(vec![w.clone()]);
+//! (&w * &w).sum().backward();
+//! sgd.step();
+//! sgd.zero_grad();
+//! assert_eq!(w.to_vec(), vec![0.0, 0.0]);
 //! // Saving.
 //! let dir = std::env::temp_dir().join(format!("ferrograd-guide-{}", std::process::id()));
 //! std::fs::create_dir_all(&dir).unwrap();

@@ -243,7 +243,7 @@ fn numerical_jvp(f: FlatFnRef<'_>, x: &[Tensor], v: &[Tensor], eps: f64) -> Resu
 
 /// The values of a concrete tensor as float64.
 fn values(t: &Tensor) -> Result<Vec<f64>> {
-    Ok(t.try_array("check_grads")?.to_f64_vec())
+    Ok(t.try_value("check_grads")?.to_f64_vec())
 }
 
 fn check_jvp(

@@ -216,6 +216,17 @@ impl Tensor {
         }
     }
 
+    /// The value as an owned array (a reference-count bump), or `None` while it is traced.
+    /// Unlike [`Tensor::as_array`], reading a param this way keeps nothing after a later
+    /// update: what reads values (`item`, `to_vec`, printing, saving) goes through here.
+    pub fn value(&self) -> Option<Array> {
+        match &self.repr {
+            Repr::Value(a) => Some(a.clone()),
+            Repr::Tracer(_) => None,
+            Repr::Tracked(n) => Some(n.current()),
+        }
+    }
+
     /// The array of a plain value: not traced, and not recorded on the imperative tape
     /// (whose values a later backward pass may read). Code that works on storage directly,
     /// such as the optimizers' one-pass updates, takes this path.

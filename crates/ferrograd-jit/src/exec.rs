@@ -134,21 +134,22 @@ impl Executable {
                     Operand::Const(c) => &self.consts[*c as usize],
                 }
             };
-            let (results, outputs): (Few<Array>, &[u32]) = match step {
+            // A kernel's results and a loop's, each in its own inline vector (no copy between).
+            let (kernel, fused, outputs) = match step {
                 Step::Kernel {
                     prim,
                     inputs,
                     outputs,
                 } => {
                     let args: SmallVec<[&Array; 4]> = inputs.iter().map(read).collect();
-                    (prim.eval(&args)?.into_iter().collect(), outputs)
+                    (Some(prim.eval(&args)?), None, &outputs[..])
                 }
                 Step::Loop {
                     body,
                     inputs,
                     outputs,
                 } => {
-                    let args = inputs
+                    let args: Few<LoopArg<'_>> = inputs
                         .iter()
                         .zip(owned.iter_mut())
                         .map(|(o, own)| match own.take() {
@@ -156,9 +157,13 @@ impl Executable {
                             None => LoopArg::Borrowed(read(o)),
                         })
                         .collect();
-                    (body.run(args), outputs)
+                    (None, Some(body.run(args)), &outputs[..])
                 }
             };
+            let results = kernel
+                .into_iter()
+                .flatten()
+                .chain(fused.into_iter().flatten());
             for (v, y) in outputs.iter().zip(results) {
                 env[*v as usize] = Some(y);
             }

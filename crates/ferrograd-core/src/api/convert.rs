@@ -11,6 +11,20 @@ const JIT_HINT: &str = "under jit the function is traced with abstract values (s
 
 const VMAP_HINT: &str = "inside vmap a value stands for a whole batch, so it cannot be read as numbers (item, to_vec) or decide a Rust `if`/`match`/loop for every member at once; choose elementwise with np::where_ (a select), or loop over the batch in Rust outside vmap";
 
+/// Why `op` cannot read a traced value, and what to write instead.
+fn traced_error(op: &'static str) -> Error {
+    Error::ConcreteNeeded {
+        op,
+        hint: if crate::interp::batch::active() {
+            VMAP_HINT
+        } else if crate::interp::stage::jit_active() {
+            JIT_HINT
+        } else {
+            "reading values is impossible while a transform traces them (under vmap, use np::where_ instead of branching on data)"
+        },
+    }
+}
+
 impl Tensor {
     /// A tensor of `shape` from row-major `values`.
     ///
@@ -39,16 +53,13 @@ impl Tensor {
 
     /// The concrete array, or an error explaining that the value is traced.
     pub fn try_array(&self, op: &'static str) -> Result<&Array> {
-        self.as_array().ok_or_else(|| Error::ConcreteNeeded {
-            op,
-            hint: if crate::interp::batch::active() {
-                VMAP_HINT
-            } else if crate::interp::stage::jit_active() {
-                JIT_HINT
-            } else {
-                "reading values is impossible while a transform traces them (under vmap, use np::where_ instead of branching on data)"
-            },
-        })
+        self.as_array().ok_or_else(|| traced_error(op))
+    }
+
+    /// The concrete value as an owned array ([`Tensor::value`]), or an error explaining that
+    /// the value is traced.
+    pub fn try_value(&self, op: &'static str) -> Result<Array> {
+        self.value().ok_or_else(|| traced_error(op))
     }
 
     /// The value of a tensor with one element, as f64.
@@ -62,7 +73,7 @@ impl Tensor {
 
     /// Fallible [`Tensor::item`].
     pub fn try_item(&self) -> Result<f64> {
-        let a = self.try_array("item")?;
+        let a = self.try_value("item")?;
         if a.size() != 1 {
             return Err(Error::NotScalar {
                 op: "item",
@@ -82,7 +93,7 @@ impl Tensor {
     /// If the tensor is being traced.
     #[track_caller]
     pub fn to_vec(&self) -> Vec<f64> {
-        ok(self.try_array("to_vec")).to_f64_vec()
+        ok(self.try_value("to_vec")).to_f64_vec()
     }
 
     /// The values as an `ndarray` array of element type `T` (which must be the dtype).
@@ -91,7 +102,7 @@ impl Tensor {
     /// If `T` is not the tensor's dtype, or the tensor is being traced.
     #[track_caller]
     pub fn to_ndarray<T: Element>(&self) -> ArrayD<T> {
-        let a = ok(self.try_array("to_ndarray"));
+        let a = ok(self.try_value("to_ndarray"));
         ok(a.view::<T>("to_ndarray").map_err(Error::from)).to_owned()
     }
 

@@ -29,16 +29,13 @@ const PRECISION: usize = 8;
 
 impl fmt::Debug for Tensor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Some(a) = self.as_array() else {
+        let Some(a) = self.value() else {
             fmt::Display::fmt(self, f)?;
-            if f.alternate() {
-                let name = crate::interp::transform_name(self).unwrap_or("escaped");
-                write!(f, " ({name})")?;
-            }
-            return Ok(());
+            let name = crate::interp::transform_name(self).unwrap_or("escaped");
+            return write!(f, " ({name})");
         };
         // Continuation lines line up under the first value, as in NumPy's `array(...)`.
-        let body = format_array(a, f.precision()).replace('\n', "\n       ");
+        let body = format_array(&a, f.precision()).replace('\n', "\n       ");
         let tracked = if self.plain_array().is_none() {
             ", requires_grad"
         } else {
@@ -50,8 +47,8 @@ impl fmt::Debug for Tensor {
 
 impl fmt::Display for Tensor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.as_array() {
-            Some(a) => f.write_str(&format_array(a, f.precision())),
+        match self.value() {
+            Some(a) => f.write_str(&format_array(&a, f.precision())),
             None => {
                 let aval = self.aval();
                 let dims: Vec<String> = aval.shape.iter().map(|d| d.to_string()).collect();
