@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{close, normal};
+use common::{close, normal, panic_text};
 use ferrograd::linalg::{self, Triangular};
 use ferrograd::{check_grads, grad, jvp, np, DType, Tensor};
 use ndarray::s;
@@ -81,11 +81,6 @@ fn max_diff(a: &Tensor, b: &Tensor) -> f64 {
     (a - b).abs().max().item()
 }
 
-fn panic_message(f: impl FnOnce() + std::panic::UnwindSafe) -> String {
-    let e = std::panic::catch_unwind(f).expect_err("should panic");
-    e.downcast_ref::<String>().cloned().unwrap_or_default()
-}
-
 /// `uᵀu = I` on the last two axes.
 fn assert_orthogonal(what: &str, u: &Tensor, tol: f64) {
     let n = u.shape()[u.ndim() - 1];
@@ -152,7 +147,7 @@ fn svd_full_of_non_square_matrices_refuses_derivatives() {
             jvp(|a: &Tensor| linalg::svd_full(a).1, &a, &a);
         }),
     ] {
-        let m = panic_message(|| f(a.clone()));
+        let m = panic_text(|| f(a.clone()));
         assert!(
             m.contains("svd_full") && m.contains("[4, 2]") && m.contains("linalg::svd"),
             "{m}"

@@ -2,22 +2,12 @@
 //! gradients and batched Hessians, explicit in/out axes, nesting, custom derivatives under
 //! vmap, and the errors that teach.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-
 use ferrograd::{
     check_grads, custom_jvp, custom_vjp, grad, hessian, jvp, np, random, vmap, vmap_axes, Tensor,
 };
 
 mod common;
-use common::close;
-
-fn panic_text(f: impl FnOnce()) -> String {
-    let p = catch_unwind(AssertUnwindSafe(f)).expect_err("should panic");
-    p.downcast_ref::<String>()
-        .cloned()
-        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default()
-}
+use common::{close, panic_text};
 
 /// Row `i` of `x`.
 fn row(x: &Tensor, i: usize) -> Tensor {

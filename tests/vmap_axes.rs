@@ -5,9 +5,8 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use common::{close, normal};
+use common::{close, normal, panic_text};
 use ferrograd::{
     grad, grad_argnums, vmap_args, vmap_args_out, vmap_axes, Arg, InAxes, IntoInAxes, Tensor,
 };
@@ -114,14 +113,6 @@ fn pytree_outputs_get_the_batch_at_axis_zero_or_where_asked() {
     close(&prod, &want, 1e-15);
     let (prod_t, _) = vmap_args_out(f, (Some(0), None), &[Some(-1), Some(0)])(&a, &b);
     close(&prod_t, &want.t(), 1e-15);
-}
-
-fn panic_text(f: impl FnOnce()) -> String {
-    let p = catch_unwind(AssertUnwindSafe(f)).expect_err("should panic");
-    p.downcast_ref::<String>()
-        .cloned()
-        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default()
 }
 
 #[test]

@@ -18,3 +18,12 @@ pub fn close(a: &Tensor, b: &Tensor, tol: f64) {
 pub fn normal(seed: u64, shape: &[usize]) -> Tensor {
     random::normal(&random::key(seed), shape)
 }
+
+/// The message of the panic `f` raises (it must panic).
+pub fn panic_text(f: impl FnOnce()) -> String {
+    let p = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).expect_err("should panic");
+    p.downcast_ref::<String>()
+        .cloned()
+        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
+}
