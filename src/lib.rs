@@ -23,6 +23,7 @@ extern crate self as ferrograd;
 mod argnums;
 pub mod args;
 mod check;
+mod control;
 mod custom;
 pub mod guide;
 pub mod io;
@@ -48,6 +49,7 @@ pub use argnums::{
 };
 pub use args::{Arg, Argnums, ArgsFn, Params};
 pub use check::{check_grads, check_grads_with, CheckOptions, Modes};
+pub use control::{checkpoint, cond, fori_loop, scan, scan_with, switch, while_loop, ScanOptions};
 pub use custom::{custom_jvp, custom_vjp};
 /// The per-thread cache of freed array buffers that operations take their outputs from:
 /// [`buffers::clear`] hands the calling thread's back to the system allocator.

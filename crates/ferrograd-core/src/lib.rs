@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod check;
+pub mod control;
 mod error;
 pub mod fusion;
 pub mod imperative;
@@ -22,6 +23,8 @@ pub mod tree;
 pub use api::Axes;
 pub use error::{Error, Result};
 pub use ferrograd_array::{Array, DType};
-pub use primitive::{BatchDim, LinearArg, Outs, PrimRef, Primitive, PrimitiveClone, Tangent};
+pub use primitive::{
+    BatchDim, LinearArg, Outs, PrimRef, Primitive, PrimitiveClone, SubRunner, Tangent,
+};
 pub use tensor::{Aval, Tensor};
 pub use tree::{Tree, TreeDef};

@@ -8,7 +8,12 @@ use std::rc::Rc;
 
 use ferrograd_array::Array;
 
+use crate::program::Program;
 use crate::{Aval, Error, Result, Tensor};
+
+/// Runs sub-program `k` of a control-flow primitive on the given values: the interpreters run
+/// the program op by op, the jit runs its compiled form.
+pub type SubRunner<'a> = dyn FnMut(usize, &[Tensor]) -> Result<Vec<Tensor>> + 'a;
 
 /// A primitive's short list of outputs (or of per-input cotangents): two live inline, so the
 /// common one- and two-element cases do not allocate. Eager dispatch makes several such lists
@@ -142,5 +147,18 @@ pub trait Primitive: PrimitiveClone + Debug + 'static {
     /// runs it as its own kernel.
     fn fusion(&self) -> Option<crate::fusion::Fusion> {
         None
+    }
+
+    /// The programs a control-flow primitive runs (a `cond`'s branches, a loop's body), so
+    /// that the jit compiles them with the program holding the primitive; empty for others.
+    fn sub_programs(&self) -> &[Rc<Program>] {
+        &[]
+    }
+
+    /// Evaluation with sub-program `k` run by `run(k, args)`: the primitive supplies the
+    /// control (which branch, how many iterations), the caller how programs run. Primitives
+    /// without sub-programs evaluate as [`Primitive::eval`].
+    fn eval_with(&self, x: &[&Array], _run: &mut SubRunner<'_>) -> Result<Outs<Array>> {
+        self.eval(x)
     }
 }

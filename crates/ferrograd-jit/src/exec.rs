@@ -5,7 +5,7 @@
 use std::fmt;
 
 use ferrograd_core::program::{Atom, Program};
-use ferrograd_core::{Array, PrimRef, Result};
+use ferrograd_core::{Array, PrimRef, Result, Tensor};
 use smallvec::SmallVec;
 
 use crate::fuse::schedule;
@@ -67,6 +67,9 @@ pub struct Executable {
     /// last time there, once, and the loop allows an output over it).
     donate: Vec<Vec<bool>>,
     outputs: Vec<Operand>,
+    /// For each step running a control-flow primitive, its sub-programs compiled (a loop's
+    /// body is optimised and compiled once, then run at every iteration).
+    subs: Vec<Vec<Executable>>,
 }
 
 impl Executable {
@@ -87,6 +90,7 @@ impl Executable {
         let steps = schedule(&program, &mut consts);
         let outputs: Vec<Operand> = program.outputs.iter().map(|a| consts.operand(a)).collect();
         let free_after = liveness(&steps, program.avals.len(), &outputs);
+        let subs = steps.iter().map(compile_subs).collect();
         let donate = steps
             .iter()
             .zip(&free_after)
@@ -100,6 +104,7 @@ impl Executable {
             steps,
             free_after,
             outputs,
+            subs,
         })
     }
 
@@ -112,7 +117,8 @@ impl Executable {
         for (v, a) in self.inputs.iter().zip(args) {
             env[*v as usize] = Some(a.clone());
         }
-        for ((step, free), donate) in self.steps.iter().zip(&self.free_after).zip(&self.donate) {
+        let steps = self.steps.iter().zip(&self.subs);
+        for ((step, subs), (free, donate)) in steps.zip(self.free_after.iter().zip(&self.donate)) {
             // The loop's inputs that nothing reads after it, taken out of the table so that
             // it may write an output over one of them.
             let mut owned: SmallVec<[Option<Array>; 4]> = match step {
@@ -142,7 +148,12 @@ impl Executable {
                     outputs,
                 } => {
                     let args: SmallVec<[&Array; 4]> = inputs.iter().map(read).collect();
-                    (Some(prim.eval(&args)?), None, &outputs[..])
+                    let y = if subs.is_empty() {
+                        prim.eval(&args)?
+                    } else {
+                        prim.eval_with(&args, &mut |k, x| run_sub(&subs[k], x))?
+                    };
+                    (Some(y), None, &outputs[..])
                 }
                 Step::Loop {
                     body,
@@ -182,6 +193,36 @@ impl Executable {
             })
             .collect())
     }
+}
+
+/// The compiled sub-programs of a kernel step's primitive; none when it has none, or when
+/// one cannot be compiled (the primitive then runs them through the interpreter).
+fn compile_subs(step: &Step) -> Vec<Executable> {
+    let Step::Kernel { prim, .. } = step else {
+        return Vec::new();
+    };
+    prim.sub_programs()
+        .iter()
+        .map(|p| Executable::new(crate::optimize(p)))
+        .collect::<Option<Vec<_>>>()
+        .unwrap_or_default()
+}
+
+/// Runs a compiled sub-program on the values a control-flow primitive passes.
+fn run_sub(exe: &Executable, x: &[Tensor]) -> Result<Vec<Tensor>> {
+    let args: SmallVec<[Array; 8]> = x
+        .iter()
+        .map(|t| {
+            t.plain_array()
+                .cloned()
+                .expect("a control-flow primitive passes its sub-programs plain values")
+        })
+        .collect();
+    Ok(exe
+        .run(&args)?
+        .into_iter()
+        .map(Tensor::from_array)
+        .collect())
 }
 
 /// Which inputs of a loop step it may take over: variables freed after it, read once by it,

@@ -7,9 +7,9 @@ use super::ok;
 use crate::{lax, Error, Result, Tensor};
 
 /// Why a value cannot be read inside `vmap`, and what to write instead.
-const JIT_HINT: &str = "under jit the function is traced with abstract values (shapes and dtypes only), so a value cannot be read as numbers (item, to_vec) or decide a Rust `if`/`match`/loop; choose elementwise with np::where_ (a select), or return the value from the jitted function and read it outside";
+const JIT_HINT: &str = "under jit the function is traced with abstract values (shapes and dtypes only), so a value cannot be read as numbers (item, to_vec) or decide a Rust `if`/`match`/loop; branch with ferrograd::cond or switch, loop with while_loop, fori_loop or scan, choose elementwise with np::where_ (a select), or return the value from the jitted function and read it outside";
 
-const VMAP_HINT: &str = "inside vmap a value stands for a whole batch, so it cannot be read as numbers (item, to_vec) or decide a Rust `if`/`match`/loop for every member at once; choose elementwise with np::where_ (a select), or loop over the batch in Rust outside vmap";
+const VMAP_HINT: &str = "inside vmap a value stands for a whole batch, so it cannot be read as numbers (item, to_vec) or decide a Rust `if`/`match`/loop for every member at once; branch with ferrograd::cond or switch (both branches run, each member takes its own), loop with while_loop, fori_loop or scan, choose elementwise with np::where_ (a select), or loop over the batch in Rust outside vmap";
 
 /// Why `op` cannot read a traced value, and what to write instead.
 fn traced_error(op: &'static str) -> Error {
@@ -20,7 +20,7 @@ fn traced_error(op: &'static str) -> Error {
         } else if crate::interp::stage::jit_active() {
             JIT_HINT
         } else {
-            "reading values is impossible while a transform traces them (under vmap, use np::where_ instead of branching on data)"
+            "reading values is impossible while a transform traces them (the body of cond, while_loop, fori_loop, scan or checkpoint is traced once, abstractly): branch with ferrograd::cond or switch, loop with while_loop, fori_loop or scan, or choose elementwise with np::where_"
         },
     }
 }
@@ -57,9 +57,12 @@ impl Tensor {
     }
 
     /// The concrete value as an owned array ([`Tensor::value`]), or an error explaining that
-    /// the value is traced.
+    /// the value is traced. Under `grad` and `jvp` a value is known (its primal), so Rust
+    /// control flow on it works there, as in JAX; read this way it is a constant to them.
     pub fn try_value(&self, op: &'static str) -> Result<Array> {
-        self.value().ok_or_else(|| traced_error(op))
+        self.value()
+            .or_else(|| crate::interp::concrete_value(self).and_then(|v| v.value()))
+            .ok_or_else(|| traced_error(op))
     }
 
     /// The value of a tensor with one element, as f64.

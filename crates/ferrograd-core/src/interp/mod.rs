@@ -17,7 +17,7 @@ pub mod jvp;
 mod run;
 pub mod stage;
 
-pub use run::{backward_pass, eval_program, transpose_program};
+pub use run::{backward_pass, eval_program, transpose_partial, transpose_program};
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -43,6 +43,12 @@ pub trait Interpreter {
     /// The transform's name, as a traced value's `{:#?}` shows it (`jvp`, `vmap`, `jit` …).
     fn name(&self) -> &'static str {
         "transform"
+    }
+
+    /// True for an interpreter that records tangent work to be transposed later (reverse
+    /// mode's linear tape): what it records must be linear in its values.
+    fn records_linear(&self) -> bool {
+        false
     }
 }
 
@@ -238,6 +244,21 @@ pub fn transform_name(x: &Tensor) -> Option<&'static str> {
             .get(t.level as usize)
             .filter(|e| e.id == t.owner)
             .map(|e| e.interp.name())
+    })
+}
+
+/// True when `x` is a value of reverse mode's linear tape (see
+/// [`Interpreter::records_linear`]): a control-flow rule given such tangents must keep
+/// its primal work out of what it records.
+pub fn is_recorded(x: &Tensor) -> bool {
+    let Repr::Tracer(t) = &x.repr else {
+        return false;
+    };
+    STACK.with(|s| {
+        s.borrow()
+            .get(t.level as usize)
+            .filter(|e| e.id == t.owner)
+            .is_some_and(|e| e.interp.records_linear())
     })
 }
 

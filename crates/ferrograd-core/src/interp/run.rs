@@ -45,6 +45,55 @@ pub fn backward_pass(
     cts: &[Option<Tensor>],
     tap: &mut dyn FnMut(Var, &Tensor) -> Result<()>,
 ) -> Result<Vec<Option<Tensor>>> {
+    let known = vec![None; prog.avals.len()];
+    walk_back(prog, &known, cts, tap)
+}
+
+/// Transposes `prog` with respect to the inputs whose `known` entry is `None`, the others
+/// given: the equations that read only known values are run forward first (a checkpointed
+/// function recomputes its intermediates here), then the rest, linear in the unknown inputs,
+/// are transposed. Returns one cotangent per unknown input (`None` = zero), in order.
+pub fn transpose_partial(
+    prog: &Program,
+    known: &[Option<Tensor>],
+    cts: &[Option<Tensor>],
+) -> Result<Vec<Option<Tensor>>> {
+    let mut env: Vec<Option<Tensor>> = vec![None; prog.avals.len()];
+    for (v, k) in prog.inputs.iter().zip(known) {
+        env[v.0 as usize] = k.clone();
+    }
+    for eqn in &prog.eqns {
+        let args: Option<SmallVec<[Tensor; 4]>> = eqn
+            .inputs
+            .iter()
+            .map(|a| match a {
+                Atom::Var(v) => env[v.0 as usize].clone(),
+                Atom::Const(t) => Some(t.clone()),
+            })
+            .collect();
+        if let Some(args) = args {
+            for (v, y) in eqn.outputs.iter().zip(bind(&*eqn.prim, &args)?) {
+                env[v.0 as usize] = Some(y);
+            }
+        }
+    }
+    let cts = walk_back(prog, &env, cts, &mut |_, _| Ok(()))?;
+    Ok(cts
+        .into_iter()
+        .zip(known)
+        .filter(|(_, k)| k.is_none())
+        .map(|(c, _)| c)
+        .collect())
+}
+
+/// The backward walk: equations whose outputs are all `known` were run forward and are
+/// skipped; known values enter the others' transpose rules as constants.
+fn walk_back(
+    prog: &Program,
+    known: &[Option<Tensor>],
+    cts: &[Option<Tensor>],
+    tap: &mut dyn FnMut(Var, &Tensor) -> Result<()>,
+) -> Result<Vec<Option<Tensor>>> {
     let mut ct_env: Vec<Option<Tensor>> = vec![None; prog.avals.len()];
     let add = |slot: &mut Option<Tensor>, ct: Tensor| -> Result<()> {
         *slot = Some(match slot.take() {
@@ -53,9 +102,12 @@ pub fn backward_pass(
         });
         Ok(())
     };
+    let is_known = |v: &Var| known[v.0 as usize].is_some();
     for (a, ct) in prog.outputs.iter().zip(cts) {
         if let (Atom::Var(v), Some(ct)) = (a, ct) {
-            add(&mut ct_env[v.0 as usize], ct.clone())?;
+            if !is_known(v) {
+                add(&mut ct_env[v.0 as usize], ct.clone())?;
+            }
         }
     }
     for eqn in prog.eqns.iter().rev() {
@@ -77,14 +129,19 @@ pub fn backward_pass(
             .inputs
             .iter()
             .map(|a| match a {
-                Atom::Var(v) => LinearArg::Undef(prog.avals[v.0 as usize].clone()),
+                Atom::Var(v) => match &known[v.0 as usize] {
+                    Some(t) => LinearArg::Const(t.clone()),
+                    None => LinearArg::Undef(prog.avals[v.0 as usize].clone()),
+                },
                 Atom::Const(t) => LinearArg::Const(t.clone()),
             })
             .collect();
         let in_cts = eqn.prim.transpose(&outs, &args)?;
         for (a, ct) in eqn.inputs.iter().zip(in_cts) {
             if let (Atom::Var(v), Some(ct)) = (a, ct) {
-                add(&mut ct_env[v.0 as usize], ct)?;
+                if !is_known(v) {
+                    add(&mut ct_env[v.0 as usize], ct)?;
+                }
             }
         }
     }

@@ -106,6 +106,11 @@ impl Interpreter for StageTrace {
         self.name
     }
 
+    // `linearize` and `backward` record tangents; `jit` records whole functions.
+    fn records_linear(&self) -> bool {
+        self.name != "jit"
+    }
+
     fn process(&self, prim: &dyn Primitive, args: &[Tensor]) -> Result<crate::Outs<Tensor>> {
         let avals: SmallVec<[Aval; 4]> = args.iter().map(Tensor::aval).collect();
         let out_avals = prim.shape_rule(&avals)?;

@@ -46,6 +46,11 @@ pub mod scatter;
 pub mod scatter_add;
 pub mod searchsorted;
 pub mod sort;
+// control flow: primitives holding sub-programs
+pub mod cond;
+pub mod remat;
+pub mod scan;
+pub mod while_loop;
 
 pub use arg_extremum::ArgExtremum;
 pub use binary::{Binary, BinaryKind};
@@ -74,6 +79,11 @@ pub use scatter::Scatter;
 pub use scatter_add::ScatterAdd;
 pub use searchsorted::SearchSorted;
 pub use sort::Sort;
+// control flow
+pub use cond::Cond;
+pub use remat::Remat;
+pub use scan::Scan;
+pub use while_loop::While;
 // linear algebra
 pub use adjugate::Adjugate;
 pub use cholesky::Cholesky;
@@ -179,4 +189,9 @@ pub const ALL_PRIMITIVES: &[&str] = &[
     "eigh",
     "svd",
     "svd_full",
+    // control flow
+    "cond",
+    "while_loop",
+    "scan",
+    "remat",
 ];
