@@ -136,7 +136,7 @@ pub fn save<T: Tree>(path: impl AsRef<Path>, tree: &T) -> Result<()> {
     let path = path.as_ref();
     let mut raws = Vec::new();
     for (name, x) in named_leaves("io::save", path, tree)? {
-        let a = x.try_value("io::save")?;
+        let a = x.try_stored_value("io::save")?;
         let (dtype, data) = bytes::to_le_bytes(&a)?;
         let shape = a.shape().to_vec();
         raws.push((name, Raw { dtype, shape, data }));

@@ -52,7 +52,7 @@ fn write_npy_image(a: &Array, w: impl Write) -> std::result::Result<(), String> 
 /// If the tensor is traced or the file cannot be written.
 pub fn save_npy(path: impl AsRef<Path>, x: &Tensor) -> Result<()> {
     let path = path.as_ref();
-    let a = x.try_value("io::save_npy")?;
+    let a = x.try_stored_value("io::save_npy")?;
     let mut buf = Vec::new();
     write_npy_image(&a, &mut buf).map_err(|m| io_error("io::save_npy", path, m))?;
     write_atomically("io::save_npy", path, &buf)
@@ -99,7 +99,7 @@ pub fn save_npz<T: Tree>(path: impl AsRef<Path>, tree: &T) -> Result<()> {
     let op = "io::save_npz";
     let mut npz = NpzWriter::new(Cursor::new(Vec::new()));
     for (name, x) in named_leaves(op, path, tree)? {
-        let a = x.try_value(op)?;
+        let a = x.try_stored_value(op)?;
         add(&mut npz, &name, &a).map_err(|m| io_error(op, path, m))?;
     }
     let buf = npz

@@ -65,6 +65,13 @@ impl Tensor {
             .ok_or_else(|| traced_error(op))
     }
 
+    /// The value as an owned array only if the tensor holds data (a value traced by any
+    /// transform is refused, even one whose value is known): what stores values, which would
+    /// otherwise silently drop a derivative, takes this path.
+    pub fn try_stored_value(&self, op: &'static str) -> Result<Array> {
+        self.value().ok_or_else(|| traced_error(op))
+    }
+
     /// The value of a tensor with one element, as f64.
     ///
     /// # Panics

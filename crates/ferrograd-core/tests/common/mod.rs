@@ -2,6 +2,7 @@
 //! tolerant comparison, inner products, and stacking/unstacking along a batch axis.
 
 pub mod table;
+pub mod table_control;
 pub mod table_indexing;
 pub mod table_linalg;
 pub mod table_special;

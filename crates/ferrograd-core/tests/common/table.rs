@@ -9,6 +9,7 @@ use ferrograd_core::prims::unary_kinds::*;
 use ferrograd_core::prims::*;
 use ferrograd_core::{Aval, DType, Primitive};
 
+use super::table_control::control_rows;
 use super::table_indexing::indexing_rows;
 use super::table_linalg::linalg_rows;
 use super::table_special::special_rows;
@@ -319,5 +320,6 @@ pub fn rows() -> Vec<Row> {
     indexing_rows(&mut rows);
     special_rows(&mut rows);
     linalg_rows(&mut rows);
+    control_rows(&mut rows);
     rows
 }
