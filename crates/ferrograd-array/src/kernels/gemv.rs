@@ -66,6 +66,36 @@ pub(super) fn supports<T>(m: &Strided<T>) -> bool {
     (m.cs == 1 && m.cols >= MIN_RUN) || (m.rs == 1 && m.rows >= MIN_RUN)
 }
 
+/// `out = m · v` for a matrix whose unit-stride runs are shorter than [`MIN_RUN`] (W3's
+/// 100×10 regression matrix and its transpose), by plain loops over the contiguous rows or
+/// columns; false (nothing written) when neither stride is one. GEMM's packing costs more
+/// than the arithmetic at these sizes.
+///
+/// # Safety
+/// `m` describes live, readable storage; `v.len() == m.cols`, `out.len() == m.rows`.
+pub(super) unsafe fn short_runs<T: crate::Float>(m: &Strided<T>, v: &[T], out: &mut [T]) -> bool {
+    if m.cs == 1 || m.cols == 1 {
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = m
+                .row(i, 0, m.cols)
+                .iter()
+                .zip(v)
+                .fold(T::zero(), |a, (&x, &y)| a + x * y);
+        }
+        true
+    } else if m.rs == 1 || m.rows == 1 {
+        out.fill(T::zero());
+        for (j, &vj) in v.iter().enumerate() {
+            for (o, &x) in out.iter_mut().zip(m.col(j, 0, m.rows)) {
+                *o = *o + x * vj;
+            }
+        }
+        true
+    } else {
+        false
+    }
+}
+
 /// `out = m · v` (`out.len() == m.rows`, `v.len() == m.cols`).
 ///
 /// # Safety

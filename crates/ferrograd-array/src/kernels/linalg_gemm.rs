@@ -337,7 +337,8 @@ unsafe fn matrix_vector<T: GemmScalar>(
         };
         (mat, lptr, lm.strides[2])
     };
-    if !gemv::supports(&mat) {
+    let short = !gemv::supports(&mat);
+    if short && mat.rows * mat.cols > SHORT_RUNS_MAX {
         return false;
     }
     let gathered: Vec<T>;
@@ -349,9 +350,16 @@ unsafe fn matrix_vector<T: GemmScalar>(
             .collect();
         &gathered
     };
+    if short {
+        return gemv::short_runs(&mat, v, out);
+    }
     gemv::gemv(&mat, v, out);
     true
 }
+
+/// The largest matrix (elements) whose short-run matrix–vector product is computed by plain
+/// loops rather than GEMM.
+const SHORT_RUNS_MAX: usize = 1 << 14;
 
 /// General dot product: contracts `dims.lhs_contract` with `dims.rhs_contract`, with shared
 /// batch axes; output axes are batch, lhs free, rhs free (JAX's `dot_general`).
@@ -488,7 +496,19 @@ mod tests {
 
     #[test]
     fn matmul_matches_naive_including_transposed_views() {
-        for &(m, k, n) in &[(1, 1, 1), (3, 4, 5), (17, 33, 9), (130, 129, 131)] {
+        // Includes matrix–vector products with short rows or columns (plain loops), both
+        // ways round and with the matrix transposed (a column-major view).
+        let shapes = [
+            (1, 1, 1),
+            (3, 4, 5),
+            (17, 33, 9),
+            (130, 129, 131),
+            (100, 10, 1),
+            (1, 100, 10),
+            (10, 100, 1),
+            (1, 10, 100),
+        ];
+        for &(m, k, n) in &shapes {
             let a = mat(m, k, |i, j| (i as f64 * 0.3 - j as f64 * 0.7).sin());
             let b = mat(k, n, |i, j| (i as f64 * 0.11 + j as f64).cos());
             let want = naive(&a, &b);
