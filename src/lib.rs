@@ -63,8 +63,8 @@ pub use jacobian::{hessian, hvp, jacfwd, jacrev};
 pub use jit::{jit, jit_with, make_program, Jit, JitOptions, StagedProgram};
 pub use ravel::{ravel, try_ravel, unravel, Unravel};
 pub use transforms::{
-    elementwise_grad, grad, grad_with_aux, jvp, linearize, stop_gradient, value_and_grad,
-    value_and_grad_with_aux, vjp,
+    elementwise_grad, grad, grad_with_aux, jvp, linearize, residual_bytes, stop_gradient,
+    value_and_grad, value_and_grad_with_aux, vjp,
 };
 pub use vmap::{vmap, vmap_axes};
 pub use vmap_args::{vmap_args, vmap_args_out, InAxes, IntoInAxes};

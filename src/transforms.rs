@@ -81,6 +81,27 @@ pub fn linearize<T: Tree + Clone, U: Tree + Clone>(
     })
 }
 
+/// The bytes reverse mode keeps from `f`'s forward pass at `x` until its backward pass (the
+/// residuals of its linearization, each buffer counted once): what [`checkpoint`](crate::checkpoint)
+/// trades for recomputation (JAX's `print_saved_residuals`, as one number).
+///
+/// ```
+/// use ferrograd::{checkpoint, residual_bytes, Tensor};
+/// let f = |x: &Tensor| x.sin().exp().cos().sum();
+/// let x = Tensor::from(vec![0.5; 1000]);
+/// let kept = residual_bytes(f, &x);
+/// let g = checkpoint(f);
+/// // With checkpoint only the input (8,000 bytes) is kept; the intermediates are recomputed.
+/// assert!(residual_bytes(|x: &Tensor| g(x), &x) < kept);
+/// ```
+#[track_caller]
+pub fn residual_bytes<T: Tree + Clone, U: Tree>(f: impl Fn(&T) -> U, x: &T) -> usize {
+    let site = Site::called("residual_bytes");
+    let mut out = None;
+    let (_, lin) = site.ok(linearize_flat(flat_call(&f, x, &mut out), &leaves(x)));
+    lin.residual_bytes()
+}
+
 /// Reverse mode: `f(x)` and the pullback `ct ↦ ∂f(x)ᵀ·ct`, with `ct` shaped like `f(x)`
 /// and the result shaped like `x` (JAX's `vjp`).
 ///

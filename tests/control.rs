@@ -4,8 +4,8 @@
 //! members.
 
 use ferrograd::{
-    check_grads, cond, fori_loop, grad, hessian, jit, jvp, np, scan, scan_with, switch, vmap,
-    while_loop, DType, ScanOptions, Tensor,
+    check_grads, checkpoint, cond, fori_loop, grad, hessian, jacfwd, jit, jvp, np, residual_bytes,
+    scan, scan_with, switch, vmap, while_loop, DType, ScanOptions, Tensor,
 };
 
 mod common;
@@ -356,4 +356,87 @@ fn control_flow_errors_name_the_fix() {
         jit(|x: &Tensor| if x.item() > 0.0 { x.clone() } else { -x })(&x0(1.0));
     });
     assert!(msg.contains("cond") && msg.contains("while_loop"), "{msg}");
+}
+
+#[test]
+fn checkpoint_recomputes_instead_of_storing() {
+    let f = |x: &Tensor| (x.sin() * x.exp()).tanh().sum();
+    let g = checkpoint(f);
+    let x = normal(5, &[50]);
+    let checkpointed = |x: &Tensor| g(x);
+    close(&checkpointed(&x), &f(&x), 0.0);
+    close(&grad(checkpointed)(&x), &grad(f)(&x), 1e-15);
+    close(&jit(grad(checkpointed))(&x), &grad(f)(&x), 1e-14);
+    close(&hessian(checkpointed)(&x), &hessian(f)(&x), 1e-13);
+    close(
+        &vmap(grad(checkpointed))(&normal(6, &[4, 50])),
+        &vmap(grad(f))(&normal(6, &[4, 50])),
+        1e-15,
+    );
+    check_grads(checkpointed, &x, 2).expect("derivatives match finite differences");
+    // Only the input is kept for the backward pass (sin, exp and tanh are recomputed).
+    assert_eq!(residual_bytes(checkpointed, &x), 50 * 8);
+    assert!(residual_bytes(f, &x) >= 3 * 50 * 8);
+}
+
+#[test]
+fn forward_mode_through_every_form_under_jit() {
+    let w = normal(1, &[3, 3]) * 0.5;
+    let xs = normal(2, &[6, 3]);
+    let f = |w: &Tensor| rnn(w, &xs);
+    let f_rust = |w: &Tensor| rnn_rust(w, &xs);
+    close(&jacfwd(f)(&w), &grad(f_rust)(&w), 1e-13);
+    close(&jit(jacfwd(f))(&w), &grad(f_rust)(&w), 1e-13);
+    let (_, t) = jvp(jit(piecewise), &x0(-0.5), &x0(1.0));
+    close(&t, &x0((-0.5f64).cos()), 0.0);
+    let (_, t) = jvp(jit(iterate), &x0(0.7), &x0(1.0));
+    close(&t, &grad(iterate_rust)(&x0(0.7)), 1e-13);
+    // Second order through a scan inside jit.
+    close(
+        &jit(hessian(iterate))(&x0(0.7)),
+        &hessian(iterate_rust)(&x0(0.7)),
+        1e-11,
+    );
+}
+
+#[test]
+fn nested_loops_and_branches() {
+    // A scan whose body has a cond and an inner fori_loop.
+    let f = |x: &Tensor| {
+        let (c, ys) = scan(
+            |c: &Tensor, x: &Tensor| {
+                let inner = fori_loop(0, 3, |_, a: &Tensor| a.sin() + x, c.clone());
+                let c = cond(
+                    &x.greater(0.0),
+                    |v: &Tensor| v * 2.0,
+                    |v: &Tensor| v.cos(),
+                    &inner,
+                );
+                (c.clone(), c)
+            },
+            Tensor::from(0.1),
+            x,
+        );
+        c + ys.sum()
+    };
+    let f_rust = |x: &Tensor| {
+        let mut c = Tensor::from(0.1);
+        let mut total = Tensor::from(0.0);
+        for t in 0..x.shape()[0] {
+            let xt = x.get(t as i64);
+            let mut a = c.clone();
+            for _ in 0..3 {
+                a = a.sin() + &xt;
+            }
+            c = if xt.item() > 0.0 { &a * 2.0 } else { a.cos() };
+            total = total + &c;
+        }
+        c + total
+    };
+    let x = Tensor::from(vec![0.3, -0.2, 0.5, -0.7]);
+    close(&f(&x), &f_rust(&x), 1e-15);
+    close(&jit(f)(&x), &f_rust(&x), 1e-15);
+    close(&grad(f)(&x), &grad(f_rust)(&x), 1e-14);
+    close(&jit(grad(f))(&x), &grad(f_rust)(&x), 1e-14);
+    check_grads(f, &x, 2).expect("derivatives match finite differences");
 }

@@ -257,6 +257,18 @@ impl Array {
         dispatch!(self.dtype(), T => go::<T>(self))
     }
 
+    /// The address of the stored elements: equal for arrays sharing storage (views of one
+    /// buffer), so that memory can be counted once per buffer.
+    pub fn storage_address(&self) -> usize {
+        fn go<T: Element>(a: &Array) -> usize {
+            match a.store::<T>() {
+                Store::Nd(x) => x.as_ptr() as usize,
+                Store::Scalar(x) => x as *const T as usize,
+            }
+        }
+        dispatch!(self.dtype(), T => go::<T>(self))
+    }
+
     /// The value of every element, as f64, when one element is stored (a scalar, or a
     /// broadcast of one); `None` otherwise and for empty arrays.
     pub fn splat_value(&self) -> Option<f64> {

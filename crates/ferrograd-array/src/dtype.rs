@@ -29,6 +29,15 @@ impl DType {
         self.max(other)
     }
 
+    /// Bytes per element (NumPy's `itemsize`).
+    pub fn size_of(self) -> usize {
+        match self {
+            DType::Bool => 1,
+            DType::U32 | DType::F32 => 4,
+            DType::I64 | DType::F64 => 8,
+        }
+    }
+
     /// NumPy's name for the dtype.
     pub fn name(self) -> &'static str {
         match self {

@@ -15,7 +15,7 @@ use crate::interp::jvp::JvpTrace;
 use crate::interp::{eval_program, push, transpose_partial};
 use crate::program::{Atom, Program, Var};
 use crate::tensor::Repr;
-use crate::transforms::{stage_flat, vmap_flat};
+use crate::transforms::{stage_flat, stage_flat_named, vmap_flat};
 use crate::{lax, Aval, BatchDim, Error, Outs, Primitive, Result, Tangent, Tensor};
 
 /// A function traced into a program whose constants are all plain arrays. The values of
@@ -149,13 +149,21 @@ pub fn jvp_run(
 /// The forward-mode program of `prog`: inputs `[x…, x_dot…]` with a tangent only for the
 /// inputs where `nz`, outputs `[y…, y_dot…]` with a tangent for each output whose tangent is
 /// nonzero or `force`d (zeros then). Returns the program and which outputs have tangents.
-pub fn jvp_program(prog: &Program, nz: &[bool], force: &[bool]) -> Result<(Program, Vec<bool>)> {
+/// A program `for_reverse` will be split by [`partial_eval`]: control flow inside it then
+/// keeps its primal and tangent work apart too.
+pub fn jvp_program(
+    prog: &Program,
+    nz: &[bool],
+    force: &[bool],
+    for_reverse: bool,
+) -> Result<(Program, Vec<bool>)> {
     let x_avals = in_avals(prog);
     let n = x_avals.len();
     let mut avals = x_avals.clone();
     avals.extend(picked(&x_avals, nz));
     let out_nz = RefCell::new(Vec::new());
-    let p = stage_flat(
+    let p = stage_flat_named(
+        if for_reverse { "linearize" } else { "jit" },
         |v| {
             let (x, t) = v.split_at(n);
             let x_dot = spread(t, nz);

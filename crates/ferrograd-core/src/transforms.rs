@@ -143,6 +143,24 @@ impl LinearFn {
     pub fn program(&self) -> &Program {
         &self.program
     }
+
+    /// The bytes of the values this map keeps from the forward pass (its residuals: the
+    /// constants of its program), each buffer counted once, views included.
+    pub fn residual_bytes(&self) -> usize {
+        let mut seen: std::collections::BTreeMap<usize, usize> = Default::default();
+        let consts = self.program.eqns.iter().flat_map(|e| e.inputs.iter());
+        for a in consts.chain(&self.program.outputs) {
+            if let Some(x) = match a {
+                Atom::Const(t) => t.value(),
+                Atom::Var(_) => None,
+            } {
+                let bytes = x.stored_len() * x.dtype().size_of();
+                let slot = seen.entry(x.storage_address()).or_default();
+                *slot = (*slot).max(bytes);
+            }
+        }
+        seen.values().sum()
+    }
 }
 
 /// Runs `f` at `x`, returning its outputs and the linear map of its derivative there.
@@ -192,7 +210,18 @@ pub fn stage_flat(
     f: impl FnOnce(&[Tensor]) -> Result<Vec<Tensor>>,
     avals: &[crate::Aval],
 ) -> Result<Program> {
-    let (stage, guard) = push(StageTrace::new);
+    stage_flat_named("jit", f, avals)
+}
+
+/// [`stage_flat`] by a staging interpreter named `name`: `linearize` marks the values as
+/// reverse mode's (see `Interpreter::records_linear`), so that control-flow rules traced
+/// into a program to be split for reverse mode split their own work too.
+pub fn stage_flat_named(
+    name: &'static str,
+    f: impl FnOnce(&[Tensor]) -> Result<Vec<Tensor>>,
+    avals: &[crate::Aval],
+) -> Result<Program> {
+    let (stage, guard) = push(StageTrace::named(name));
     let inputs: Vec<Tensor> = avals.iter().map(|a| stage.input(a.clone())).collect();
     let outs = crate::interp::with_dynamic(stage.slot(), || f(&inputs))?;
     let outputs = outs.iter().map(|y| stage.atom(y)).collect();

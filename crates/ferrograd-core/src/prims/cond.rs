@@ -149,7 +149,7 @@ impl Primitive for Cond {
         let n_out = out_avals(&self.branches[0]).len();
         let mut out_nz = vec![false; n_out];
         for b in &self.branches {
-            let (_, has) = jvp_program(b, &nz, &[])?;
+            let (_, has) = jvp_program(b, &nz, &[], true)?;
             out_nz.iter_mut().zip(has).for_each(|(o, h)| *o |= h);
         }
         let n_in = ops.len();
@@ -160,7 +160,13 @@ impl Primitive for Cond {
         let splits = self
             .branches
             .iter()
-            .map(|b| partial_eval(&jvp_program(b, &nz, &out_nz)?.0, &known_in, &unknown_out))
+            .map(|b| {
+                partial_eval(
+                    &jvp_program(b, &nz, &out_nz, true)?.0,
+                    &known_in,
+                    &unknown_out,
+                )
+            })
             .collect::<Result<Vec<_>>>()?;
         // Residual slots: every branch's, in branch order.
         let res_avals: Vec<Vec<Aval>> = splits

@@ -80,11 +80,12 @@ impl Primitive for Remat {
 
     fn jvp(&self, x: &[Tensor], x_dot: &[Tangent]) -> Result<(Outs<Tensor>, Outs<Tangent>)> {
         let nz: Vec<bool> = x_dot.iter().map(Option::is_some).collect();
-        let (jvp, has) = jvp_program(&self.body, &nz, &[])?;
         let dots: Vec<Tensor> = x_dot.iter().flatten().cloned().collect();
+        let recorded = dots.iter().any(is_recorded);
+        let (jvp, has) = jvp_program(&self.body, &nz, &[], recorded)?;
         let args = [x, &dots].concat();
         let n_out = has.len();
-        if !dots.iter().any(is_recorded) {
+        if !recorded {
             let outs = Remat::call(jvp, &args)?;
             let (y, y_dot) = outs.split_at(n_out);
             return Ok((

@@ -111,13 +111,14 @@ impl Scan {
         nz_k: &[bool],
         nz_c: &[bool],
         nz_x: &[bool],
+        for_reverse: bool,
     ) -> Result<(Program, Vec<bool>, Vec<bool>)> {
         let mut nz_c = nz_c.to_vec();
         let ny = out_avals(&self.body).len() - self.n_carry;
         loop {
             let nz = [nz_k, &nz_c, nz_x].concat();
             let force = [nz_c.clone(), vec![false; ny]].concat();
-            let (p, has) = jvp_program(&self.body, &nz, &force)?;
+            let (p, has) = jvp_program(&self.body, &nz, &force, for_reverse)?;
             let grown: Vec<bool> = nz_c.iter().zip(&has).map(|(a, h)| *a || *h).collect();
             if grown == nz_c {
                 return Ok((p, nz_c, has[self.n_carry..].to_vec()));
@@ -228,7 +229,8 @@ impl Primitive for Scan {
         let (kd, cd, xd) = self.parts(x_dot);
         let nz = |t: &[Tangent]| t.iter().map(Option::is_some).collect::<Vec<bool>>();
         let (nz_k, nz_x) = (nz(kd), nz(xd));
-        let (body, nz_c, nz_y) = self.jvp_body(&nz_k, &nz(cd), &nz_x)?;
+        let recorded = x_dot.iter().flatten().any(is_recorded);
+        let (body, nz_c, nz_y) = self.jvp_body(&nz_k, &nz(cd), &nz_x, recorded)?;
         let (nk, nc, nx) = (k.len(), c.len(), xs.len());
         let (nkd, ncd, nxd) = (count(&nz_k), count(&nz_c), count(&nz_x));
         let ny = nz_y.len();
@@ -238,7 +240,7 @@ impl Primitive for Scan {
             tangents(cd, c, &nz_c),
             tangents(xd, xs, &nz_x),
         );
-        if !x_dot.iter().flatten().any(is_recorded) {
+        if !recorded {
             // One scan over [k, kd | c, cd | x, xd] → [c, cd | y, yd].
             let base = nk + nc + nx;
             let order: Vec<usize> = (0..nk)

@@ -190,7 +190,7 @@ impl Primitive for While {
         let mut carry_nz: Vec<bool> = carry_dot.iter().map(Option::is_some).collect();
         let (body, _) = loop {
             let nz = [b_nz.clone(), carry_nz.clone()].concat();
-            let (p, has) = jvp_program(self.body(), &nz, &carry_nz)?;
+            let (p, has) = jvp_program(self.body(), &nz, &carry_nz, false)?;
             let grown: Vec<bool> = carry_nz.iter().zip(&has).map(|(a, h)| *a || *h).collect();
             if grown == carry_nz {
                 break (p, has);
