@@ -169,7 +169,7 @@ fn switch_impl<T: Tree, U: Tree>(
     let ops = leaves(operands);
     let ys = checked_bind(
         &Cond { branches },
-        &concat(&[&[index.clone()], &consts, &ops]),
+        &concat(&[std::slice::from_ref(index), &consts, &ops]),
     )?;
     let template = out.into_inner().expect("a branch ran");
     Ok(rebuild(&template, ys))

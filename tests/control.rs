@@ -253,7 +253,7 @@ fn rnn_rust(w: &Tensor, xs: &Tensor) -> Tensor {
     let mut total = Tensor::from(0.0);
     for t in 0..xs.shape()[0] {
         h = (w.matmul(&h) + xs.get(t as i64)).tanh();
-        total = total + (&h * 2.0).square().sum();
+        total += (&h * 2.0).square().sum();
     }
     h.sum() + total
 }
@@ -429,7 +429,7 @@ fn nested_loops_and_branches() {
                 a = a.sin() + &xt;
             }
             c = if xt.item() > 0.0 { &a * 2.0 } else { a.cos() };
-            total = total + &c;
+            total += &c;
         }
         c + total
     };

@@ -166,7 +166,7 @@ impl Primitive for While {
                 break;
             }
             body_args.truncate(b.len());
-            body_args.extend(carry.drain(..));
+            body_args.append(&mut carry);
             carry = run(1, &body_args)?;
         }
         arrays("while_loop", carry)
