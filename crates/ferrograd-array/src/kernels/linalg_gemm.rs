@@ -337,8 +337,10 @@ unsafe fn matrix_vector<T: GemmScalar>(
         };
         (mat, lptr, lm.strides[2])
     };
+    // Short runs that the narrow-product kernels take (a contraction or a side of at most
+    // 8) go there: they are vectorised across the output.
     let short = !gemv::supports(&mat);
-    if short && mat.rows * mat.cols > SHORT_RUNS_MAX {
+    if short && (mat.rows * mat.cols > SHORT_RUNS_MAX || small_gemm::is_small(m, n, k)) {
         return false;
     }
     let gathered: Vec<T>;
