@@ -14,8 +14,8 @@ use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
 use ferrograd::nn;
 use ferrograd::tree::{leaves, rebuild};
 use ferrograd::{
-    elementwise_grad, grad, hessian, hvp, jacfwd, jacrev, jit, jit_with, value_and_grad, vmap_axes,
-    JitOptions, Tensor, Tree,
+    elementwise_grad, fori_loop, grad, hessian, hvp, jacfwd, jacrev, jit, jit_with, value_and_grad,
+    vmap_axes, JitOptions, Tensor, Tree,
 };
 use workloads::{linspace, nll, tanh_by_hand, Net, Params};
 
@@ -96,6 +96,13 @@ fn w3_w4(c: &mut Criterion) {
     };
     g.bench_function("eager_100_steps", |b| b.iter(|| fit(&step)));
     g.bench_function("jit_100_steps", |b| b.iter(|| fit(&j)));
+    // The whole loop as one compiled call (JAX's `jit` of `lax.fori_loop`).
+    let fused = jit(|w: &Tensor| fori_loop(0, 100, |_, w: &Tensor| step(w), w.clone()));
+    let w0 = Tensor::from(vec![0.0; 10]);
+    assert_close(&fused(&w0), &fit(&step), 1e-12, "fused W3 vs eager");
+    g.bench_function("jit_fori_loop_100_steps", |b| {
+        b.iter(|| fused(black_box(&w0)))
+    });
     g.finish();
 
     // W4: one SGD-momentum step of the 1-4-4-1 relu net on 1000 points.
@@ -113,7 +120,21 @@ fn w3_w4(c: &mut Criterion) {
         leaves(&net.init).iter().map(|p| p * 0.0).collect(),
     );
     let mut g = group(c, "W4_step");
-    trio(&mut g, step, &(net.init.clone(), zeros), 1e-12);
+    let start = (net.init.clone(), zeros);
+    trio(&mut g, step, &start, 1e-12);
+    g.finish();
+
+    // W4's 5000 steps: stepped from Rust through the jitted step, and as one jitted fori_loop.
+    let mut g = group(c, "W4_5000_steps");
+    g.sample_size(10);
+    let j = jit(step);
+    let stepped = || (0..5000).fold(start.clone(), |s, _| j(&s));
+    let fused = jit(|s: &(Params, Params)| {
+        fori_loop(0, 5000, |_, s: &(Params, Params)| step(s), s.clone())
+    });
+    assert_close(&fused(&start), &stepped(), 1e-10, "fused W4 vs stepped");
+    g.bench_function("jit_steps", |b| b.iter(stepped));
+    g.bench_function("jit_fori_loop", |b| b.iter(|| fused(black_box(&start))));
     g.finish();
 }
 

@@ -7,6 +7,7 @@
 //! own beside it (one `mod` line and one call in `main`).
 
 mod assignment;
+mod control;
 mod jax;
 mod jit;
 mod linalg;
@@ -38,6 +39,7 @@ fn main() {
     special::run();
     jax::run();
     jit::run();
+    control::run();
 }
 
 /// A section title (shared by the topic modules).
