@@ -75,12 +75,23 @@ pub(super) fn supports<T>(m: &Strided<T>) -> bool {
 /// `m` describes live, readable storage; `v.len() == m.cols`, `out.len() == m.rows`.
 pub(super) unsafe fn short_runs<T: crate::Float>(m: &Strided<T>, v: &[T], out: &mut [T]) -> bool {
     if m.cs == 1 || m.cols == 1 {
-        for (i, o) in out.iter_mut().enumerate() {
-            *o = m
-                .row(i, 0, m.cols)
-                .iter()
-                .zip(v)
-                .fold(T::zero(), |a, (&x, &y)| a + x * y);
+        // Eight rows at a time: eight independent sums (each still in column order) keep the
+        // adder busy, where one row's short sum would wait on each addition in turn.
+        let mut blocks = out.chunks_exact_mut(8);
+        let mut i = 0;
+        for block in &mut blocks {
+            let mut acc = [T::zero(); 8];
+            for (j, &vj) in v.iter().enumerate() {
+                for (r, a) in acc.iter_mut().enumerate() {
+                    *a = *a + *m.ptr.offset((i + r) as isize * m.rs + j as isize * m.cs) * vj;
+                }
+            }
+            block.copy_from_slice(&acc);
+            i += 8;
+        }
+        for (k, o) in blocks.into_remainder().iter_mut().enumerate() {
+            let row = m.row(i + k, 0, m.cols);
+            *o = row.iter().zip(v).fold(T::zero(), |a, (&x, &y)| a + x * y);
         }
         true
     } else if m.rs == 1 || m.rows == 1 {

@@ -48,7 +48,28 @@ fn matmul_impl(a: &Tensor, b: &Tensor) -> Result<Tensor> {
             "matmul needs at least 1-D operands; use * for scalars",
         ));
     }
-    // 1-D operands become a row (lhs) or column (rhs) matrix; the added axis goes away at the end.
+    // A 1-D operand is contracted directly (its only axis with the other's matmul axis), so a
+    // matrix–vector product is one `dot_general`, with no reshapes around it to run or to
+    // differentiate.
+    if a.ndim() == 1 || b.ndim() == 1 {
+        let ca = a.ndim() - 1;
+        let cb = b.ndim().saturating_sub(2);
+        if a.shape()[ca] != b.shape()[cb] {
+            return Err(shape_error(
+                "matmul",
+                a,
+                b,
+                "the last axis of the lhs must match the second-to-last axis of the rhs (the only axis of a 1-D operand)",
+            ));
+        }
+        let dims = DotDims {
+            lhs_contract: vec![ca],
+            rhs_contract: vec![cb],
+            lhs_batch: vec![],
+            rhs_batch: vec![],
+        };
+        return contract(a, b, &dims);
+    }
     let a2 = if a.ndim() == 1 {
         lax::reshape(a, &[1, a.shape()[0]])?
     } else {
