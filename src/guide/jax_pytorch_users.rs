@@ -38,6 +38,10 @@
 //! | pytrees (tuples, lists, dicts, registered classes) | `Tree`: tuples, `Vec`, arrays, `Option`, `BTreeMap<String, _>`, `#[derive(Tree)]` structs |
 //! | `jax.test_util.check_grads(f, (x,), order=2)` | `check_grads(f, &x, 2)` (both modes) |
 //! | optax `sgd`, `adam`, `adamw`, `rmsprop`, `adagrad`, `clip_by_global_norm`, schedules | [`crate::optim`], same names, over any `Tree` |
+//! | `lax.cond(pred, true_fn, false_fn, x)`, `lax.switch(i, branches, x)` | `cond(&pred, true_fn, false_fn, &x)`, `switch(&i, &[&f0, &f1], &x)` |
+//! | `lax.while_loop(cond_fun, body_fun, init)`, `lax.fori_loop(lo, hi, body, init)` | `while_loop(cond_fn, body_fn, init)` (reverse mode too, outside `jit`), `fori_loop(lo, hi, \|i, c\| …, init)` |
+//! | `lax.scan(f, init, xs, length=, reverse=)` | `scan(f, init, &xs)`, `scan_with(f, init, &xs, ScanOptions { length, reverse })` |
+//! | `jax.checkpoint(f)` (`remat`), `print_saved_residuals` | `checkpoint(f)`, `residual_bytes(f, &x)` |
 //! | `jax.jit(f)`, `jax.make_jaxpr(f)(x)` | `jit(f)`, `make_program(f)(&x)` (also prints the optimised program and its fused loops); `jit_with(f, JitOptions { explain_recompiles: true, .. })` says why a call compiled again |
 //!
 //! Every row of the JAX table, run:
@@ -51,6 +55,7 @@
 //!     stop_gradient, value_and_grad_with_aux, vjp, vmap, vmap_args, vmap_axes, Arg,
 //!     JitOptions, Tensor, Tree,
 //! };
+//! use ferrograd::{checkpoint, cond, fori_loop, residual_bytes, scan, scan_with, switch, while_loop, ScanOptions};
 //! let close = |t: &Tensor, want: &[f64]| {
 //!     let got = t.to_vec();
 //!     assert_eq!(got.len(), want.len(), "{got:?} vs {want:?}");
@@ -157,6 +162,24 @@
 //! // Per-example gradients: w shared, x and y mapped along axis 0.
 //! let per = vmap_args(grad_argnums(lsq, Arg::<0>), (None, None, Some(0), Some(0)));
 //! close(&per(&w, &b, &xs, &ys), &[-4.0, -12.0]);
+//! // Structured control flow (here under jit and grad).
+//! let relu_or_sin = jit(|x: &Tensor| cond(&x.greater(0.0), |x: &Tensor| x.clone(), |x: &Tensor| x.sin(), x));
+//! close(&relu_or_sin(&Tensor::from(-1.0)), &[(-1f64).sin()]);
+//! let third = switch(&Tensor::from(2i64), &[&|x: &Tensor| x * 1.0, &|x: &Tensor| x * 2.0, &|x: &Tensor| x * 3.0], &x);
+//! close(&third, &[3.0, 6.0]);
+//! let halvings = while_loop(|v: &Tensor| v.greater(1.0), |v: &Tensor| v / 2.0, Tensor::from(10.0));
+//! close(&halvings, &[0.625]);
+//! let power = |x: &Tensor| fori_loop(0, 3, |_, acc: &Tensor| acc * x, Tensor::from(1.0));
+//! close(&grad(power)(&Tensor::from(2.0)), &[12.0]); // d x³ = 3x²
+//! let (total, running) = scan(|c: &Tensor, x: &Tensor| (c + x, c + x), Tensor::from(0.0), &x);
+//! close(&total, &[3.0]);
+//! close(&running, &[1.0, 3.0]);
+//! let (_, from_end) = scan_with(|c: &Tensor, x: &Tensor| (c + x, c + x), Tensor::from(0.0), &x, ScanOptions { reverse: true, ..Default::default() });
+//! close(&from_end, &[3.0, 2.0]);
+//! let chain = |x: &Tensor| x.sin().exp().sum();
+//! let remat = checkpoint(chain);
+//! close(&grad(|x: &Tensor| remat(x))(&x), &grad(chain)(&x).to_vec());
+//! assert_eq!(residual_bytes(|x: &Tensor| remat(x), &x), 16); // only x's two f64s are kept
 //! // jit, make_program, jit_with.
 //! close(&jit(cube)(&x), &[9.0]);
 //! assert!(make_program(cube)(&x).to_string().contains("pow"));
