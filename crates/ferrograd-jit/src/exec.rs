@@ -70,6 +70,8 @@ pub struct Executable {
     /// For each step running a control-flow primitive, its sub-programs compiled (a loop's
     /// body is optimised and compiled once, then run at every iteration).
     subs: Vec<Vec<Executable>>,
+    /// The value table of the last call, emptied, for the next call to reuse.
+    spare_env: std::cell::RefCell<Vec<Option<Array>>>,
 }
 
 impl Executable {
@@ -105,6 +107,7 @@ impl Executable {
             free_after,
             outputs,
             subs,
+            spare_env: Default::default(),
         })
     }
 
@@ -113,7 +116,10 @@ impl Executable {
     /// # Errors
     /// What a kernel reports (a singular matrix, an index out of range).
     pub fn run(&self, args: &[Array]) -> Result<Vec<Array>> {
-        let mut env: Vec<Option<Array>> = vec![None; self.program.avals.len()];
+        // The table of values is kept between calls (a loop body runs once per iteration);
+        // taken out while running, so a nested call of the same program gets its own.
+        let mut env = self.spare_env.take();
+        env.resize(self.program.avals.len(), None);
         for (v, a) in self.inputs.iter().zip(args) {
             env[*v as usize] = Some(a.clone());
         }
@@ -182,7 +188,7 @@ impl Executable {
                 env[*v as usize] = None;
             }
         }
-        Ok(self
+        let outputs = self
             .outputs
             .iter()
             .map(|o| match o {
@@ -191,7 +197,10 @@ impl Executable {
                     .expect("outputs are computed and kept"),
                 Operand::Const(c) => self.consts[*c as usize].clone(),
             })
-            .collect())
+            .collect();
+        env.iter_mut().for_each(|e| *e = None);
+        self.spare_env.replace(env);
+        Ok(outputs)
     }
 }
 
