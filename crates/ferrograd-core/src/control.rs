@@ -123,6 +123,23 @@ pub fn arrays(op: &'static str, ys: Vec<Tensor>) -> Result<Outs<Array>> {
         .collect()
 }
 
+/// Concrete arrays as tensors (a control-flow primitive's evaluation works on tensors).
+pub fn tensors(x: &[&Array]) -> Vec<Tensor> {
+    x.iter().map(|a| Tensor::from_array((*a).clone())).collect()
+}
+
+/// The tangents `given` where `mask` is set, zeros (shaped like `vals`) where it is set but
+/// none was given: a loop's tangent carry must exist from its first step.
+pub fn instantiated(given: &[Tangent], vals: &[Tensor], mask: &[bool]) -> Vec<Tensor> {
+    given
+        .iter()
+        .zip(vals)
+        .zip(mask)
+        .filter(|(_, &m)| m)
+        .map(|((t, v), _)| t.clone().unwrap_or_else(|| lax::zeros_like(v)))
+        .collect()
+}
+
 /// The 0-d integer value of `x` if it is known now (see [`crate::interp::concrete_value`]).
 pub fn known_int(x: &Tensor) -> Option<i64> {
     let v = crate::interp::concrete_value(x)?.value()?;

@@ -130,10 +130,7 @@ impl Primitive for Cond {
 
     fn eval_with(&self, x: &[&Array], run: &mut SubRunner<'_>) -> Result<Outs<Array>> {
         let index = x[0].as_scalar::<i64>().unwrap_or(0);
-        let ops: Vec<Tensor> = x[1..]
-            .iter()
-            .map(|a| Tensor::from_array((*a).clone()))
-            .collect();
+        let ops = control::tensors(&x[1..]);
         arrays("cond", run(self.pick(index), &ops)?)
     }
 

@@ -74,7 +74,7 @@ impl Primitive for Remat {
     }
 
     fn eval_with(&self, x: &[&Array], run: &mut SubRunner<'_>) -> Result<Outs<Array>> {
-        let x: Vec<Tensor> = x.iter().map(|a| Tensor::from_array((*a).clone())).collect();
+        let x: Vec<Tensor> = control::tensors(x);
         arrays("checkpoint", run(0, &x)?)
     }
 

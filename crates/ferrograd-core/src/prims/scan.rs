@@ -21,8 +21,8 @@ use ferrograd_array::Array;
 use smallvec::smallvec;
 
 use crate::control::{
-    self, arrays, avals_of, batched_at_front, in_avals, jvp_program, out_avals, partial_eval,
-    picked, spread,
+    self, arrays, avals_of, batched_at_front, in_avals, instantiated, jvp_program, out_avals,
+    partial_eval, picked, spread,
 };
 use crate::interp::{bind, eval_program, is_recorded};
 use crate::program::Program;
@@ -128,17 +128,6 @@ impl Scan {
     }
 }
 
-/// The given tangents where `mask` is set, zeros where it is set but none was given.
-fn tangents(given: &[Tangent], vals: &[Tensor], mask: &[bool]) -> Vec<Tensor> {
-    given
-        .iter()
-        .zip(vals)
-        .zip(mask)
-        .filter(|(_, &m)| m)
-        .map(|((t, v), _)| t.clone().unwrap_or_else(|| lax::zeros_like(v)))
-        .collect()
-}
-
 fn count(mask: &[bool]) -> usize {
     mask.iter().filter(|&&m| m).count()
 }
@@ -190,7 +179,7 @@ impl Primitive for Scan {
     }
 
     fn eval_with(&self, x: &[&Array], run: &mut SubRunner<'_>) -> Result<Outs<Array>> {
-        let x: Vec<Tensor> = x.iter().map(|a| Tensor::from_array((*a).clone())).collect();
+        let x: Vec<Tensor> = control::tensors(x);
         let (k, c, xs) = self.parts(&x);
         let y_avals = out_avals(&self.body).split_off(self.n_carry);
         let mut carry = c.to_vec();
@@ -236,9 +225,9 @@ impl Primitive for Scan {
         let ny = nz_y.len();
         let nyd = count(&nz_y);
         let (kd, cd, xd) = (
-            tangents(kd, k, &nz_k),
-            tangents(cd, c, &nz_c),
-            tangents(xd, xs, &nz_x),
+            instantiated(kd, k, &nz_k),
+            instantiated(cd, c, &nz_c),
+            instantiated(xd, xs, &nz_x),
         );
         if !recorded {
             // One scan over [k, kd | c, cd | x, xd] → [c, cd | y, yd].

@@ -154,7 +154,7 @@ impl Primitive for While {
     }
 
     fn eval_with(&self, x: &[&Array], run: &mut SubRunner<'_>) -> Result<Outs<Array>> {
-        let x: Vec<Tensor> = x.iter().map(|a| Tensor::from_array((*a).clone())).collect();
+        let x: Vec<Tensor> = control::tensors(x);
         let (c, b, carry) = self.parts(&x);
         let mut carry = carry.to_vec();
         let mut cond_args = c.to_vec();
@@ -212,20 +212,11 @@ impl Primitive for While {
         let dot_avals = picked(&carry_avals, &carry_nz);
         let cond = control::insert_unused(self.cond().clone(), c.len() + nc, &dot_avals);
         let prim = While::new(Rc::new(cond), Rc::new(body), c.len(), nb + nbd);
-        let zeros_for = |given: &[Tangent], vals: &[Tensor], mask: &[bool]| -> Vec<Tensor> {
-            given
-                .iter()
-                .zip(vals)
-                .zip(mask)
-                .filter(|(_, &m)| m)
-                .map(|((t, v), _)| t.clone().unwrap_or_else(|| lax::zeros_like(v)))
-                .collect()
-        };
         let mut args = c.to_vec();
         args.extend_from_slice(b);
-        args.extend(zeros_for(b_dot, b, &b_nz));
+        args.extend(control::instantiated(b_dot, b, &b_nz));
         args.extend_from_slice(carry);
-        args.extend(zeros_for(carry_dot, carry, &carry_nz));
+        args.extend(control::instantiated(carry_dot, carry, &carry_nz));
         let outs = bind(&prim, &args)?;
         let (y, y_dot) = outs.split_at(nc);
         Ok((
