@@ -127,9 +127,57 @@ unsafe fn rows_n<T: Float, const N: usize>(
     }
 }
 
-/// `m ≤ 8` rows of accumulators, one outer product per step along `k`.
+/// `m ≤ 8` rows of accumulators, one outer product per step along `k`; one copy per row
+/// count, so that the accumulators stay in registers (with `m` unknown they lived on the
+/// stack, each update a load and a store).
 #[inline(always)]
 unsafe fn few_rows<T: Float, const N: usize>(
+    m: usize,
+    k: usize,
+    a: MatPtr<T>,
+    b: MatPtr<T>,
+    out: *mut T,
+) {
+    match m {
+        1 => few_rows_m::<T, N, 1>(k, a, b, out),
+        2 => few_rows_m::<T, N, 2>(k, a, b, out),
+        3 => few_rows_m::<T, N, 3>(k, a, b, out),
+        4 => few_rows_m::<T, N, 4>(k, a, b, out),
+        _ => few_rows_dyn::<T, N>(m, k, a, b, out),
+    }
+}
+
+#[inline(always)]
+unsafe fn few_rows_m<T: Float, const N: usize, const M: usize>(
+    k: usize,
+    a: MatPtr<T>,
+    b: MatPtr<T>,
+    out: *mut T,
+) {
+    let mut acc = [[T::zero(); N]; M];
+    for p in 0..k {
+        let brow: [T; N] = if b.cs == 1 {
+            b.ptr
+                .offset(p as isize * b.rs)
+                .cast::<[T; N]>()
+                .read_unaligned()
+        } else {
+            std::array::from_fn(|j| b.at(p, j))
+        };
+        for (i, row) in acc.iter_mut().enumerate() {
+            let x = a.at(i, p);
+            for (s, &w) in row.iter_mut().zip(&brow) {
+                *s = *s + x * w;
+            }
+        }
+    }
+    for (i, row) in acc.iter().enumerate() {
+        out.add(i * N).cast::<[T; N]>().write_unaligned(*row);
+    }
+}
+
+#[inline(always)]
+unsafe fn few_rows_dyn<T: Float, const N: usize>(
     m: usize,
     k: usize,
     a: MatPtr<T>,
