@@ -161,6 +161,12 @@ fn dot_typed<T: GemmScalar + crate::Element>(
     dims: &DotDims,
     out_shape: &[usize],
 ) -> Result<Array> {
+    if let Some((lm, rm)) = simple_layout(lhs, rhs, dims) {
+        let (l, r) = (lhs.row_major_slice::<T>(), rhs.row_major_slice::<T>());
+        let (l, r) = (l.expect("row-major"), r.expect("row-major"));
+        // SAFETY: the layouts were read off these row-major operands' shapes.
+        return unsafe { product(l.as_ptr(), &lm, r.as_ptr(), &rm, out_shape) };
+    }
     let (lv, rv) = (lhs.view::<T>("dot_general")?, rhs.view::<T>("dot_general")?);
     let lfree = DotDims::free(lv.ndim(), &dims.lhs_contract, &dims.lhs_batch);
     let rfree = DotDims::free(rv.ndim(), &dims.rhs_contract, &dims.rhs_batch);
@@ -183,6 +189,55 @@ fn dot_typed<T: GemmScalar + crate::Element>(
     let (rown, rm) = as_mat3(&rv, &rorder, [nb, dims.rhs_contract.len(), rfree.len()]);
     let lptr = lown.as_ref().map_or(lv.as_ptr(), |o| o.as_ptr());
     let rptr = rown.as_ref().map_or(rv.as_ptr(), |o| o.as_ptr());
+    // SAFETY: `as_mat3` described the views (or the copies it made, alive here).
+    unsafe { product(lptr, &lm, rptr, &rm, out_shape) }
+}
+
+/// The layouts of a product of row-major vectors or matrices contracting one axis each, with
+/// no batch axes (a layer's product, a matrix–vector product, and their transposes): read
+/// off the shapes, without the general path's axis permutations.
+fn simple_layout(lhs: &Array, rhs: &Array, dims: &DotDims) -> Option<(Mat3, Mat3)> {
+    let simple = |x: &Array, c: &[usize]| x.ndim() <= 2 && c.len() == 1 && x.is_row_major();
+    if !dims.lhs_batch.is_empty()
+        || !simple(lhs, &dims.lhs_contract)
+        || !simple(rhs, &dims.rhs_contract)
+    {
+        return None;
+    }
+    // (free, contracted) sizes and strides of a row-major operand of rank ≤ 2.
+    let split = |x: &Array, c: usize| -> ([usize; 2], [isize; 2]) {
+        match (x.shape(), c) {
+            (&[k], _) => ([1, k], [0, 1]),
+            (&[r, cols], 1) => ([r, cols], [cols as isize, 1]),
+            (&[r, cols], _) => ([cols, r], [1, cols as isize]),
+            _ => unreachable!("rank ≤ 2"),
+        }
+    };
+    let ([m, k], [ms, ks]) = split(lhs, dims.lhs_contract[0]);
+    let ([n, k2], [ns, ks2]) = split(rhs, dims.rhs_contract[0]);
+    debug_assert_eq!(k, k2, "out_shape checked the contraction");
+    let lm = Mat3 {
+        dims: [1, m, k],
+        strides: [0, ms, ks],
+    };
+    let rm = Mat3 {
+        dims: [1, k2, n],
+        strides: [0, ks2, ns],
+    };
+    Some((lm, rm))
+}
+
+/// The product of strided operands `lm` (b×m×k) and `rm` (b×k×n), row-major into a new array.
+///
+/// # Safety
+/// `lptr`/`rptr` with the strides of `lm`/`rm` describe live storage of those shapes.
+unsafe fn product<T: GemmScalar + crate::Element>(
+    lptr: *const T,
+    lm: &Mat3,
+    rptr: *const T,
+    rm: &Mat3,
+    out_shape: &[usize],
+) -> Result<Array> {
     let [b, m, k] = lm.dims;
     let n = rm.dims[2];
     if k == 0 || b * m * n == 0 {
@@ -190,8 +245,8 @@ fn dot_typed<T: GemmScalar + crate::Element>(
     }
     if b == 1 && (m == 1 || n == 1) {
         let mut out = crate::buffer::filled(m * n, T::zero());
-        // SAFETY: the pointers and strides describe `lv`/`rv` (or their copies), alive here.
-        if unsafe { matrix_vector(lptr, &lm, rptr, &rm, &mut out) } {
+        // SAFETY: the pointers and strides describe the operands (or their copies), alive here.
+        if unsafe { matrix_vector(lptr, lm, rptr, rm, &mut out) } {
             return Array::from_vec(out_shape, out);
         }
     }
@@ -205,11 +260,11 @@ fn dot_typed<T: GemmScalar + crate::Element>(
                 rs: s.strides[1],
                 cs: s.strides[2],
             };
-            // SAFETY: the pointers and strides describe `lv`/`rv` (or their copies), alive
+            // SAFETY: the pointers and strides describe the operands (or their copies), alive
             // here; batch `bi`'s block of the output has room for m·n elements.
             unsafe {
                 let o = dst.add(bi * m * n);
-                small_gemm::small_product(m, n, k, at(lptr, &lm), at(rptr, &rm), o);
+                small_gemm::small_product(m, n, k, at(lptr, lm), at(rptr, rm), o);
             }
         }
         // SAFETY: the products above wrote all `b·m·n` elements.
@@ -485,6 +540,42 @@ mod tests {
             }
         }
         out
+    }
+
+    /// Products contracting either axis of row-major matrices and vectors (the layouts read
+    /// off the shapes) against the same products of materialised transposes.
+    #[test]
+    fn contracting_either_axis_matches_the_transposed_product() {
+        let dims = |lc: usize, rc: usize| DotDims {
+            lhs_contract: vec![lc],
+            rhs_contract: vec![rc],
+            lhs_batch: vec![],
+            rhs_batch: vec![],
+        };
+        let t = |x: &Array| transpose(x, &[1, 0]).unwrap().materialize();
+        for &(m, k, n) in &[(100, 10, 1), (3, 7, 5), (1, 20, 9), (40, 3, 4)] {
+            let a = mat(m, k, |i, j| (i as f64 * 0.3 - j as f64 * 0.7).sin());
+            let b = mat(k, n, |i, j| (i as f64 * 0.11 + j as f64).cos());
+            let want = naive(&a, &b);
+            let close = |got: Array| {
+                let got = got.to_f64_vec();
+                assert!(want.iter().zip(&got).all(|(x, y)| (x - y).abs() < 1e-12));
+            };
+            close(dot_general(&a, &b, &dims(1, 0)).unwrap());
+            close(dot_general(&t(&a), &b, &dims(0, 0)).unwrap());
+            close(dot_general(&a, &t(&b), &dims(1, 1)).unwrap());
+            close(dot_general(&t(&a), &t(&b), &dims(0, 1)).unwrap());
+            if n == 1 {
+                let v = crate::kernels::reshape(&b, &[k]).unwrap();
+                close(dot_general(&a, &v, &dims(1, 0)).unwrap());
+                close(dot_general(&t(&a), &v, &dims(0, 0)).unwrap());
+            }
+            if m == 1 {
+                let v = crate::kernels::reshape(&a, &[k]).unwrap();
+                close(dot_general(&v, &b, &dims(0, 0)).unwrap());
+                close(dot_general(&v, &t(&b), &dims(0, 1)).unwrap());
+            }
+        }
     }
 
     fn mm() -> DotDims {
