@@ -216,13 +216,15 @@ fn simple_layout(lhs: &Array, rhs: &Array, dims: &DotDims) -> Option<(Mat3, Mat3
     let ([m, k], [ms, ks]) = split(lhs, dims.lhs_contract[0]);
     let ([n, k2], [ns, ks2]) = split(rhs, dims.rhs_contract[0]);
     debug_assert_eq!(k, k2, "out_shape checked the contraction");
+    // A unit axis gets stride 1, as the general path gives it (kernels are chosen by strides).
+    let unit = |size: usize, stride: isize| if size == 1 { 1 } else { stride };
     let lm = Mat3 {
         dims: [1, m, k],
-        strides: [0, ms, ks],
+        strides: [1, unit(m, ms), unit(k, ks)],
     };
     let rm = Mat3 {
         dims: [1, k2, n],
-        strides: [0, ks2, ns],
+        strides: [1, unit(k2, ks2), unit(n, ns)],
     };
     Some((lm, rm))
 }
