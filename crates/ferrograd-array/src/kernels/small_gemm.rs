@@ -143,7 +143,10 @@ unsafe fn few_rows<T: Float, const N: usize>(
         2 => few_rows_m::<T, N, 2>(k, a, b, out),
         3 => few_rows_m::<T, N, 3>(k, a, b, out),
         4 => few_rows_m::<T, N, 4>(k, a, b, out),
-        _ => few_rows_dyn::<T, N>(m, k, a, b, out),
+        5 => few_rows_m::<T, N, 5>(k, a, b, out),
+        6 => few_rows_m::<T, N, 6>(k, a, b, out),
+        7 => few_rows_m::<T, N, 7>(k, a, b, out),
+        _ => few_rows_m::<T, N, 8>(k, a, b, out),
     }
 }
 
@@ -176,36 +179,6 @@ unsafe fn few_rows_m<T: Float, const N: usize, const M: usize>(
     }
 }
 
-#[inline(always)]
-unsafe fn few_rows_dyn<T: Float, const N: usize>(
-    m: usize,
-    k: usize,
-    a: MatPtr<T>,
-    b: MatPtr<T>,
-    out: *mut T,
-) {
-    let mut acc = [[T::zero(); N]; SMALL];
-    for p in 0..k {
-        let brow: [T; N] = if b.cs == 1 {
-            b.ptr
-                .offset(p as isize * b.rs)
-                .cast::<[T; N]>()
-                .read_unaligned()
-        } else {
-            std::array::from_fn(|j| b.at(p, j))
-        };
-        for (i, row) in acc.iter_mut().enumerate().take(m) {
-            let x = a.at(i, p);
-            for (s, &w) in row.iter_mut().zip(&brow) {
-                *s = *s + x * w;
-            }
-        }
-    }
-    for (i, row) in acc.iter().enumerate().take(m) {
-        out.add(i * N).cast::<[T; N]>().write_unaligned(*row);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,6 +206,7 @@ mod tests {
             (8, 8, 8),
             (1, 3, 2),
             (4, 4, 1000),
+            (6, 5, 300),
             (8, 3, 9),
         ] {
             assert!(is_small(m, n, k));
